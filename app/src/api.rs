@@ -1,0 +1,8 @@
+//! Server functions, grouped by domain. Every one has a stable endpoint under `/api`.
+
+pub mod accounts;
+pub mod artists;
+pub mod mailbox;
+
+#[cfg(feature = "ssr")]
+pub mod guards;

@@ -1,0 +1,4 @@
+//! Shared widgets.
+
+pub mod icons;
+pub mod ui;

@@ -1,0 +1,3 @@
+//! Contexts shared across pages.
+
+pub mod session;

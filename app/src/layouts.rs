@@ -1,0 +1,3 @@
+//! Page layouts.
+
+pub mod app_layout;

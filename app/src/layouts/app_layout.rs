@@ -1,0 +1,157 @@
+//! The app shell: a side bar on desktop, a top bar and a bottom tab bar on phones.
+
+use leptos::prelude::*;
+use leptos_router::{components::Outlet, hooks::use_location};
+
+use crate::{
+    components::icons::{self, Icon, Logo},
+    contexts::session::use_session,
+};
+
+struct Tab {
+    href: &'static str,
+    label: &'static str,
+    icon: &'static str,
+}
+
+const TABS: [Tab; 4] = [
+    Tab { href: "/feed", label: "Feed", icon: icons::FEED },
+    Tab { href: "/music", label: "Music", icon: icons::MUSIC },
+    Tab { href: "/shop", label: "Shop", icon: icons::SHOP },
+    Tab { href: "/me", label: "Me", icon: icons::ME },
+];
+
+/// True when `href` is the current section.
+fn is_current(path: &str, href: &str) -> bool {
+    path == href || path.starts_with(&format!("{href}/")) || (href == "/music" && path.starts_with("/artists/"))
+}
+
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let location = use_location();
+    let current = move |href: &'static str| {
+        let path = location.pathname.get();
+        if is_current(&path, href) { Some("page") } else { None }
+    };
+    view! {
+        <a href="#main" class="skip-link">
+            "Skip to content"
+        </a>
+        <div class="min-h-dvh md:flex">
+            <aside class="sticky top-0 hidden h-dvh w-64 shrink-0 flex-col border-r border-zinc-800/80 bg-zinc-950 px-4 py-6 md:flex">
+                <a href="/" class="rounded-lg px-2 focus-visible:outline-offset-4">
+                    <Logo />
+                </a>
+                <nav aria-label="Main" class="mt-8 flex flex-col gap-1">
+                    {TABS
+                        .iter()
+                        .map(|tab| {
+                            view! {
+                                <a href=tab.href aria-current=move || current(tab.href) class="side-link">
+                                    <Icon path=tab.icon />
+                                    {tab.label}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <div class="mt-auto">
+                    <AccountBlock />
+                </div>
+            </aside>
+            <div class="flex min-w-0 flex-1 flex-col">
+                <header class="sticky top-0 z-20 flex items-center justify-between border-b border-zinc-800/80 bg-zinc-950/90 px-4 py-3 backdrop-blur md:hidden">
+                    <a href="/" class="rounded-lg">
+                        <Logo />
+                    </a>
+                    <TopBarAction />
+                </header>
+                <main id="main" tabindex="-1" class="flex-1 pb-24 focus:outline-none md:pb-0">
+                    <Outlet />
+                </main>
+            </div>
+            <nav
+                aria-label="Tabs"
+                class="fixed inset-x-0 bottom-0 z-30 grid grid-cols-4 border-t border-zinc-800 bg-zinc-950/95 pb-[env(safe-area-inset-bottom)] backdrop-blur md:hidden"
+            >
+                {TABS
+                    .iter()
+                    .map(|tab| {
+                        view! {
+                            <a href=tab.href aria-current=move || current(tab.href) class="tab-link">
+                                <Icon path=tab.icon />
+                                <span>{tab.label}</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        </div>
+    }
+}
+
+/// Desktop side bar foot: who is signed in, or the ways in.
+#[component]
+fn AccountBlock() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) => {
+                        view! {
+                            <a href="/me" class="flex items-center gap-3 rounded-xl px-2 py-2 hover:bg-zinc-900">
+                                <span class="grid h-9 w-9 place-items-center rounded-full bg-fuchsia-500/20 text-sm font-semibold text-fuchsia-200" aria-hidden="true">
+                                    {user.display_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
+                                </span>
+                                <span class="min-w-0">
+                                    <span class="block truncate text-sm font-medium text-white">{user.display_name.clone()}</span>
+                                    <span class="block truncate text-xs text-zinc-400">"@"{user.handle.clone()}</span>
+                                </span>
+                            </a>
+                        }
+                            .into_any()
+                    }
+                    _ => {
+                        view! {
+                            <div class="flex flex-col gap-2">
+                                <a href="/signup" class="btn-primary">"Create account"</a>
+                                <a href="/signin" class="btn-secondary">"Sign in"</a>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Phone top bar: a sign-in link for visitors.
+#[component]
+fn TopBarAction() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(_)) => ().into_any(),
+                    _ => view! { <a href="/signin" class="btn-secondary px-4 py-1.5 text-sm">"Sign in"</a> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn sections_match_their_pages() {
+        assert!(is_current("/music", "/music"));
+        assert!(is_current("/artists/nova", "/music"));
+        assert!(!is_current("/musicians", "/music"));
+        assert!(is_current("/me", "/me"));
+    }
+}

@@ -1,0 +1,9 @@
+//! One page per file, grouped by area.
+
+pub mod accounts;
+pub mod dev;
+pub mod feed;
+pub mod home;
+pub mod music;
+pub mod not_found_page;
+pub mod shop;

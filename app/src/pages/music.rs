@@ -1,0 +1,2 @@
+pub mod artist_page;
+pub mod music_page;

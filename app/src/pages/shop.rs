@@ -1,0 +1,1 @@
+pub mod shop_page;

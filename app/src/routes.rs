@@ -1,0 +1,95 @@
+//! The route table, the HTML shell and the root component.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    contexts::session::provide_session,
+    layouts::app_layout::AppLayout,
+    pages::{
+        accounts::{
+            account_page::AccountPage, forgot_password_page::ForgotPasswordPage,
+            reset_password_page::ResetPasswordPage, sign_in_page::SignInPage, sign_up_page::SignUpPage,
+            verify_email_page::VerifyEmailPage,
+        },
+        dev::mailbox_page::MailboxPage,
+        feed::feed_page::FeedPage,
+        home::landing_page::LandingPage,
+        music::{artist_page::ArtistPage, music_page::MusicPage},
+        not_found_page::NotFoundPage,
+        shop::shop_page::ShopPage,
+    },
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class="bg-zinc-950">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#09090b" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <link rel="stylesheet" id="leptos" href="/pkg/boptone.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-dvh bg-zinc-950 text-zinc-100 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_session();
+    Effect::new(|_| after_hydration());
+
+    view! {
+        <Title formatter=|title: String| if title.is_empty() { "Boptone".to_owned() } else { format!("{title} · Boptone") } />
+        <Meta name="description" content="Boptone is where independent musicians run their business: post Bops, release music, sell merch and get paid, all from one profile." />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("") view=AppLayout>
+                    <Route path=path!("") view=LandingPage />
+                    <Route path=path!("feed") view=FeedPage />
+                    <Route path=path!("music") view=MusicPage />
+                    <Route path=path!("artists/:handle") view=ArtistPage />
+                    <Route path=path!("shop") view=ShopPage />
+                    <Route path=path!("me") view=AccountPage />
+                    <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("signin") view=SignInPage />
+                    <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("reset-password") view=ResetPasswordPage />
+                    <Route path=path!("verify-email") view=VerifyEmailPage />
+                    <Route path=path!("dev/mailbox") view=MailboxPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Browser-only start-up: mark the document hydrated (tests wait for it) and register
+/// the service worker that makes the app installable and shows the offline page.
+fn after_hydration() {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
+        }
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().service_worker().register("/sw.js");
+        }
+    }
+}

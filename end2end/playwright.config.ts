@@ -1,0 +1,50 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The server under test: the release binary on a free port and a fresh database,
+// both chosen by scripts/e2e.sh.
+const port = process.env.E2E_PORT ?? "3999";
+const baseURL = process.env.BASE_URL ?? `http://127.0.0.1:${port}`;
+const server = process.env.E2E_SERVER_BIN ?? "../target/release/boptone";
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: `${server} serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite::memory:",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "../target/site",
+      PUBLIC_URL: baseURL,
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,72 @@
+// Boptone service worker: keeps the app shell and static assets for offline use and
+// shows the offline page when a navigation cannot reach the network. Data requests
+// (/api) always go to the network.
+const VERSION = "boptone-shell-v1";
+const SHELL = [
+  "/offline.html",
+  "/pkg/boptone.css",
+  "/pkg/boptone.js",
+  "/pkg/boptone_bg.wasm",
+  "/manifest.webmanifest",
+  "/icons/favicon.svg",
+  "/icons/icon-192.png",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+function isStaticAsset(url) {
+  return (
+    url.origin === self.location.origin &&
+    (url.pathname.startsWith("/pkg/") ||
+      url.pathname.startsWith("/icons/") ||
+      url.pathname.startsWith("/demo/") ||
+      url.pathname === "/manifest.webmanifest")
+  );
+}
+
+// Static assets: answer from the cache at once and refresh it in the background.
+async function staleWhileRevalidate(request) {
+  const cache = await caches.open(VERSION);
+  const cached = await cache.match(request);
+  const fresh = fetch(request)
+    .then((response) => {
+      if (response.ok) cache.put(request, response.clone());
+      return response;
+    })
+    .catch(() => cached);
+  return cached || fresh;
+}
+
+// Pages: the network first; without it, the offline page.
+async function networkFirstPage(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const cache = await caches.open(VERSION);
+    return (await cache.match("/offline.html")) || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirstPage(request));
+  } else if (isStaticAsset(url)) {
+    event.respondWith(staleWhileRevalidate(request));
+  }
+});

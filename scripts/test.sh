@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every check of Boptone, failing on the first failure:
+# fmt, clippy (server and browser builds), Rust tests on SQLite and PostgreSQL, the
+# release build, and the Playwright suite in Chromium against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+say() { printf '\n\033[1;35m==>\033[0m %s\n' "$*"; }
+started=$SECONDS
+timed() { local t=$SECONDS; "$@"; printf '    (%ss)\n' $((SECONDS - t)); }
+
+# PostgreSQL for the tests: DATABASE_URL or TEST_DATABASE_URL may name a server where
+# the tests create their own databases; otherwise the tests start a throwaway cluster
+# under target/test-postgres, stopped again when this script ends.
+if [[ -z "${TEST_DATABASE_URL:-}" && "${DATABASE_URL:-}" == postgres* ]]; then
+  export TEST_DATABASE_URL=$DATABASE_URL
+fi
+stop_cluster() {
+  local data=target/test-postgres/data
+  if [[ -f $data/postmaster.pid ]]; then
+    local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+    else "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true; fi
+  fi
+}
+trap stop_cluster EXIT
+
+say "cargo fmt --check"
+timed cargo fmt --all --check
+
+say "clippy: server build (ssr), all targets"
+timed cargo clippy --locked -p boptone -p boptone-app -p boptone-server --all-targets --features boptone/testing -- -D warnings
+
+say "clippy: browser build (hydrate, wasm32)"
+timed cargo clippy --locked -p boptone -p boptone-app -p boptone-frontend --target wasm32-unknown-unknown -- -D warnings
+
+say "Rust tests: domain, services and HTTP on SQLite and PostgreSQL"
+timed cargo test --locked -p boptone -p boptone-app -p boptone-server --features boptone/testing
+
+say "release build (cargo leptos)"
+timed cargo leptos build --release
+
+say "Playwright end-to-end tests (Chromium, real server, fresh database)"
+timed scripts/e2e.sh
+
+say "all checks passed in $((SECONDS - started))s"

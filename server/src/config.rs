@@ -1,0 +1,97 @@
+//! Configuration: flags with environment fallbacks, every one with a working default.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "boptone", version, about = "Boptone: the operating system for an independent musician's business.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and run background work in-process (the default).
+    Serve,
+    /// Run background work only, for scaling out beside `serve` nodes.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load demo artists and fans (idempotent) and exit.
+    SeedDemo,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database: `sqlite://path` (created if missing) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/boptone.db", global = true)]
+    pub database_url: String,
+
+    /// Maximum database connections in the pool.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    pub database_max_connections: u32,
+
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+
+    /// The public origin: links in emails, `Secure` cookies when https, Origin checks.
+    #[arg(long, env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// SMTP server for outgoing email (`smtp://user:pass@host:587`, `smtps://…`).
+    /// Unset: email goes to the in-app mailbox at /dev/mailbox.
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of outgoing email.
+    #[arg(long, env = "MAIL_FROM", default_value = "Boptone <no-reply@boptone.app>", global = true)]
+    pub mail_from: String,
+
+    /// Folder with the built site (`pkg/`, icons, service worker).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// Log format: `pretty` for people, `json` for log collectors.
+    #[arg(long, env = "LOG_FORMAT", default_value = "pretty", global = true)]
+    pub log_format: LogFormat,
+
+    /// Largest request body accepted, in bytes (uploads have their own limits).
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Config {
+    /// The public origin without a trailing slash; defaults to the listen address.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.addr),
+        }
+    }
+
+    /// Defaults for tests and tools: a given database, a free port.
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_owned(),
+            database_max_connections: 8,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            smtp_url: None,
+            mail_from: "Boptone <no-reply@boptone.app>".into(),
+            site_root: PathBuf::from("target/site"),
+            log_format: LogFormat::Pretty,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}

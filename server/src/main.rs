@@ -1,0 +1,59 @@
+//! The `boptone` binary.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use boptone::{db::{Db, DbOptions}, seed};
+use boptone_server::{
+    config::{Cli, Command},
+    maintenance,
+    startup::{Application, build_state, redact, shutdown_signal},
+    telemetry,
+};
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = cli.config;
+    telemetry::init(config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(&config).await?;
+            tracing::info!(url = %config.public_url(), port = app.port(), database = %redact(&config.database_url), "Boptone is serving");
+            app.run_until(shutdown_signal()).await
+        }
+        Command::Worker => {
+            let state = build_state(&config).await?;
+            tracing::info!("worker started");
+            let stop = CancellationToken::new();
+            let work = tokio::spawn(maintenance::run(state.clone(), Duration::from_secs(60), stop.clone()));
+            shutdown_signal().await;
+            stop.cancel();
+            work.await.context("worker task")?;
+            state.db.close().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url, &DbOptions::default()).await?;
+            db.migrate().await.context("applying migrations")?;
+            tracing::info!(database = %redact(&config.database_url), "migrations applied");
+            db.close().await;
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = Db::connect(&config.database_url, &DbOptions::default()).await?;
+            db.migrate().await.context("applying migrations")?;
+            let report = seed::seed_demo(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            tracing::info!(
+                users_created = report.users_created,
+                profiles_created = report.profiles_created,
+                "demo data loaded (password for every demo account: {})",
+                seed::DEMO_PASSWORD
+            );
+            db.close().await;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! HTTP routes outside Leptos: health, readiness, metrics.
+
+pub mod health;

@@ -1,0 +1,222 @@
+//! Build → bind → run. [`Application::build`] wires configuration into a running
+//! server on a bound port (port 0 picks a free one, as tests do).
+
+use std::{future::Future, net::SocketAddr, sync::{Arc, OnceLock}, time::Duration};
+
+use anyhow::Context as _;
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRef},
+    http::{HeaderName, Request},
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+};
+use boptone::{
+    db::{Db, DbOptions},
+    mail::{Mailbox, SharedMailer, Smtp},
+    ratelimit::AuthLimits,
+    state::{AppState, Settings},
+};
+use boptone_app::{App, shell};
+use leptos::{nonce::Nonce, prelude::*};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{
+    config::Config,
+    maintenance,
+    middleware::{AllowedOrigin, CspNonce, record_metrics, same_origin_writes, security_headers},
+    routes::health,
+};
+
+/// Everything a route handler may extract.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    pub metrics: PrometheusHandle,
+}
+
+/// Opens the database (migrating it) and builds the services for `config`.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let options = DbOptions { max_connections: config.database_max_connections, ..DbOptions::default() };
+    let db = Db::connect(&config.database_url, &options)
+        .await
+        .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
+    db.migrate().await.context("applying database migrations")?;
+    let mailer: SharedMailer = match config.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => Arc::new(Smtp::new(url, &config.mail_from).map_err(anyhow::Error::msg)?),
+        None => Arc::new(Mailbox::new(db.clone())),
+    };
+    Ok(AppState {
+        db,
+        mailer,
+        settings: Arc::new(Settings { public_url: config.public_url() }),
+        auth_limits: Arc::new(AuthLimits::default()),
+    })
+}
+
+/// A URL with its password hidden, for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The process-wide Prometheus recorder (the `metrics` facade is global by design).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+                .and_then(|b| b.install_recorder())
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())
+        })
+        .clone()
+}
+
+/// Puts the response's CSP nonce where Leptos' inline scripts pick it up.
+fn provide_request_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        provide_context(Nonce::from_value(nonce.0));
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("boptone")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let routes = generate_route_list(App);
+    let public_url = config.public_url();
+    let https = public_url.starts_with("https://");
+    let allowed = AllowedOrigin { public_origin: public_url, scheme: if https { "https" } else { "http" } };
+    let server_state = ServerState { leptos_options: leptos_options.clone(), app: state.clone(), metrics: metrics_handle() };
+    let request_id = HeaderName::from_static("x-request-id");
+
+    let context = move || {
+        provide_context(state.clone());
+        provide_request_nonce();
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .leptos_routes_with_context(&server_state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(from_fn(record_metrics))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CompressionLayer::new())
+                .layer(from_fn_with_state(https, security_headers))
+                .layer(from_fn_with_state(allowed, same_origin_writes))
+                .layer(DefaultBodyLimit::max(config.max_body_bytes))
+                .layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
+        )
+        .with_state(server_state)
+}
+
+/// A server bound to its port, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    port: u16,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let state = build_state(config).await?;
+        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
+        let port = listener.local_addr()?.port();
+        let mut config = config.clone();
+        config.addr.set_port(port);
+        let router = router(state.clone(), &config);
+        Ok(Self { listener, router, state, port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and stops
+    /// background work.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let stop = CancellationToken::new();
+        let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), Duration::from_secs(600), stop.clone()));
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        stop.cancel();
+        let _ = housekeeping.await;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(redact("sqlite://data/boptone.db"), "sqlite://data/boptone.db");
+    }
+}

@@ -1,0 +1,55 @@
+//! `TestApp`: the real application on port 0 over a fresh database.
+
+use boptone::{on_db, state::AppState, testing::TestDb};
+use boptone_server::{config::Config, startup::Application};
+use reqwest::{Client, Response, header};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub state: AppState,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDb) -> Self {
+        let config = Config::for_tests(&db.url);
+        let app = Application::build(&config).await.expect("build the application");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self { base, client, state, db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Calls a server function the way a browser's fetch does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ORIGIN, &self.base)
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        on_db!(&self.db.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    }
+
+    pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Response {
+        self.call("accounts/sign_up", &[("name", name), ("email", email), ("password", password)]).await
+    }
+}

@@ -1,0 +1,7 @@
+//! HTTP tests against the real server on a free port, on SQLite and PostgreSQL.
+
+mod accounts;
+mod health;
+mod helpers;
+mod pages;
+mod security;

@@ -1,0 +1,376 @@
+//! Account services: sign-up, sign-in, sessions, email verification, password reset.
+//!
+//! Secrets never rest in the database: sessions and emailed tokens are 256-bit random
+//! values stored as SHA-256 digests, passwords as argon2id hashes computed off the
+//! async executor.
+
+use std::sync::OnceLock;
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use rand::{RngCore, rngs::OsRng};
+use sha2::{Digest, Sha256};
+
+use super::{
+    Email, Handle, Password, Role, SESSION_LIFETIME_MS, SessionUser, SignIn, SignUp, TokenPurpose,
+    UserId,
+};
+use crate::{
+    db::{Db, Tx},
+    error::AppError,
+    mail::OutgoingEmail,
+    exec_db, exec_tx, on_db, on_tx,
+    state::AppState,
+    time::{DAY, now_ms},
+};
+
+#[derive(Debug, sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    handle: String,
+    display_name: String,
+    role: String,
+    email_verified_at: Option<i64>,
+}
+
+impl UserRow {
+    fn into_session_user(self) -> Result<SessionUser, AppError> {
+        let role = Role::parse(&self.role).map_err(|_| {
+            AppError::internal("unknown role in users table", &std::io::Error::other(self.role.clone()))
+        })?;
+        Ok(SessionUser {
+            id: UserId(self.id),
+            display_name: self.display_name,
+            handle: self.handle,
+            email: self.email,
+            role,
+            email_verified: self.email_verified_at.is_some(),
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.handle, u.display_name, u.role, u.email_verified_at";
+
+/// argon2id with OWASP's first recommended setting (46 MiB, 1 pass, 1 lane).
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(46 * 1024, 1, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password on the blocking pool.
+pub async fn hash_password(password: &Password) -> Result<String, AppError> {
+    let secret = password.expose().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2().hash_password(secret.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| AppError::internal("password hashing task", &e))?
+    .map_err(|e| AppError::internal("password hashing", &std::io::Error::other(e.to_string())))
+}
+
+/// Checks a password against a stored hash on the blocking pool.
+async fn verify_password(secret: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).map(|parsed| argon2().verify_password(secret.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(|e| AppError::internal("password verification task", &e))?
+    .map_err(|e| AppError::internal("stored password hash", &std::io::Error::other(e.to_string())))
+}
+
+/// A hash to verify against when the email is unknown, so both cases take as long.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()
+            .hash_password(b"not a real password", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// A fresh 256-bit secret, URL-safe.
+fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a secret.
+fn digest(secret: &str) -> String {
+    let hash = Sha256::digest(secret.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A signed-in session: the user and the secret for their cookie.
+#[derive(Debug)]
+pub struct NewSession {
+    pub user: SessionUser,
+    pub token: String,
+}
+
+/// Creates an account, signs it in and emails a verification link.
+pub async fn sign_up(state: &AppState, input: SignUp, user_agent: Option<&str>) -> Result<NewSession, AppError> {
+    let password_hash = hash_password(&input.password).await?;
+    let now = now_ms();
+    let base_handle = Handle::suggest(input.name.as_str())
+        .or_else(|| Handle::suggest(input.email.as_str().split('@').next().unwrap_or_default()))
+        .unwrap_or_else(Handle::fallback);
+
+    let mut tx = state.db.begin().await?;
+    let mut user_id = None;
+    for attempt in 0..8u32 {
+        let handle = if attempt == 0 {
+            base_handle.clone()
+        } else {
+            base_handle.with_suffix(rand::random::<u32>() % 10_000)
+        };
+        const INSERT: &str = "INSERT INTO users (email, handle, display_name, password_hash, role, created_at, updated_at) \
+                              VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id";
+        let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
+            .bind(input.email.as_str())
+            .bind(handle.as_str())
+            .bind(input.name.as_str())
+            .bind(&password_hash)
+            .bind(input.role.as_str())
+            .bind(now)
+            .fetch_optional(conn)
+            .await)?;
+        if let Some(id) = id {
+            user_id = Some(id);
+            break;
+        }
+        if email_taken(&mut tx, &input.email).await? {
+            return Err(AppError::field("email", "An account with this email already exists. Sign in instead?"));
+        }
+    }
+    let user_id = UserId(user_id.ok_or_else(|| {
+        AppError::internal("no free handle after 8 attempts", &std::io::Error::other(base_handle.to_string()))
+    })?);
+
+    if input.role == Role::Artist {
+        crate::artists::service::create_profile(&mut tx, user_id, input.name.as_str(), now).await?;
+    }
+    let token = issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail).await?;
+    let session = insert_session(&mut tx, user_id, user_agent).await?;
+    tx.commit().await?;
+
+    send_verification(state, &input.email, input.name.as_str(), &token).await;
+    let user = find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
+    Ok(NewSession { user, token: session })
+}
+
+async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
+    const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
+    let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(conn).await)?;
+    Ok(n > 0)
+}
+
+/// Signs in with email and password.
+pub async fn sign_in(state: &AppState, input: SignIn, user_agent: Option<&str>) -> Result<NewSession, AppError> {
+    const SQL: &str = "SELECT u.id, u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL";
+    let row: Option<(i64, String)> =
+        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(input.email.as_str()).fetch_optional(pool).await)?;
+    let (user_id, hash) = match row {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, dummy_hash().to_owned()),
+    };
+    let matches = verify_password(input.password, hash).await?;
+    let Some(user_id) = user_id.filter(|_| matches).map(UserId) else {
+        return Err(AppError::field(
+            "password",
+            "That email and password don't match. Try again, or reset your password.",
+        ));
+    };
+    let mut tx = state.db.begin().await?;
+    let token = insert_session(&mut tx, user_id, user_agent).await?;
+    tx.commit().await?;
+    let user = find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
+    Ok(NewSession { user, token })
+}
+
+async fn insert_session(tx: &mut Tx, user_id: UserId, user_agent: Option<&str>) -> Result<String, AppError> {
+    const SQL: &str = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent) \
+                       VALUES ($1, $2, $3, $4, $5)";
+    let token = new_secret();
+    let now = now_ms();
+    let agent = user_agent.map(|a| a.chars().take(255).collect::<String>());
+    exec_tx!(tx, conn => sqlx::query(SQL)
+        .bind(digest(&token))
+        .bind(user_id.0)
+        .bind(now)
+        .bind(now + SESSION_LIFETIME_MS)
+        .bind(agent)
+        .execute(conn)
+        .await)?;
+    Ok(token)
+}
+
+/// The user a session cookie belongs to, if the session is live.
+pub async fn session_user(db: &Db, token: &str) -> Result<Option<SessionUser>, AppError> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
+    );
+    let row: Option<UserRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(digest(token))
+        .bind(now_ms())
+        .fetch_optional(pool)
+        .await)?;
+    row.map(UserRow::into_session_user).transpose()
+}
+
+/// Ends one session.
+pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
+    const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
+    exec_db!(db, pool => sqlx::query(SQL).bind(digest(token)).execute(pool).await)?;
+    Ok(())
+}
+
+/// Ends every session of a user (after a password change).
+async fn sign_out_everywhere(tx: &mut Tx, user_id: UserId) -> Result<(), AppError> {
+    const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
+    exec_tx!(tx, conn => sqlx::query(SQL).bind(user_id.0).execute(conn).await)?;
+    Ok(())
+}
+
+pub async fn find_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, AppError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
+    let row: Option<UserRow> =
+        on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?;
+    row.map(UserRow::into_session_user).transpose()
+}
+
+/// Creates a single-use token and returns its secret (for the emailed link).
+async fn issue_token(tx: &mut Tx, user_id: UserId, purpose: TokenPurpose) -> Result<String, AppError> {
+    const SQL: &str = "INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) \
+                       VALUES ($1, $2, $3, $4, $5)";
+    let token = new_secret();
+    let now = now_ms();
+    exec_tx!(tx, conn => sqlx::query(SQL)
+        .bind(digest(&token))
+        .bind(user_id.0)
+        .bind(purpose.as_str())
+        .bind(now)
+        .bind(now + purpose.lifetime_ms())
+        .execute(conn)
+        .await)?;
+    Ok(token)
+}
+
+/// Marks a token used and returns its user; refuses an unknown, used or expired one.
+/// The conditional update makes two concurrent uses race safely: one wins.
+async fn consume_token(tx: &mut Tx, token: &str, purpose: TokenPurpose) -> Result<UserId, AppError> {
+    const SQL: &str = "UPDATE account_tokens SET used_at = $1 \
+                       WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+                       RETURNING user_id";
+    let user: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(now_ms())
+        .bind(digest(token))
+        .bind(purpose.as_str())
+        .fetch_optional(conn)
+        .await)?;
+    user.map(UserId).ok_or_else(|| {
+        AppError::field("token", "This link has expired or was already used. Ask for a new one.")
+    })
+}
+
+/// Confirms the email address a verification link was sent to.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
+    let mut tx = state.db.begin().await?;
+    let user_id = consume_token(&mut tx, token, TokenPurpose::VerifyEmail).await?;
+    const SQL: &str = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2";
+    exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(user_id.0).execute(conn).await)?;
+    tx.commit().await?;
+    find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Sends a new verification link to a signed-in user who has not verified yet.
+pub async fn resend_verification(state: &AppState, user: &SessionUser) -> Result<(), AppError> {
+    if user.email_verified {
+        return Ok(());
+    }
+    state.auth_limits.email_per_account.check(&user.email)?;
+    let mut tx = state.db.begin().await?;
+    let token = issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
+    tx.commit().await?;
+    let email = Email::parse(&user.email).map_err(|_| AppError::field("email", "Your email address is not valid."))?;
+    send_verification(state, &email, &user.display_name, &token).await;
+    Ok(())
+}
+
+async fn send_verification(state: &AppState, to: &Email, name: &str, token: &str) {
+    let link = state.settings.link(&format!("/verify-email?token={token}"));
+    let email = OutgoingEmail {
+        to: to.clone(),
+        subject: "Confirm your email for Boptone".into(),
+        body_text: format!(
+            "Hi {name},\n\nWelcome to Boptone! Confirm your email address by opening this link:\n\n{link}\n\n\
+             The link works once and expires in 48 hours. If you didn't sign up, you can ignore this email.\n"
+        ),
+    };
+    if let Err(err) = state.mailer.send(email).await {
+        tracing::warn!(error = %err, "verification email not sent; the user can ask again");
+    }
+}
+
+/// Emails a reset link if an account has this address. Answers the same either way,
+/// so the form never reveals who has an account.
+pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(), AppError> {
+    state.auth_limits.email_per_account.check(email.as_str())?;
+    const SQL: &str = "SELECT id, display_name FROM users WHERE email = $1 AND deleted_at IS NULL";
+    let row: Option<(i64, String)> =
+        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
+    let Some((id, name)) = row else {
+        tracing::info!("password reset asked for an unknown address");
+        return Ok(());
+    };
+    let mut tx = state.db.begin().await?;
+    let token = issue_token(&mut tx, UserId(id), TokenPurpose::ResetPassword).await?;
+    tx.commit().await?;
+    let link = state.settings.link(&format!("/reset-password?token={token}"));
+    let message = OutgoingEmail {
+        to: email.clone(),
+        subject: "Reset your Boptone password".into(),
+        body_text: format!(
+            "Hi {name},\n\nSomeone (hopefully you) asked to reset the password of your Boptone account. \
+             Choose a new password here:\n\n{link}\n\nThe link works once and expires in 1 hour. \
+             If you didn't ask, ignore this email: your password stays as it is.\n"
+        ),
+    };
+    state.mailer.send(message).await
+}
+
+/// Sets a new password from a reset link; every existing session ends.
+pub async fn reset_password(state: &AppState, token: &str, password: &Password) -> Result<UserId, AppError> {
+    let hash = hash_password(password).await?;
+    let mut tx = state.db.begin().await?;
+    let user_id = consume_token(&mut tx, token, TokenPurpose::ResetPassword).await?;
+    let now = now_ms();
+    // Following the emailed link proves the address too.
+    const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
+                       email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3";
+    exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(&hash).bind(now).bind(user_id.0).execute(conn).await)?;
+    sign_out_everywhere(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Deletes expired sessions and tokens used or expired over a week ago.
+pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
+    let now = now_ms();
+    const SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+    const TOKENS: &str = "DELETE FROM account_tokens WHERE expires_at <= $1 OR used_at <= $1";
+    let a = exec_db!(db, pool => sqlx::query(SESSIONS).bind(now).execute(pool).await)?;
+    let b = exec_db!(db, pool => sqlx::query(TOKENS).bind(now - 7 * DAY).execute(pool).await)?;
+    Ok(a + b)
+}

@@ -1,0 +1,66 @@
+//! Artist profile reads and writes.
+
+use super::ArtistCard;
+use crate::{
+    accounts::UserId,
+    db::{Db, Tx},
+    error::AppError,
+    exec_tx, on_db,
+};
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    handle: String,
+    stage_name: String,
+    bio: String,
+    location: String,
+    genres: String,
+    photo_url: Option<String>,
+}
+
+impl From<CardRow> for ArtistCard {
+    fn from(row: CardRow) -> Self {
+        Self {
+            handle: row.handle,
+            stage_name: row.stage_name,
+            bio: row.bio,
+            location: row.location,
+            genres: serde_json::from_str(&row.genres).unwrap_or_default(),
+            photo_url: row.photo_url,
+        }
+    }
+}
+
+const CARD_COLUMNS: &str = "u.handle, p.stage_name, p.bio, p.location, p.genres, p.photo_url";
+
+/// Starts an artist's profile at sign-up; setup completes it later.
+pub async fn create_profile(tx: &mut Tx, user: UserId, stage_name: &str, now: i64) -> Result<(), AppError> {
+    const SQL: &str = "INSERT INTO artist_profiles (user_id, stage_name, created_at, updated_at) VALUES ($1, $2, $3, $3)";
+    exec_tx!(tx, conn => sqlx::query(SQL).bind(user.0).bind(stage_name).bind(now).execute(conn).await)?;
+    Ok(())
+}
+
+/// Artists with a completed profile, newest first.
+pub async fn list_public(db: &Db, limit: i64) -> Result<Vec<ArtistCard>, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM artist_profiles p JOIN users u ON u.id = p.user_id \
+         WHERE p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL \
+         ORDER BY p.created_at DESC, p.user_id DESC LIMIT $1"
+    );
+    let rows: Vec<CardRow> =
+        on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(ArtistCard::from).collect())
+}
+
+/// One artist's public profile by handle.
+pub async fn find_by_handle(db: &Db, handle: &str) -> Result<ArtistCard, AppError> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM artist_profiles p JOIN users u ON u.id = p.user_id \
+         WHERE u.handle = $1 AND p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL"
+    );
+    let row: Option<CardRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(handle.to_lowercase())
+        .fetch_optional(pool)
+        .await)?;
+    row.map(ArtistCard::from).ok_or(AppError::NotFound)
+}

@@ -1,0 +1,23 @@
+//! Boptone's business: domain types and rules with no IO, compiled for the browser and
+//! the server alike, and — behind feature `ssr` — the services that carry them out
+//! against the database, mail and the other outside parts.
+
+pub mod accounts;
+pub mod artists;
+pub mod error;
+pub mod time;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod ratelimit;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::{AppError, FieldError};

@@ -1,0 +1,137 @@
+//! Demo data for `boptone seed-demo`: a few artists with photos and bios, some fans
+//! and an operator. Idempotent: running it again changes nothing that exists.
+
+use crate::{
+    accounts::{Password, service::hash_password},
+    db::Db,
+    error::AppError,
+    exec_tx,
+    time::now_ms,
+};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "boptone-demo";
+
+struct DemoArtist {
+    handle: &'static str,
+    name: &'static str,
+    email: &'static str,
+    location: &'static str,
+    genres: &'static [&'static str],
+    bio: &'static str,
+}
+
+const ARTISTS: &[DemoArtist] = &[
+    DemoArtist {
+        handle: "nova_reyes",
+        name: "Nova Reyes",
+        email: "nova@demo.boptone.app",
+        location: "Austin, TX",
+        genres: &["Indie Pop", "Bedroom Pop"],
+        bio: "Bedroom-pop songwriter recording everything in a converted closet. Songs about late buses, \
+              borrowed guitars and the people who stay.",
+    },
+    DemoArtist {
+        handle: "the_low_tides",
+        name: "The Low Tides",
+        email: "lowtides@demo.boptone.app",
+        location: "Lisbon, PT",
+        genres: &["Surf Rock", "Indie"],
+        bio: "A three-piece surf-rock band playing reverb-soaked instrumentals on the Atlantic coast. \
+              Every record is tracked live to tape.",
+    },
+    DemoArtist {
+        handle: "kofi_mensah",
+        name: "Kofi Mensah",
+        email: "kofi@demo.boptone.app",
+        location: "Accra, GH",
+        genres: &["Afrobeats", "Highlife"],
+        bio: "Producer and guitarist blending highlife guitar lines with modern Afrobeats drums. \
+              Runs a free studio afternoon for young producers every Saturday.",
+    },
+    DemoArtist {
+        handle: "mira_sol",
+        name: "Mira Sol",
+        email: "mira@demo.boptone.app",
+        location: "Montréal, QC",
+        genres: &["Neo-Soul", "Jazz"],
+        bio: "Singer and keys player writing neo-soul in two languages. Her trio plays the late set \
+              at a different café every Thursday.",
+    },
+    DemoArtist {
+        handle: "static_bloom",
+        name: "Static Bloom",
+        email: "staticbloom@demo.boptone.app",
+        location: "Berlin, DE",
+        genres: &["Synthwave", "Electronic"],
+        bio: "Analog synths, drum machines and one very old tape echo. Music for night drives \
+              through cities that never quite went to sleep.",
+    },
+];
+
+const FANS: &[(&str, &str, &str)] = &[
+    ("ana_listens", "Ana Souza", "ana@demo.boptone.app"),
+    ("jonah_b", "Jonah Baker", "jonah@demo.boptone.app"),
+    ("priya_k", "Priya Kapoor", "priya@demo.boptone.app"),
+];
+
+const ADMIN: (&str, &str, &str) = ("boptone_ops", "Boptone Operator", "admin@demo.boptone.app");
+
+/// What a seed run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub users_created: u64,
+    pub profiles_created: u64,
+}
+
+/// Loads the demo accounts, skipping any that exist.
+pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
+    let password = Password::parse(DEMO_PASSWORD).map_err(|m| AppError::field("password", m))?;
+    let hash = hash_password(&password).await?;
+    let now = now_ms();
+    let mut report = SeedReport::default();
+    let mut tx = db.begin().await?;
+
+    const USER: &str = "INSERT INTO users (email, handle, display_name, password_hash, role, email_verified_at, created_at, updated_at) \
+                        VALUES ($1, $2, $3, $4, $5, $6, $6, $6) ON CONFLICT DO NOTHING";
+    const PROFILE: &str = "INSERT INTO artist_profiles (user_id, stage_name, bio, location, genres, photo_url, onboarding_completed, created_at, updated_at) \
+                           SELECT id, $2, $3, $4, $5, $6, TRUE, $7, $7 FROM users WHERE handle = $1 \
+                           ON CONFLICT DO NOTHING";
+
+    let people = FANS
+        .iter()
+        .map(|&(h, n, e)| (h, n, e, "fan"))
+        .chain(std::iter::once((ADMIN.0, ADMIN.1, ADMIN.2, "admin")))
+        .chain(ARTISTS.iter().map(|a| (a.handle, a.name, a.email, "artist")));
+    for (handle, name, email, role) in people {
+        let done = exec_tx!(&mut tx, conn => sqlx::query(USER)
+            .bind(email)
+            .bind(handle)
+            .bind(name)
+            .bind(&hash)
+            .bind(role)
+            .bind(now)
+            .execute(conn)
+            .await)?;
+        report.users_created += done;
+    }
+    // Artists are staggered in time so "newest first" has a stable, meaningful order.
+    for (i, artist) in ARTISTS.iter().enumerate() {
+        let genres = serde_json::to_string(artist.genres).unwrap_or_else(|_| "[]".into());
+        let photo = format!("/demo/artists/{}.svg", artist.handle);
+        let created = now - i64::try_from(i).unwrap_or(0) * crate::time::HOUR;
+        let done = exec_tx!(&mut tx, conn => sqlx::query(PROFILE)
+            .bind(artist.handle)
+            .bind(artist.name)
+            .bind(artist.bio)
+            .bind(artist.location)
+            .bind(&genres)
+            .bind(&photo)
+            .bind(created)
+            .execute(conn)
+            .await)?;
+        report.profiles_created += done;
+    }
+    tx.commit().await?;
+    Ok(report)
+}

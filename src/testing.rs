@@ -1,0 +1,239 @@
+//! Test support: fresh databases on both dialects and an [`AppState`] over them.
+//!
+//! PostgreSQL comes from `TEST_DATABASE_URL` when set (a server where the tests may
+//! create databases); otherwise a throwaway cluster is started from the system's
+//! PostgreSQL binaries under `target/test-postgres` and reused by later test
+//! processes until `make test` stops it. Every [`TestDb`] is a new, migrated database.
+
+use std::{
+    fs,
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::Command,
+    sync::{Arc, OnceLock},
+};
+
+use sqlx::{Connection, PgConnection};
+
+use crate::{
+    db::{Db, DbOptions},
+    mail::Mailbox,
+    ratelimit::AuthLimits,
+    state::{AppState, Settings},
+};
+
+/// A fresh, migrated database that lives as long as this value (SQLite) or the
+/// test cluster (PostgreSQL).
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url, &DbOptions::default()).await.expect("open sqlite");
+        db.migrate().await.expect("migrate sqlite");
+        Self { db, url, _dir: Some(dir) }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = postgres_admin_url();
+        let name = format!("t_{:016x}", rand::random::<u64>());
+        let mut conn = PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let url = replace_db_name(&admin, &name);
+        let options = DbOptions { max_connections: 8, ..DbOptions::default() };
+        let db = Db::connect(&url, &options).await.expect("open postgres");
+        db.migrate().await.expect("migrate postgres");
+        Self { db, url, _dir: None }
+    }
+
+    /// An [`AppState`] over this database with the in-app mailbox.
+    pub fn state(&self) -> AppState {
+        AppState {
+            db: self.db.clone(),
+            mailer: Arc::new(Mailbox::new(self.db.clone())),
+            settings: Arc::new(Settings { public_url: "http://127.0.0.1:3000".into() }),
+            auth_limits: Arc::new(AuthLimits::default()),
+        }
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The URL of a PostgreSQL server where tests may create databases.
+pub fn postgres_admin_url() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => LocalCluster::ensure(&cluster_dir()),
+    })
+    .clone()
+}
+
+fn cluster_dir() -> PathBuf {
+    std::env::var_os("BOPTONE_TEST_PG_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-postgres"))
+}
+
+/// A throwaway PostgreSQL cluster on a free loopback port.
+struct LocalCluster;
+
+impl LocalCluster {
+    fn ensure(dir: &Path) -> String {
+        fs::create_dir_all(dir).expect("create the test cluster folder");
+        // Test binaries may start together: one sets the cluster up, the others wait.
+        let lock = fs::File::create(dir.join("lock")).expect("lock file");
+        lock.lock().expect("lock the test cluster");
+        let url_file = dir.join("url");
+        if let Ok(url) = fs::read_to_string(&url_file) {
+            if Self::answers(dir) {
+                return url;
+            }
+        }
+        let url = Self::start(dir);
+        fs::write(&url_file, &url).expect("write the cluster url");
+        url
+    }
+
+    fn bin_dir() -> PathBuf {
+        let mut versions: Vec<PathBuf> = fs::read_dir("/usr/lib/postgresql")
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+            .unwrap_or_default();
+        versions.retain(|p| p.join("initdb").exists());
+        versions.sort();
+        versions.pop().unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL server binaries were not found under /usr/lib/postgresql. Install the Debian \
+                 package `postgresql` (make test does), or set TEST_DATABASE_URL."
+            )
+        })
+    }
+
+    fn as_postgres_user(program: &Path) -> Command {
+        if is_root() {
+            let mut cmd = Command::new("runuser");
+            cmd.args(["-u", "postgres", "--"]).arg(program);
+            cmd
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn answers(dir: &Path) -> bool {
+        let bin = Self::bin_dir();
+        Self::as_postgres_user(&bin.join("pg_ctl"))
+            .arg("status")
+            .arg("-D")
+            .arg(dir.join("data"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(dir: &Path) -> String {
+        let bin = Self::bin_dir();
+        let data = dir.join("data");
+        let sock = dir.join("sock");
+        let _ = fs::remove_dir_all(&data);
+        let _ = fs::remove_dir_all(&sock);
+        fs::create_dir_all(&data).expect("create data dir");
+        fs::create_dir_all(&sock).expect("create socket dir");
+        if is_root() {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir)
+                .status()
+                .expect("chown the test cluster to postgres");
+            assert!(status.success(), "chown failed");
+        }
+        run(Self::as_postgres_user(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]));
+        let port = free_port();
+        let conf = format!(
+            "\n# throwaway test cluster: speed over durability\nport = {port}\nlisten_addresses = '127.0.0.1'\n\
+             unix_socket_directories = '{}'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
+             max_connections = 400\nshared_buffers = 256MB\nlog_min_messages = warning\n",
+            sock.display()
+        );
+        let mut existing = fs::read_to_string(data.join("postgresql.conf")).expect("read postgresql.conf");
+        existing.push_str(&conf);
+        fs::write(data.join("postgresql.conf"), existing).expect("write postgresql.conf");
+        run(Self::as_postgres_user(&bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .args(["-w", "-t", "60", "start"]));
+        format!("postgres://postgres@127.0.0.1:{port}/postgres")
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Declares each listed async test function twice: once on SQLite, once on PostgreSQL.
+/// Each function takes a [`TestDb`].
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::testing::TestDb::sqlite().await).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::testing::TestDb::postgres().await).await
+                }
+            )+
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_db_name;
+
+    #[test]
+    fn database_names_are_replaced() {
+        assert_eq!(replace_db_name("postgres://u@h:5/postgres", "t_1"), "postgres://u@h:5/t_1");
+        assert_eq!(replace_db_name("postgres://u@h:5/x?sslmode=disable", "t_1"), "postgres://u@h:5/t_1?sslmode=disable");
+    }
+}
