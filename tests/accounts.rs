@@ -3,7 +3,7 @@
 use boptone::{
     AppError,
     accounts::{Email, Password, SignIn, SignUp, SignUpForm, service},
-    both_databases, on_db,
+    both_databases, exec_db, on_db,
     testing::TestDb,
     time::now_ms,
 };
@@ -109,7 +109,7 @@ async fn sessions_expire_and_end_at_sign_out(t: TestDb) {
     assert_eq!(service::session_user(&t.db, &first.token).await.expect("lookup"), None);
     assert!(service::session_user(&t.db, &second.token).await.expect("lookup").is_some(), "other sessions live on");
 
-    on_db!(&t.db, pool => sqlx::query("UPDATE sessions SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
+    exec_db!(&t.db, pool => sqlx::query("UPDATE sessions SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
         .expect("expire");
     assert_eq!(service::session_user(&t.db, &second.token).await.expect("lookup"), None);
     assert_eq!(service::purge_expired(&t.db).await.expect("purge"), 1);
@@ -134,7 +134,7 @@ async fn expired_links_are_refused(t: TestDb) {
     service::request_password_reset(&state, &Email::parse("ana@example.com").expect("email")).await.expect("reset");
     let verify = mailed_token(&t, "ana@example.com", "/verify-email").await;
     let reset = mailed_token(&t, "ana@example.com", "/reset-password").await;
-    on_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
+    exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
         .expect("expire");
     assert!(service::verify_email(&state, &verify).await.is_err());
     let password = Password::parse("new password").expect("password");

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -63,7 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=LandingPage />
                     <Route path=path!("feed") view=FeedPage />
                     <Route path=path!("music") view=MusicPage />
-                    <Route path=path!("artists/:handle") view=ArtistPage />
+                    // Async: the artist's name and bio are in <head> for search engines and link previews.
+                    <Route path=path!("artists/:handle") view=ArtistPage ssr=SsrMode::Async />
                     <Route path=path!("shop") view=ShopPage />
                     <Route path=path!("me") view=AccountPage />
                     <Route path=path!("signup") view=SignUpPage />
