@@ -1,4 +1,7 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "./chromium";
 
 // The server under test: the release binary on a free port and a fresh database,
 // both chosen by scripts/e2e.sh.
@@ -18,18 +21,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
@@ -40,7 +32,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     env: {
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite::memory:",
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? `sqlite://${join(tmpdir(), `boptone-e2e-${Date.now()}.db`)}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "../target/site",
       PUBLIC_URL: baseURL,

@@ -6,7 +6,7 @@ const SHELL = [
   "/offline.html",
   "/pkg/boptone.css",
   "/pkg/boptone.js",
-  "/pkg/boptone_bg.wasm",
+  "/pkg/boptone.wasm",
   "/manifest.webmanifest",
   "/icons/favicon.svg",
   "/icons/icon-192.png",

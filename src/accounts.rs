@@ -39,7 +39,9 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|l| {
@@ -49,7 +51,9 @@ impl Email {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_alphanumeric() || c == '-')
             })
-            && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
         if local_ok && domain_ok {
             Ok(Self(email))
         } else {
@@ -102,7 +106,10 @@ impl Handle {
         if !handle.starts_with(|c: char| c.is_ascii_lowercase()) {
             return Err("A handle starts with a letter.");
         }
-        if !handle.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !handle
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             return Err("A handle uses only letters, digits and underscores.");
         }
         if RESERVED_HANDLES.contains(&handle.as_str()) {
@@ -149,8 +156,25 @@ impl Handle {
 
 /// Paths and words a handle must not take.
 const RESERVED_HANDLES: &[&str] = &[
-    "admin", "api", "app", "artist", "artists", "boptone", "dashboard", "dev", "feed", "help",
-    "me", "media", "music", "settings", "shop", "signin", "signup", "support", "system",
+    "admin",
+    "api",
+    "app",
+    "artist",
+    "artists",
+    "boptone",
+    "dashboard",
+    "dev",
+    "feed",
+    "help",
+    "me",
+    "media",
+    "music",
+    "settings",
+    "shop",
+    "signin",
+    "signup",
+    "support",
+    "system",
 ];
 
 impl TryFrom<String> for Handle {
@@ -314,10 +338,11 @@ impl SignUp {
     /// Parses every field, collecting one message per bad field.
     pub fn parse(form: &SignUpForm) -> Result<Self, AppError> {
         let mut errors = Vec::new();
-        let name = DisplayName::parse(&form.name).map_err(|m| errors.push(FieldError::new("name", m)));
+        let name =
+            DisplayName::parse(&form.name).map_err(|m| errors.push(FieldError::new("name", m)));
         let email = Email::parse(&form.email).map_err(|m| errors.push(FieldError::new("email", m)));
-        let password =
-            Password::parse(&form.password).map_err(|m| errors.push(FieldError::new("password", m)));
+        let password = Password::parse(&form.password)
+            .map_err(|m| errors.push(FieldError::new("password", m)));
         let role = match form.role.as_str() {
             "" => Ok(Role::Fan),
             other => Role::parse(other)
@@ -326,9 +351,12 @@ impl SignUp {
                 .ok_or_else(|| errors.push(FieldError::new("role", "Choose fan or artist."))),
         };
         match (name, email, password, role) {
-            (Ok(name), Ok(email), Ok(password), Ok(role)) if errors.is_empty() => {
-                Ok(Self { name, email, password, role })
-            }
+            (Ok(name), Ok(email), Ok(password), Ok(role)) if errors.is_empty() => Ok(Self {
+                name,
+                email,
+                password,
+                role,
+            }),
             _ => Err(AppError::Validation(errors)),
         }
     }
@@ -350,7 +378,10 @@ impl SignIn {
             errors.push(FieldError::new("password", "Enter your password."));
         }
         match email {
-            Ok(email) if errors.is_empty() => Ok(Self { email, password: password.to_owned() }),
+            Ok(email) if errors.is_empty() => Ok(Self {
+                email,
+                password: password.to_owned(),
+            }),
             _ => Err(AppError::Validation(errors)),
         }
     }
@@ -400,9 +431,20 @@ mod tests {
     #[test]
     fn malformed_emails_are_refused() {
         for bad in [
-            "", "nova", "nova@", "@example.com", "nova@example", "nova@@example.com",
-            "no va@example.com", "nova@exa mple.com", ".nova@example.com", "nova.@example.com",
-            "no..va@example.com", "nova@-example.com", "nova@example.c", "nova@example.123",
+            "",
+            "nova",
+            "nova@",
+            "@example.com",
+            "nova@example",
+            "nova@@example.com",
+            "no va@example.com",
+            "nova@exa mple.com",
+            ".nova@example.com",
+            "nova.@example.com",
+            "no..va@example.com",
+            "nova@-example.com",
+            "nova@example.c",
+            "nova@example.123",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
@@ -412,14 +454,22 @@ mod tests {
 
     #[test]
     fn ordinary_emails_are_accepted() {
-        for good in ["a@b.co", "first.last+tag@sub.example.org", "o'neil@example.ie", "x_y-z@ex-ample.io"] {
+        for good in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'neil@example.ie",
+            "x_y-z@ex-ample.io",
+        ] {
             assert!(Email::parse(good).is_ok(), "{good:?} should be accepted");
         }
     }
 
     #[test]
     fn handles_follow_the_rules() {
-        assert_eq!(Handle::parse("@Nova_Reyes").expect("valid").as_str(), "nova_reyes");
+        assert_eq!(
+            Handle::parse("@Nova_Reyes").expect("valid").as_str(),
+            "nova_reyes"
+        );
         assert!(Handle::parse("no").is_err());
         assert!(Handle::parse("1nova").is_err());
         assert!(Handle::parse("nova-reyes").is_err());
@@ -430,9 +480,18 @@ mod tests {
 
     #[test]
     fn handles_are_suggested_from_names() {
-        assert_eq!(Handle::suggest("Nova Reyes").map(|h| h.0), Some("nova_reyes".into()));
-        assert_eq!(Handle::suggest("  DJ  Kōji!! ").map(|h| h.0), Some("dj_k_ji".into()));
-        assert_eq!(Handle::suggest("99 Problems").map(|h| h.0), Some("problems".into()));
+        assert_eq!(
+            Handle::suggest("Nova Reyes").map(|h| h.0),
+            Some("nova_reyes".into())
+        );
+        assert_eq!(
+            Handle::suggest("  DJ  Kōji!! ").map(|h| h.0),
+            Some("dj_k_ji".into())
+        );
+        assert_eq!(
+            Handle::suggest("99 Problems").map(|h| h.0),
+            Some("problems".into())
+        );
         assert_eq!(Handle::suggest("李"), None);
         let h = Handle::parse(&"a".repeat(30)).expect("valid");
         let suffixed = h.with_suffix(1234);
@@ -461,7 +520,10 @@ mod tests {
         })
         .expect_err("invalid");
         for field in ["name", "email", "password", "role"] {
-            assert!(err.field_message(field).is_some(), "{field} should have a message");
+            assert!(
+                err.field_message(field).is_some(),
+                "{field} should have a message"
+            );
         }
     }
 

@@ -95,7 +95,10 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -180,11 +183,16 @@ impl Tx {
 
 /// True when `err` is a unique-constraint violation (the same on both dialects).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error().is_some_and(|e| e.is_unique_violation())
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
 }
 
 /// Maps a unique violation to a validation message on `field`; anything else is
 /// logged and becomes [`AppError::Internal`].
 pub fn unique_as_field(err: sqlx::Error, field: &str, message: &str) -> AppError {
-    if is_unique_violation(&err) { AppError::field(field, message) } else { err.into() }
+    if is_unique_violation(&err) {
+        AppError::field(field, message)
+    } else {
+        err.into()
+    }
 }

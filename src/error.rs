@@ -19,7 +19,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -53,9 +56,10 @@ impl AppError {
     /// The message for `field`, if this error carries one.
     pub fn field_message(&self, field: &str) -> Option<&str> {
         match self {
-            Self::Validation(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-            }
+            Self::Validation(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.as_str()),
             _ => None,
         }
     }
@@ -95,7 +99,11 @@ impl AppError {
 /// "42 seconds", "3 minutes", "2 hours": how long to wait, for people.
 pub fn human_wait(secs: u64) -> String {
     fn unit(n: u64, one: &str) -> String {
-        if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
     }
     match secs {
         0..=59 => unit(secs.max(1), "second"),
@@ -153,9 +161,17 @@ mod tests {
 
     #[test]
     fn errors_survive_the_wire() {
-        let err = AppError::RateLimited { retry_after_secs: 90 };
+        let err = AppError::RateLimited {
+            retry_after_secs: 90,
+        };
         let json = serde_json::to_string(&err).expect("serialize");
-        assert_eq!(serde_json::from_str::<AppError>(&json).expect("deserialize"), err);
-        assert_eq!(err.to_string(), "Too many attempts. Please try again in 2 minutes.");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).expect("deserialize"),
+            err
+        );
+        assert_eq!(
+            err.to_string(),
+            "Too many attempts. Please try again in 2 minutes."
+        );
     }
 }

@@ -33,8 +33,9 @@ pub trait Mailer: Send + Sync + 'static {
 
 pub type SharedMailer = Arc<dyn Mailer>;
 
-/// Delivers through an SMTP server given as `smtp://user:pass@host:port` (STARTTLS when
-/// offered), `smtps://…` (implicit TLS) or `smtp://host:port?tls=none` for a local relay.
+/// Delivers through an SMTP server given as a URL: `smtps://user:pass@host` (implicit
+/// TLS, recommended), `smtp://user:pass@host:587?tls=required` (STARTTLS), or plain
+/// `smtp://host:port` for a relay on the same machine or network.
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Address,
@@ -45,7 +46,9 @@ impl Smtp {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
             .build();
-        let from = from.parse().map_err(|e| format!("MAIL_FROM is not an address: {e}"))?;
+        let from = from
+            .parse()
+            .map_err(|e| format!("MAIL_FROM is not an address: {e}"))?;
         Ok(Self { transport, from })
     }
 }
@@ -116,13 +119,19 @@ pub struct MailboxMessage {
 }
 
 /// The newest messages first, optionally only those to one address.
-pub async fn list_mailbox(db: &Db, to: Option<&Email>, limit: i64) -> Result<Vec<MailboxMessage>, AppError> {
+pub async fn list_mailbox(
+    db: &Db,
+    to: Option<&Email>,
+    limit: i64,
+) -> Result<Vec<MailboxMessage>, AppError> {
     const ALL: &str = "SELECT id, to_addr, subject, body_text, created_at FROM mailbox_messages \
                        ORDER BY id DESC LIMIT $1";
     const TO: &str = "SELECT id, to_addr, subject, body_text, created_at FROM mailbox_messages \
                       WHERE to_addr = $1 ORDER BY id DESC LIMIT $2";
     Ok(match to {
         None => on_db!(db, pool => sqlx::query_as(ALL).bind(limit).fetch_all(pool).await)?,
-        Some(to) => on_db!(db, pool => sqlx::query_as(TO).bind(to.as_str()).bind(limit).fetch_all(pool).await)?,
+        Some(to) => {
+            on_db!(db, pool => sqlx::query_as(TO).bind(to.as_str()).bind(limit).fetch_all(pool).await)?
+        }
     })
 }

@@ -39,14 +39,19 @@ impl Limiter {
         let quota = Quota::with_period(per_cell.max(Duration::from_millis(1)))
             .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
             .allow_burst(burst);
-        Self { inner: RateLimiter::keyed(quota), clock: DefaultClock::default() }
+        Self {
+            inner: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+        }
     }
 
     /// Counts one request for `key`, or refuses it with the wait before the next.
     pub fn check(&self, key: &str) -> Result<(), AppError> {
         self.inner.check_key(&key.to_owned()).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
-            AppError::RateLimited { retry_after_secs: wait.as_secs() + 1 }
+            AppError::RateLimited {
+                retry_after_secs: wait.as_secs() + 1,
+            }
         })
     }
 
@@ -106,7 +111,10 @@ mod tests {
         }
         match limiter.check("1.2.3.4") {
             Err(AppError::RateLimited { retry_after_secs }) => {
-                assert!((1..=21).contains(&retry_after_secs), "wait {retry_after_secs}");
+                assert!(
+                    (1..=21).contains(&retry_after_secs),
+                    "wait {retry_after_secs}"
+                );
             }
             other => panic!("expected a refusal, got {other:?}"),
         }

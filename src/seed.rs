@@ -102,7 +102,11 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
         .iter()
         .map(|&(h, n, e)| (h, n, e, "fan"))
         .chain(std::iter::once((ADMIN.0, ADMIN.1, ADMIN.2, "admin")))
-        .chain(ARTISTS.iter().map(|a| (a.handle, a.name, a.email, "artist")));
+        .chain(
+            ARTISTS
+                .iter()
+                .map(|a| (a.handle, a.name, a.email, "artist")),
+        );
     for (handle, name, email, role) in people {
         let done = exec_tx!(&mut tx, conn => sqlx::query(USER)
             .bind(email)

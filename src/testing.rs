@@ -34,25 +34,40 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let db = Db::connect(&url, &DbOptions::default()).await.expect("open sqlite");
+        let db = Db::connect(&url, &DbOptions::default())
+            .await
+            .expect("open sqlite");
         db.migrate().await.expect("migrate sqlite");
-        Self { db, url, _dir: Some(dir) }
+        Self {
+            db,
+            url,
+            _dir: Some(dir),
+        }
     }
 
     pub async fn postgres() -> Self {
         let admin = postgres_admin_url();
         let name = format!("t_{:016x}", rand::random::<u64>());
-        let mut conn = PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL");
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .expect("connect to the test PostgreSQL");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut conn)
             .await
             .expect("create test database");
         conn.close().await.ok();
         let url = replace_db_name(&admin, &name);
-        let options = DbOptions { max_connections: 8, ..DbOptions::default() };
+        let options = DbOptions {
+            max_connections: 8,
+            ..DbOptions::default()
+        };
         let db = Db::connect(&url, &options).await.expect("open postgres");
         db.migrate().await.expect("migrate postgres");
-        Self { db, url, _dir: None }
+        Self {
+            db,
+            url,
+            _dir: None,
+        }
     }
 
     /// An [`AppState`] over this database with the in-app mailbox.
@@ -60,14 +75,18 @@ impl TestDb {
         AppState {
             db: self.db.clone(),
             mailer: Arc::new(Mailbox::new(self.db.clone())),
-            settings: Arc::new(Settings { public_url: "http://127.0.0.1:3000".into() }),
+            settings: Arc::new(Settings {
+                public_url: "http://127.0.0.1:3000".into(),
+            }),
             auth_limits: Arc::new(AuthLimits::default()),
         }
     }
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let base = base.rsplit_once('/').map_or(base, |(head, _)| head);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
@@ -113,7 +132,11 @@ impl LocalCluster {
 
     fn bin_dir() -> PathBuf {
         let mut versions: Vec<PathBuf> = fs::read_dir("/usr/lib/postgresql")
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path().join("bin"))
+                    .collect()
+            })
             .unwrap_or_default();
         versions.retain(|p| p.join("initdb").exists());
         versions.sort();
@@ -164,7 +187,16 @@ impl LocalCluster {
         run(Self::as_postgres_user(&bin.join("initdb"))
             .arg("-D")
             .arg(&data)
-            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]));
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]));
         let port = free_port();
         let conf = format!(
             "\n# throwaway test cluster: speed over durability\nport = {port}\nlisten_addresses = '127.0.0.1'\n\
@@ -172,7 +204,8 @@ impl LocalCluster {
              max_connections = 400\nshared_buffers = 256MB\nlog_min_messages = warning\n",
             sock.display()
         );
-        let mut existing = fs::read_to_string(data.join("postgresql.conf")).expect("read postgresql.conf");
+        let mut existing =
+            fs::read_to_string(data.join("postgresql.conf")).expect("read postgresql.conf");
         existing.push_str(&conf);
         fs::write(data.join("postgresql.conf"), existing).expect("write postgresql.conf");
         run(Self::as_postgres_user(&bin.join("pg_ctl"))
@@ -186,7 +219,9 @@ impl LocalCluster {
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}{}",
@@ -196,11 +231,17 @@ fn run(cmd: &mut Command) {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Declares each listed async test function twice: once on SQLite, once on PostgreSQL.
@@ -233,7 +274,13 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced() {
-        assert_eq!(replace_db_name("postgres://u@h:5/postgres", "t_1"), "postgres://u@h:5/t_1");
-        assert_eq!(replace_db_name("postgres://u@h:5/x?sslmode=disable", "t_1"), "postgres://u@h:5/t_1?sslmode=disable");
+        assert_eq!(
+            replace_db_name("postgres://u@h:5/postgres", "t_1"),
+            "postgres://u@h:5/t_1"
+        );
+        assert_eq!(
+            replace_db_name("postgres://u@h:5/x?sslmode=disable", "t_1"),
+            "postgres://u@h:5/t_1?sslmode=disable"
+        );
     }
 }

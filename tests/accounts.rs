@@ -25,21 +25,37 @@ async fn count(t: &TestDb, sql: &'static str) -> i64 {
 /// The token in the newest mailbox link to `path` for `to`.
 async fn mailed_token(t: &TestDb, to: &str, path: &str) -> String {
     let email = Email::parse(to).expect("email");
-    let messages = boptone::mail::list_mailbox(&t.db, Some(&email), 10).await.expect("mailbox");
-    let body = messages.iter().map(|m| m.body_text.as_str()).find(|b| b.contains(path)).expect("a mailed link");
+    let messages = boptone::mail::list_mailbox(&t.db, Some(&email), 10)
+        .await
+        .expect("mailbox");
+    let body = messages
+        .iter()
+        .map(|m| m.body_text.as_str())
+        .find(|b| b.contains(path))
+        .expect("a mailed link");
     let start = body.find("token=").expect("token in link") + "token=".len();
-    body[start..].split_whitespace().next().expect("token").to_owned()
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("token")
+        .to_owned()
 }
 
 async fn sign_up_creates_a_signed_in_account(t: TestDb) {
     let state = t.state();
-    let session = service::sign_up(&state, sign_up_input("Nova Reyes", "Nova@Example.com"), Some("test"))
-        .await
-        .expect("sign up");
+    let session = service::sign_up(
+        &state,
+        sign_up_input("Nova Reyes", "Nova@Example.com"),
+        Some("test"),
+    )
+    .await
+    .expect("sign up");
     assert_eq!(session.user.email, "nova@example.com");
     assert_eq!(session.user.handle, "nova_reyes");
     assert!(!session.user.email_verified);
-    let found = service::session_user(&t.db, &session.token).await.expect("lookup");
+    let found = service::session_user(&t.db, &session.token)
+        .await
+        .expect("lookup");
     assert_eq!(found.as_ref().map(|u| u.id), Some(session.user.id));
     // The secret itself is never stored.
     let stored: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
@@ -53,11 +69,17 @@ async fn sign_up_creates_a_signed_in_account(t: TestDb) {
 
 async fn an_email_has_one_account_and_writes_nothing_twice(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Nova", "nova@example.com"), None).await.expect("first");
+    service::sign_up(&state, sign_up_input("Nova", "nova@example.com"), None)
+        .await
+        .expect("first");
     let err = service::sign_up(&state, sign_up_input("Other", "NOVA@example.com"), None)
         .await
         .expect_err("duplicate");
-    assert!(err.field_message("email").is_some_and(|m| m.contains("already exists")), "{err:?}");
+    assert!(
+        err.field_message("email")
+            .is_some_and(|m| m.contains("already exists")),
+        "{err:?}"
+    );
     assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM account_tokens").await, 1);
@@ -65,8 +87,12 @@ async fn an_email_has_one_account_and_writes_nothing_twice(t: TestDb) {
 
 async fn clashing_handles_get_suffixes(t: TestDb) {
     let state = t.state();
-    let a = service::sign_up(&state, sign_up_input("Sam Lee", "sam1@example.com"), None).await.expect("a");
-    let b = service::sign_up(&state, sign_up_input("Sam Lee", "sam2@example.com"), None).await.expect("b");
+    let a = service::sign_up(&state, sign_up_input("Sam Lee", "sam1@example.com"), None)
+        .await
+        .expect("a");
+    let b = service::sign_up(&state, sign_up_input("Sam Lee", "sam2@example.com"), None)
+        .await
+        .expect("b");
     assert_eq!(a.user.handle, "sam_lee");
     assert!(b.user.handle.starts_with("sam_lee_"), "{}", b.user.handle);
 }
@@ -76,89 +102,188 @@ async fn artists_get_a_profile_to_complete(t: TestDb) {
     let mut input = sign_up_input("Mira Sol", "mira@example.com");
     input.role = boptone::accounts::Role::Artist;
     service::sign_up(&state, input, None).await.expect("artist");
-    assert_eq!(count(&t, "SELECT COUNT(*) FROM artist_profiles WHERE onboarding_completed = FALSE").await, 1);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM artist_profiles WHERE onboarding_completed = FALSE"
+        )
+        .await,
+        1
+    );
     // Not listed publicly until setup is complete.
-    assert!(boptone::artists::service::list_public(&t.db, 10).await.expect("list").is_empty());
+    assert!(
+        boptone::artists::service::list_public(&t.db, 10)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 }
 
 async fn sign_in_checks_the_password(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None).await.expect("sign up");
-    let wrong = service::sign_in(&state, SignIn::parse("ana@example.com", "wrong password").expect("parse"), None)
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
         .await
-        .expect_err("wrong password");
+        .expect("sign up");
+    let wrong = service::sign_in(
+        &state,
+        SignIn::parse("ana@example.com", "wrong password").expect("parse"),
+        None,
+    )
+    .await
+    .expect_err("wrong password");
     assert!(wrong.field_message("password").is_some());
-    let unknown = service::sign_in(&state, SignIn::parse("nobody@example.com", "whatever1").expect("parse"), None)
-        .await
-        .expect_err("unknown email");
-    assert_eq!(unknown, wrong, "unknown emails and wrong passwords look alike");
-    let ok = service::sign_in(&state, SignIn::parse(" ANA@example.com", "correct horse").expect("parse"), None)
-        .await
-        .expect("right password");
+    let unknown = service::sign_in(
+        &state,
+        SignIn::parse("nobody@example.com", "whatever1").expect("parse"),
+        None,
+    )
+    .await
+    .expect_err("unknown email");
+    assert_eq!(
+        unknown, wrong,
+        "unknown emails and wrong passwords look alike"
+    );
+    let ok = service::sign_in(
+        &state,
+        SignIn::parse(" ANA@example.com", "correct horse").expect("parse"),
+        None,
+    )
+    .await
+    .expect("right password");
     assert_eq!(ok.user.email, "ana@example.com");
 }
 
 async fn sessions_expire_and_end_at_sign_out(t: TestDb) {
     let state = t.state();
-    let first = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None).await.expect("sign up");
-    let second = service::sign_in(&state, SignIn::parse("ana@example.com", "correct horse").expect("parse"), None)
+    let first = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
         .await
-        .expect("sign in");
+        .expect("sign up");
+    let second = service::sign_in(
+        &state,
+        SignIn::parse("ana@example.com", "correct horse").expect("parse"),
+        None,
+    )
+    .await
+    .expect("sign in");
 
-    service::sign_out(&t.db, &first.token).await.expect("sign out");
-    assert_eq!(service::session_user(&t.db, &first.token).await.expect("lookup"), None);
-    assert!(service::session_user(&t.db, &second.token).await.expect("lookup").is_some(), "other sessions live on");
+    service::sign_out(&t.db, &first.token)
+        .await
+        .expect("sign out");
+    assert_eq!(
+        service::session_user(&t.db, &first.token)
+            .await
+            .expect("lookup"),
+        None
+    );
+    assert!(
+        service::session_user(&t.db, &second.token)
+            .await
+            .expect("lookup")
+            .is_some(),
+        "other sessions live on"
+    );
 
     exec_db!(&t.db, pool => sqlx::query("UPDATE sessions SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
         .expect("expire");
-    assert_eq!(service::session_user(&t.db, &second.token).await.expect("lookup"), None);
+    assert_eq!(
+        service::session_user(&t.db, &second.token)
+            .await
+            .expect("lookup"),
+        None
+    );
     assert_eq!(service::purge_expired(&t.db).await.expect("purge"), 1);
-    assert_eq!(service::session_user(&t.db, "").await.expect("empty token"), None);
+    assert_eq!(
+        service::session_user(&t.db, "").await.expect("empty token"),
+        None
+    );
 }
 
 async fn verification_links_work_once(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None).await.expect("sign up");
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+        .await
+        .expect("sign up");
     let token = mailed_token(&t, "ana@example.com", "/verify-email").await;
     let user = service::verify_email(&state, &token).await.expect("verify");
     assert!(user.email_verified);
-    let again = service::verify_email(&state, &token).await.expect_err("second use");
+    let again = service::verify_email(&state, &token)
+        .await
+        .expect_err("second use");
     assert!(again.field_message("token").is_some());
-    let bogus = service::verify_email(&state, "not-a-token").await.expect_err("unknown token");
+    let bogus = service::verify_email(&state, "not-a-token")
+        .await
+        .expect_err("unknown token");
     assert!(bogus.field_message("token").is_some());
 }
 
 async fn expired_links_are_refused(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None).await.expect("sign up");
-    service::request_password_reset(&state, &Email::parse("ana@example.com").expect("email")).await.expect("reset");
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+        .await
+        .expect("sign up");
+    service::request_password_reset(&state, &Email::parse("ana@example.com").expect("email"))
+        .await
+        .expect("reset");
     let verify = mailed_token(&t, "ana@example.com", "/verify-email").await;
     let reset = mailed_token(&t, "ana@example.com", "/reset-password").await;
     exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
         .expect("expire");
     assert!(service::verify_email(&state, &verify).await.is_err());
     let password = Password::parse("new password").expect("password");
-    assert!(service::reset_password(&state, &reset, &password).await.is_err());
+    assert!(
+        service::reset_password(&state, &reset, &password)
+            .await
+            .is_err()
+    );
 }
 
 async fn password_reset_is_single_use_and_ends_sessions(t: TestDb) {
     let state = t.state();
-    let session = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None).await.expect("sign up");
-    service::request_password_reset(&state, &Email::parse("Ana@Example.com").expect("email")).await.expect("reset");
+    let session = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+        .await
+        .expect("sign up");
+    service::request_password_reset(&state, &Email::parse("Ana@Example.com").expect("email"))
+        .await
+        .expect("reset");
     let token = mailed_token(&t, "ana@example.com", "/reset-password").await;
 
     let new_password = Password::parse("a brand new secret").expect("password");
-    service::reset_password(&state, &token, &new_password).await.expect("reset");
-    assert_eq!(service::session_user(&t.db, &session.token).await.expect("lookup"), None, "old sessions end");
+    service::reset_password(&state, &token, &new_password)
+        .await
+        .expect("reset");
+    assert_eq!(
+        service::session_user(&t.db, &session.token)
+            .await
+            .expect("lookup"),
+        None,
+        "old sessions end"
+    );
 
-    let again = service::reset_password(&state, &token, &new_password).await.expect_err("second use");
+    let again = service::reset_password(&state, &token, &new_password)
+        .await
+        .expect_err("second use");
     assert!(again.field_message("token").is_some());
 
-    assert!(service::sign_in(&state, SignIn::parse("ana@example.com", "correct horse").expect("p"), None).await.is_err());
-    let signed_in = service::sign_in(&state, SignIn::parse("ana@example.com", "a brand new secret").expect("p"), None)
+    assert!(
+        service::sign_in(
+            &state,
+            SignIn::parse("ana@example.com", "correct horse").expect("p"),
+            None
+        )
         .await
-        .expect("new password works");
-    assert!(signed_in.user.email_verified, "following the emailed link proves the address");
+        .is_err()
+    );
+    let signed_in = service::sign_in(
+        &state,
+        SignIn::parse("ana@example.com", "a brand new secret").expect("p"),
+        None,
+    )
+    .await
+    .expect("new password works");
+    assert!(
+        signed_in.user.email_verified,
+        "following the emailed link proves the address"
+    );
 }
 
 async fn reset_requests_do_not_reveal_accounts(t: TestDb) {
@@ -168,10 +293,19 @@ async fn reset_requests_do_not_reveal_accounts(t: TestDb) {
         .expect("same answer for unknown addresses");
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
     for _ in 0..5 {
-        let _ = service::request_password_reset(&state, &Email::parse("ghost@example.com").expect("email")).await;
+        let _ = service::request_password_reset(
+            &state,
+            &Email::parse("ghost@example.com").expect("email"),
+        )
+        .await;
     }
-    let limited = service::request_password_reset(&state, &Email::parse("ghost@example.com").expect("email")).await;
-    assert!(matches!(limited, Err(AppError::RateLimited { .. })), "{limited:?}");
+    let limited =
+        service::request_password_reset(&state, &Email::parse("ghost@example.com").expect("email"))
+            .await;
+    assert!(
+        matches!(limited, Err(AppError::RateLimited { .. })),
+        "{limited:?}"
+    );
 }
 
 async fn demo_data_loads_once(t: TestDb) {
@@ -180,12 +314,23 @@ async fn demo_data_loads_once(t: TestDb) {
     assert_eq!(first.profiles_created, 5);
     let second = boptone::seed::seed_demo(&t.db).await.expect("seed again");
     assert_eq!(second, boptone::seed::SeedReport::default());
-    let artists = boptone::artists::service::list_public(&t.db, 10).await.expect("list");
+    let artists = boptone::artists::service::list_public(&t.db, 10)
+        .await
+        .expect("list");
     assert_eq!(artists.len(), 5);
-    assert!(artists.iter().all(|a| a.photo_url.is_some() && !a.bio.is_empty()));
-    let nova = boptone::artists::service::find_by_handle(&t.db, "Nova_Reyes").await.expect("by handle");
+    assert!(
+        artists
+            .iter()
+            .all(|a| a.photo_url.is_some() && !a.bio.is_empty())
+    );
+    let nova = boptone::artists::service::find_by_handle(&t.db, "Nova_Reyes")
+        .await
+        .expect("by handle");
     assert_eq!(nova.stage_name, "Nova Reyes");
-    assert_eq!(boptone::artists::service::find_by_handle(&t.db, "ana_listens").await, Err(AppError::NotFound));
+    assert_eq!(
+        boptone::artists::service::find_by_handle(&t.db, "ana_listens").await,
+        Err(AppError::NotFound)
+    );
 }
 
 both_databases!(

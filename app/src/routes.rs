@@ -14,8 +14,8 @@ use crate::{
     pages::{
         accounts::{
             account_page::AccountPage, forgot_password_page::ForgotPasswordPage,
-            reset_password_page::ResetPasswordPage, sign_in_page::SignInPage, sign_up_page::SignUpPage,
-            verify_email_page::VerifyEmailPage,
+            reset_password_page::ResetPasswordPage, sign_in_page::SignInPage,
+            sign_up_page::SignUpPage, verify_email_page::VerifyEmailPage,
         },
         dev::mailbox_page::MailboxPage,
         feed::feed_page::FeedPage,

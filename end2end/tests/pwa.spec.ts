@@ -1,4 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, expect, test } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "../chromium";
 import { open } from "./helpers";
 
 test("the manifest describes an installable app with its icons", async ({ page, request }) => {
@@ -21,12 +25,26 @@ test("the manifest describes an installable app with its icons", async ({ page, 
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
 });
 
-test("Chromium considers the app installable", async ({ page }) => {
-  await open(page, "/");
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  const cdp = await page.context().newCDPSession(page);
-  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
-  expect(installabilityErrors).toEqual([]);
+test("Chromium considers the app installable", async ({ baseURL }) => {
+  // Installing needs a real profile: Playwright's default contexts are incognito.
+  const profile = mkdtempSync(join(tmpdir(), "boptone-pwa-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    baseURL,
+  });
+  try {
+    const page = await context.newPage();
+    await open(page, "/");
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const cdp = await context.newCDPSession(page);
+    await expect
+      .poll(async () => (await cdp.send("Page.getInstallabilityErrors")).installabilityErrors)
+      .toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test("with the network gone, pages show the offline page", async ({ page, context }) => {

@@ -5,7 +5,11 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "boptone", version, about = "Boptone: the operating system for an independent musician's business.")]
+#[command(
+    name = "boptone",
+    version,
+    about = "Boptone: the operating system for an independent musician's business."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -28,32 +32,57 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database: `sqlite://path` (created if missing) or `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/boptone.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/boptone.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Maximum database connections in the pool.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
     pub database_max_connections: u32,
 
     /// Address to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// The public origin: links in emails, `Secure` cookies when https, Origin checks.
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
-    /// SMTP server for outgoing email (`smtp://user:pass@host:587`, `smtps://…`).
+    /// SMTP server for outgoing email (`smtps://user:pass@host`, `smtp://…?tls=required`).
     /// Unset: email goes to the in-app mailbox at /dev/mailbox.
     #[arg(long, env = "SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
 
     /// Sender address of outgoing email.
-    #[arg(long, env = "MAIL_FROM", default_value = "Boptone <no-reply@boptone.app>", global = true)]
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Boptone <no-reply@boptone.app>",
+        global = true
+    )]
     pub mail_from: String,
 
     /// Folder with the built site (`pkg/`, icons, service worker).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Log format: `pretty` for people, `json` for log collectors.

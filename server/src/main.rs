@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
-use boptone::{db::{Db, DbOptions}, seed};
+use boptone::{
+    db::{Db, DbOptions},
+    seed,
+};
 use boptone_server::{
     config::{Cli, Command},
     maintenance,
@@ -28,7 +31,11 @@ async fn main() -> anyhow::Result<()> {
             let state = build_state(&config).await?;
             tracing::info!("worker started");
             let stop = CancellationToken::new();
-            let work = tokio::spawn(maintenance::run(state.clone(), Duration::from_secs(60), stop.clone()));
+            let work = tokio::spawn(maintenance::run(
+                state.clone(),
+                Duration::from_secs(60),
+                stop.clone(),
+            ));
             shutdown_signal().await;
             stop.cancel();
             work.await.context("worker task")?;
@@ -45,7 +52,9 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedDemo => {
             let db = Db::connect(&config.database_url, &DbOptions::default()).await?;
             db.migrate().await.context("applying migrations")?;
-            let report = seed::seed_demo(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = seed::seed_demo(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             tracing::info!(
                 users_created = report.users_created,
                 profiles_created = report.profiles_created,

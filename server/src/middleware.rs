@@ -34,10 +34,19 @@ pub async fn security_headers(State(https): State<bool>, mut req: Request, next:
     if let Ok(v) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
@@ -61,7 +70,11 @@ pub struct AllowedOrigin {
 /// Refuses state-changing requests (anything but GET, HEAD, OPTIONS) whose `Origin` is
 /// not this site, or that the browser marks cross-site. Requests without either header
 /// (non-browser clients, which carry no ambient cookies) pass.
-pub async fn same_origin_writes(State(allowed): State<AllowedOrigin>, req: Request, next: Next) -> Response {
+pub async fn same_origin_writes(
+    State(allowed): State<AllowedOrigin>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -100,6 +113,7 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     res
 }

@@ -1,7 +1,12 @@
 //! Build → bind → run. [`Application::build`] wires configuration into a running
 //! server on a bound port (port 0 picks a free one, as tests do).
 
-use std::{future::Future, net::SocketAddr, sync::{Arc, OnceLock}, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use axum::{
@@ -48,7 +53,10 @@ pub struct ServerState {
 
 /// Opens the database (migrating it) and builds the services for `config`.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
-    let options = DbOptions { max_connections: config.database_max_connections, ..DbOptions::default() };
+    let options = DbOptions {
+        max_connections: config.database_max_connections,
+        ..DbOptions::default()
+    };
     let db = Db::connect(&config.database_url, &options)
         .await
         .with_context(|| format!("opening the database at {}", redact(&config.database_url)))?;
@@ -60,7 +68,9 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
         mailer,
-        settings: Arc::new(Settings { public_url: config.public_url() }),
+        settings: Arc::new(Settings {
+            public_url: config.public_url(),
+        }),
         auth_limits: Arc::new(AuthLimits::default()),
     })
 }
@@ -83,7 +93,9 @@ fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             PrometheusBuilder::new()
-                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ])
                 .and_then(|b| b.install_recorder())
                 .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())
         })
@@ -92,7 +104,9 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// Puts the response's CSP nonce where Leptos' inline scripts pick it up.
 fn provide_request_nonce() {
-    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
         provide_context(Nonce::from_value(nonce.0));
     }
 }
@@ -104,12 +118,20 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
+        .env(leptos::config::Env::PROD)
         .build();
     let routes = generate_route_list(App);
     let public_url = config.public_url();
     let https = public_url.starts_with("https://");
-    let allowed = AllowedOrigin { public_origin: public_url, scheme: if https { "https" } else { "http" } };
-    let server_state = ServerState { leptos_options: leptos_options.clone(), app: state.clone(), metrics: metrics_handle() };
+    let allowed = AllowedOrigin {
+        public_origin: public_url,
+        scheme: if https { "https" } else { "http" },
+    };
+    let server_state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: state.clone(),
+        metrics: metrics_handle(),
+    };
     let request_id = HeaderName::from_static("x-request-id");
 
     let context = move || {
@@ -155,12 +177,19 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let state = build_state(config).await?;
-        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("listening on {}", config.addr))?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("listening on {}", config.addr))?;
         let port = listener.local_addr()?.port();
         let mut config = config.clone();
         config.addr.set_port(port);
         let router = router(state.clone(), &config);
-        Ok(Self { listener, router, state, port })
+        Ok(Self {
+            listener,
+            router,
+            state,
+            port,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -173,13 +202,24 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests and stops
     /// background work.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let stop = CancellationToken::new();
-        let housekeeping = tokio::spawn(maintenance::run(self.state.clone(), Duration::from_secs(600), stop.clone()));
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        let housekeeping = tokio::spawn(maintenance::run(
+            self.state.clone(),
+            Duration::from_secs(600),
+            stop.clone(),
+        ));
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         stop.cancel();
         let _ = housekeeping.await;
         self.state.db.close().await;
@@ -216,7 +256,13 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h:5/db"), "postgres://u:***@h:5/db");
-        assert_eq!(redact("sqlite://data/boptone.db"), "sqlite://data/boptone.db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
+        assert_eq!(
+            redact("sqlite://data/boptone.db"),
+            "sqlite://data/boptone.db"
+        );
     }
 }

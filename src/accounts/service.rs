@@ -21,8 +21,9 @@ use super::{
 use crate::{
     db::{Db, Tx},
     error::AppError,
+    exec_db, exec_tx,
     mail::OutgoingEmail,
-    exec_db, exec_tx, on_db, on_tx,
+    on_db, on_tx,
     state::AppState,
     time::{DAY, now_ms},
 };
@@ -40,7 +41,10 @@ struct UserRow {
 impl UserRow {
     fn into_session_user(self) -> Result<SessionUser, AppError> {
         let role = Role::parse(&self.role).map_err(|_| {
-            AppError::internal("unknown role in users table", &std::io::Error::other(self.role.clone()))
+            AppError::internal(
+                "unknown role in users table",
+                &std::io::Error::other(self.role.clone()),
+            )
         })?;
         Ok(SessionUser {
             id: UserId(self.id),
@@ -66,7 +70,9 @@ pub async fn hash_password(password: &Password) -> Result<String, AppError> {
     let secret = password.expose().to_owned();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(secret.as_bytes(), &salt).map(|h| h.to_string())
+        argon2()
+            .hash_password(secret.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|e| AppError::internal("password hashing task", &e))?
@@ -76,11 +82,17 @@ pub async fn hash_password(password: &Password) -> Result<String, AppError> {
 /// Checks a password against a stored hash on the blocking pool.
 async fn verify_password(secret: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).map(|parsed| argon2().verify_password(secret.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash)
+            .map(|parsed| argon2().verify_password(secret.as_bytes(), &parsed).is_ok())
     })
     .await
     .map_err(|e| AppError::internal("password verification task", &e))?
-    .map_err(|e| AppError::internal("stored password hash", &std::io::Error::other(e.to_string())))
+    .map_err(|e| {
+        AppError::internal(
+            "stored password hash",
+            &std::io::Error::other(e.to_string()),
+        )
+    })
 }
 
 /// A hash to verify against when the email is unknown, so both cases take as long.
@@ -116,7 +128,11 @@ pub struct NewSession {
 }
 
 /// Creates an account, signs it in and emails a verification link.
-pub async fn sign_up(state: &AppState, input: SignUp, user_agent: Option<&str>) -> Result<NewSession, AppError> {
+pub async fn sign_up(
+    state: &AppState,
+    input: SignUp,
+    user_agent: Option<&str>,
+) -> Result<NewSession, AppError> {
     let password_hash = hash_password(&input.password).await?;
     let now = now_ms();
     let base_handle = Handle::suggest(input.name.as_str())
@@ -147,11 +163,17 @@ pub async fn sign_up(state: &AppState, input: SignUp, user_agent: Option<&str>) 
             break;
         }
         if email_taken(&mut tx, &input.email).await? {
-            return Err(AppError::field("email", "An account with this email already exists. Sign in instead?"));
+            return Err(AppError::field(
+                "email",
+                "An account with this email already exists. Sign in instead?",
+            ));
         }
     }
     let user_id = UserId(user_id.ok_or_else(|| {
-        AppError::internal("no free handle after 8 attempts", &std::io::Error::other(base_handle.to_string()))
+        AppError::internal(
+            "no free handle after 8 attempts",
+            &std::io::Error::other(base_handle.to_string()),
+        )
     })?);
 
     if input.role == Role::Artist {
@@ -162,21 +184,31 @@ pub async fn sign_up(state: &AppState, input: SignUp, user_agent: Option<&str>) 
     tx.commit().await?;
 
     send_verification(state, &input.email, input.name.as_str(), &token).await;
-    let user = find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
-    Ok(NewSession { user, token: session })
+    let user = find_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(NewSession {
+        user,
+        token: session,
+    })
 }
 
 async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(conn).await)?;
+    let n: i64 =
+        on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(conn).await)?;
     Ok(n > 0)
 }
 
 /// Signs in with email and password.
-pub async fn sign_in(state: &AppState, input: SignIn, user_agent: Option<&str>) -> Result<NewSession, AppError> {
-    const SQL: &str = "SELECT u.id, u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL";
-    let row: Option<(i64, String)> =
-        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(input.email.as_str()).fetch_optional(pool).await)?;
+pub async fn sign_in(
+    state: &AppState,
+    input: SignIn,
+    user_agent: Option<&str>,
+) -> Result<NewSession, AppError> {
+    const SQL: &str =
+        "SELECT u.id, u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL";
+    let row: Option<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(SQL).bind(input.email.as_str()).fetch_optional(pool).await)?;
     let (user_id, hash) = match row {
         Some((id, hash)) => (Some(id), hash),
         None => (None, dummy_hash().to_owned()),
@@ -191,11 +223,17 @@ pub async fn sign_in(state: &AppState, input: SignIn, user_agent: Option<&str>) 
     let mut tx = state.db.begin().await?;
     let token = insert_session(&mut tx, user_id, user_agent).await?;
     tx.commit().await?;
-    let user = find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = find_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(NewSession { user, token })
 }
 
-async fn insert_session(tx: &mut Tx, user_id: UserId, user_agent: Option<&str>) -> Result<String, AppError> {
+async fn insert_session(
+    tx: &mut Tx,
+    user_id: UserId,
+    user_agent: Option<&str>,
+) -> Result<String, AppError> {
     const SQL: &str = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent) \
                        VALUES ($1, $2, $3, $4, $5)";
     let token = new_secret();
@@ -244,14 +282,18 @@ async fn sign_out_everywhere(tx: &mut Tx, user_id: UserId) -> Result<(), AppErro
 }
 
 pub async fn find_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, AppError> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
-    let row: Option<UserRow> =
-        on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?;
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
+    let row: Option<UserRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?;
     row.map(UserRow::into_session_user).transpose()
 }
 
 /// Creates a single-use token and returns its secret (for the emailed link).
-async fn issue_token(tx: &mut Tx, user_id: UserId, purpose: TokenPurpose) -> Result<String, AppError> {
+async fn issue_token(
+    tx: &mut Tx,
+    user_id: UserId,
+    purpose: TokenPurpose,
+) -> Result<String, AppError> {
     const SQL: &str = "INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) \
                        VALUES ($1, $2, $3, $4, $5)";
     let token = new_secret();
@@ -269,7 +311,11 @@ async fn issue_token(tx: &mut Tx, user_id: UserId, purpose: TokenPurpose) -> Res
 
 /// Marks a token used and returns its user; refuses an unknown, used or expired one.
 /// The conditional update makes two concurrent uses race safely: one wins.
-async fn consume_token(tx: &mut Tx, token: &str, purpose: TokenPurpose) -> Result<UserId, AppError> {
+async fn consume_token(
+    tx: &mut Tx,
+    token: &str,
+    purpose: TokenPurpose,
+) -> Result<UserId, AppError> {
     const SQL: &str = "UPDATE account_tokens SET used_at = $1 \
                        WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
                        RETURNING user_id";
@@ -280,7 +326,10 @@ async fn consume_token(tx: &mut Tx, token: &str, purpose: TokenPurpose) -> Resul
         .fetch_optional(conn)
         .await)?;
     user.map(UserId).ok_or_else(|| {
-        AppError::field("token", "This link has expired or was already used. Ask for a new one.")
+        AppError::field(
+            "token",
+            "This link has expired or was already used. Ask for a new one.",
+        )
     })
 }
 
@@ -291,7 +340,9 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<SessionUser, 
     const SQL: &str = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2";
     exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(user_id.0).execute(conn).await)?;
     tx.commit().await?;
-    find_user(&state.db, user_id).await?.ok_or(AppError::NotFound)
+    find_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Sends a new verification link to a signed-in user who has not verified yet.
@@ -303,7 +354,8 @@ pub async fn resend_verification(state: &AppState, user: &SessionUser) -> Result
     let mut tx = state.db.begin().await?;
     let token = issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
     tx.commit().await?;
-    let email = Email::parse(&user.email).map_err(|_| AppError::field("email", "Your email address is not valid."))?;
+    let email = Email::parse(&user.email)
+        .map_err(|_| AppError::field("email", "Your email address is not valid."))?;
     send_verification(state, &email, &user.display_name, &token).await;
     Ok(())
 }
@@ -328,8 +380,7 @@ async fn send_verification(state: &AppState, to: &Email, name: &str, token: &str
 pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(), AppError> {
     state.auth_limits.email_per_account.check(email.as_str())?;
     const SQL: &str = "SELECT id, display_name FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let row: Option<(i64, String)> =
-        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
+    let row: Option<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
     let Some((id, name)) = row else {
         tracing::info!("password reset asked for an unknown address");
         return Ok(());
@@ -337,7 +388,9 @@ pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(
     let mut tx = state.db.begin().await?;
     let token = issue_token(&mut tx, UserId(id), TokenPurpose::ResetPassword).await?;
     tx.commit().await?;
-    let link = state.settings.link(&format!("/reset-password?token={token}"));
+    let link = state
+        .settings
+        .link(&format!("/reset-password?token={token}"));
     let message = OutgoingEmail {
         to: email.clone(),
         subject: "Reset your Boptone password".into(),
@@ -351,7 +404,11 @@ pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(
 }
 
 /// Sets a new password from a reset link; every existing session ends.
-pub async fn reset_password(state: &AppState, token: &str, password: &Password) -> Result<UserId, AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &Password,
+) -> Result<UserId, AppError> {
     let hash = hash_password(password).await?;
     let mut tx = state.db.begin().await?;
     let user_id = consume_token(&mut tx, token, TokenPurpose::ResetPassword).await?;

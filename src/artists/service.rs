@@ -34,7 +34,12 @@ impl From<CardRow> for ArtistCard {
 const CARD_COLUMNS: &str = "u.handle, p.stage_name, p.bio, p.location, p.genres, p.photo_url";
 
 /// Starts an artist's profile at sign-up; setup completes it later.
-pub async fn create_profile(tx: &mut Tx, user: UserId, stage_name: &str, now: i64) -> Result<(), AppError> {
+pub async fn create_profile(
+    tx: &mut Tx,
+    user: UserId,
+    stage_name: &str,
+    now: i64,
+) -> Result<(), AppError> {
     const SQL: &str = "INSERT INTO artist_profiles (user_id, stage_name, created_at, updated_at) VALUES ($1, $2, $3, $3)";
     exec_tx!(tx, conn => sqlx::query(SQL).bind(user.0).bind(stage_name).bind(now).execute(conn).await)?;
     Ok(())
@@ -47,8 +52,7 @@ pub async fn list_public(db: &Db, limit: i64) -> Result<Vec<ArtistCard>, AppErro
          WHERE p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL \
          ORDER BY p.created_at DESC, p.user_id DESC LIMIT $1"
     );
-    let rows: Vec<CardRow> =
-        on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?;
+    let rows: Vec<CardRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ArtistCard::from).collect())
 }
 

@@ -17,7 +17,10 @@ use leptos_axum::ResponseOptions;
 /// The application state, provided to every server function and render.
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
-        AppError::internal("AppState missing from context", &std::io::Error::other("no AppState"))
+        AppError::internal(
+            "AppState missing from context",
+            &std::io::Error::other("no AppState"),
+        )
     })
 }
 
@@ -28,12 +31,21 @@ fn parts() -> Option<Parts> {
 /// The client's address, for per-IP limits.
 pub fn client_ip() -> String {
     parts()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn user_agent() -> Option<String> {
-    parts()?.headers.get(header::USER_AGENT)?.to_str().ok().map(str::to_owned)
+    parts()?
+        .headers
+        .get(header::USER_AGENT)?
+        .to_str()
+        .ok()
+        .map(str::to_owned)
 }
 
 /// The session secret from the request's cookie, if any.
@@ -52,7 +64,9 @@ pub fn session_token() -> Option<String> {
 
 /// The signed-in user, or `None`.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token() else { return Ok(None) };
+    let Some(token) = session_token() else {
+        return Ok(None);
+    };
     let state = app_state()?;
     service::session_user(&state.db, &token).await
 }
@@ -65,47 +79,80 @@ pub async fn require_user() -> Result<SessionUser, AppError> {
 /// Refuses unless the signed-in user has `role` (admins pass every role check).
 pub async fn require_role(role: Role) -> Result<SessionUser, AppError> {
     let user = require_user().await?;
-    if user.role == role || user.role == Role::Admin { Ok(user) } else { Err(AppError::Forbidden) }
+    if user.role == role || user.role == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
-/// Counts a request against `limiter` under `key`; a refusal also answers 429 with
-/// `Retry-After`.
+/// Counts a request against `limiter` under `key`.
 pub fn rate_limit(limiter: &Limiter, key: &str) -> Result<(), AppError> {
-    limiter.check(key).inspect_err(|err| {
-        if let (AppError::RateLimited { retry_after_secs }, Some(res)) = (err, use_context::<ResponseOptions>()) {
-            res.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+    limiter.check(key)
+}
+
+/// Gives a server function's answer the HTTP status of its error (422 for validation,
+/// 429 with `Retry-After` for rate limits, …) instead of a blanket 500. Every server
+/// function returns through this.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(err), Some(res)) = (&result, use_context::<ResponseOptions>()) {
+        if let Ok(status) = http::StatusCode::from_u16(err.status()) {
+            res.set_status(status);
+        }
+        if let AppError::RateLimited { retry_after_secs } = err {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.insert_header(header::RETRY_AFTER, v);
             }
         }
-    })
+    }
+    result
 }
 
 fn set_cookie(value: String) {
-    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
         res.append_header(header::SET_COOKIE, v);
     }
 }
 
 fn cookie_attributes(state: &AppState) -> &'static str {
-    if state.settings.secure_cookies() { "; Path=/; HttpOnly; SameSite=Lax; Secure" } else { "; Path=/; HttpOnly; SameSite=Lax" }
+    if state.settings.secure_cookies() {
+        "; Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "; Path=/; HttpOnly; SameSite=Lax"
+    }
 }
 
 /// Sends the session cookie for a new session.
 pub fn set_session_cookie(state: &AppState, token: &str) {
     let max_age = SESSION_LIFETIME_MS / 1000;
-    set_cookie(format!("{SESSION_COOKIE}={token}{}; Max-Age={max_age}", cookie_attributes(state)));
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}{}; Max-Age={max_age}",
+        cookie_attributes(state)
+    ));
 }
 
 /// Tells the browser to forget the session cookie.
 pub fn clear_session_cookie(state: &AppState) {
-    set_cookie(format!("{SESSION_COOKIE}={}; Max-Age=0", cookie_attributes(state)));
+    set_cookie(format!(
+        "{SESSION_COOKIE}={}; Max-Age=0",
+        cookie_attributes(state)
+    ));
 }
 
 /// A path inside this site to return to after signing in; anything else becomes `fallback`.
 pub fn local_path(next: &str, fallback: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    if ok { next.to_owned() } else { fallback.to_owned() }
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://");
+    if ok {
+        next.to_owned()
+    } else {
+        fallback.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -115,7 +162,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(local_path("/music?x=1", "/feed"), "/music?x=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "", "music"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "music",
+        ] {
             assert_eq!(local_path(bad, "/feed"), "/feed", "{bad}");
         }
     }

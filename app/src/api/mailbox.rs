@@ -4,6 +4,9 @@ use boptone::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use super::guards;
+
 /// A delivered message as the mailbox page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxEntry {
@@ -17,24 +20,37 @@ pub struct MailboxEntry {
 /// Whether this server keeps email in the in-app mailbox (no SMTP configured).
 #[server(prefix = "/api", endpoint = "mailbox/enabled")]
 pub async fn mailbox_enabled() -> Result<bool, AppError> {
-    Ok(super::guards::app_state()?.mailer.is_mailbox())
+    guards::respond(async move { Ok(guards::app_state()?.mailer.is_mailbox()) }.await)
 }
 
 /// The newest messages, optionally only those sent to `to`. Not found when email goes
 /// out over SMTP: the mailbox exists only on servers without one.
 #[server(prefix = "/api", endpoint = "mailbox/list")]
 pub async fn list_mailbox(#[server(default)] to: String) -> Result<Vec<MailboxEntry>, AppError> {
-    let state = super::guards::app_state()?;
-    if !state.mailer.is_mailbox() {
-        return Err(AppError::NotFound);
-    }
-    let to = match to.trim() {
-        "" => None,
-        t => Some(boptone::accounts::Email::parse(t).map_err(|m| AppError::field("to", m))?),
-    };
-    let messages = boptone::mail::list_mailbox(&state.db, to.as_ref(), 100).await?;
-    Ok(messages
-        .into_iter()
-        .map(|m| MailboxEntry { id: m.id, to: m.to_addr, subject: m.subject, body: m.body_text, sent_at_ms: m.created_at })
-        .collect())
+    guards::respond(
+        async move {
+            let state = guards::app_state()?;
+            if !state.mailer.is_mailbox() {
+                return Err(AppError::NotFound);
+            }
+            let to = match to.trim() {
+                "" => None,
+                t => {
+                    Some(boptone::accounts::Email::parse(t).map_err(|m| AppError::field("to", m))?)
+                }
+            };
+            let messages = boptone::mail::list_mailbox(&state.db, to.as_ref(), 100).await?;
+            Ok(messages
+                .into_iter()
+                .map(|m| MailboxEntry {
+                    id: m.id,
+                    to: m.to_addr,
+                    subject: m.subject,
+                    body: m.body_text,
+                    sent_at_ms: m.created_at,
+                })
+                .collect())
+        }
+        .await,
+    )
 }

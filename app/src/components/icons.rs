@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 #[component]
-pub fn Icon(path: &'static str) -> impl IntoView {
+pub fn Icon(path: &'static str) -> AnyView {
     view! {
         <svg
             class="h-6 w-6 shrink-0"
@@ -18,30 +18,36 @@ pub fn Icon(path: &'static str) -> impl IntoView {
             <path d=path></path>
         </svg>
     }
+    .into_any()
 }
 
-pub const FEED: &str = "M7 3h10a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM10 9l5 3-5 3z";
-pub const MUSIC: &str = "M9 18V5l11-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z";
+pub const FEED: &str =
+    "M7 3h10a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM10 9l5 3-5 3z";
+pub const MUSIC: &str =
+    "M9 18V5l11-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z";
 pub const SHOP: &str = "M6 7h12l1 13H5L6 7zM9 7a3 3 0 0 1 6 0";
 pub const ME: &str = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0";
 pub const HOME: &str = "M3 11l9-7 9 7M5 10v10h14V10";
 
-/// The Boptone mark and word.
+/// The Boptone mark and word. `id` names its gradient, unique per instance on a page
+/// (a gradient inside a hidden copy would not paint the visible one).
 #[component]
-pub fn Logo() -> impl IntoView {
+pub fn Logo(id: &'static str) -> AnyView {
+    let fill = format!("url(#{id})");
     view! {
         <span class="flex items-center gap-2 text-lg font-bold tracking-tight text-white">
             <svg class="h-8 w-8" viewBox="0 0 32 32" aria-hidden="true">
                 <defs>
-                    <linearGradient id="logo-g" x1="0" y1="0" x2="1" y2="1">
+                    <linearGradient id=id x1="0" y1="0" x2="1" y2="1">
                         <stop offset="0" stop-color="#f0abfc"></stop>
                         <stop offset="1" stop-color="#8b5cf6"></stop>
                     </linearGradient>
                 </defs>
-                <rect width="32" height="32" rx="9" fill="url(#logo-g)"></rect>
+                <rect width="32" height="32" rx="9" fill=fill></rect>
                 <path d="M11 8.5v15M11 18.5a5 5 0 1 0 10 0 5 5 0 0 0-10 0" stroke="#18181b" stroke-width="3" fill="none" stroke-linecap="round"></path>
             </svg>
             "Boptone"
         </span>
     }
+    .into_any()
 }

@@ -70,8 +70,14 @@ pub fn TextField(
 }
 
 /// An action's last result, as `ServerAction::value()` gives it.
-pub trait ActionValue<T>: With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static {}
-impl<T, S> ActionValue<T> for S where S: With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static {}
+pub trait ActionValue<T>:
+    With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static
+{
+}
+impl<T, S> ActionValue<T> for S where
+    S: With<Value = Option<Result<T, AppError>>> + Clone + Send + Sync + 'static
+{
+}
 
 /// The error message of `field` from an action's last result.
 pub fn field_error<T>(value: impl ActionValue<T>, field: &'static str) -> Signal<Option<String>> {
@@ -84,7 +90,10 @@ pub fn field_error<T>(value: impl ActionValue<T>, field: &'static str) -> Signal
 }
 
 /// A message for the whole form: any error that is not about one of `fields`.
-pub fn form_error<T>(value: impl ActionValue<T>, fields: &'static [&'static str]) -> Signal<Option<String>> {
+pub fn form_error<T>(
+    value: impl ActionValue<T>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>> {
     Signal::derive(move || {
         value.with(|v| match v {
             Some(Err(AppError::Validation(errors))) => errors
@@ -150,7 +159,11 @@ pub fn SubmitButton(
 
 /// A centred card for the account forms.
 #[component]
-pub fn AuthCard(title: &'static str, #[prop(optional)] subtitle: Option<&'static str>, children: Children) -> impl IntoView {
+pub fn AuthCard(
+    title: &'static str,
+    #[prop(optional)] subtitle: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <div class="mx-auto w-full max-w-md px-4 py-10 sm:py-16">
             <div class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 shadow-2xl shadow-fuchsia-950/20 sm:p-8">

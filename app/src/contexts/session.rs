@@ -31,7 +31,12 @@ pub fn provide_session() -> Session {
         },
         |_| current_user(),
     );
-    let session = Session { user, sign_in, sign_up, sign_out };
+    let session = Session {
+        user,
+        sign_in,
+        sign_up,
+        sign_out,
+    };
     provide_context(session);
     session
 }

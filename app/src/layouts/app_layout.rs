@@ -15,15 +15,33 @@ struct Tab {
 }
 
 const TABS: [Tab; 4] = [
-    Tab { href: "/feed", label: "Feed", icon: icons::FEED },
-    Tab { href: "/music", label: "Music", icon: icons::MUSIC },
-    Tab { href: "/shop", label: "Shop", icon: icons::SHOP },
-    Tab { href: "/me", label: "Me", icon: icons::ME },
+    Tab {
+        href: "/feed",
+        label: "Feed",
+        icon: icons::FEED,
+    },
+    Tab {
+        href: "/music",
+        label: "Music",
+        icon: icons::MUSIC,
+    },
+    Tab {
+        href: "/shop",
+        label: "Shop",
+        icon: icons::SHOP,
+    },
+    Tab {
+        href: "/me",
+        label: "Me",
+        icon: icons::ME,
+    },
 ];
 
 /// True when `href` is the current section.
 fn is_current(path: &str, href: &str) -> bool {
-    path == href || path.starts_with(&format!("{href}/")) || (href == "/music" && path.starts_with("/artists/"))
+    path == href
+        || path.starts_with(&format!("{href}/"))
+        || (href == "/music" && path.starts_with("/artists/"))
 }
 
 #[component]
@@ -31,16 +49,21 @@ pub fn AppLayout() -> impl IntoView {
     let location = use_location();
     let current = move |href: &'static str| {
         let path = location.pathname.get();
-        if is_current(&path, href) { Some("page") } else { None }
+        if is_current(&path, href) {
+            Some("page")
+        } else {
+            None
+        }
     };
     view! {
         <a href="#main" class="skip-link">
             "Skip to content"
         </a>
         <div class="min-h-dvh md:flex">
+            {view! {
             <aside class="sticky top-0 hidden h-dvh w-64 shrink-0 flex-col border-r border-zinc-800/80 bg-zinc-950 px-4 py-6 md:flex">
                 <a href="/" class="rounded-lg px-2 focus-visible:outline-offset-4">
-                    <Logo />
+                    <Logo id="logo-side" />
                 </a>
                 <nav aria-label="Main" class="mt-8 flex flex-col gap-1">
                     {TABS
@@ -59,10 +82,11 @@ pub fn AppLayout() -> impl IntoView {
                     <AccountBlock />
                 </div>
             </aside>
+            }.into_any()}
             <div class="flex min-w-0 flex-1 flex-col">
                 <header class="sticky top-0 z-20 flex items-center justify-between border-b border-zinc-800/80 bg-zinc-950/90 px-4 py-3 backdrop-blur md:hidden">
                     <a href="/" class="rounded-lg">
-                        <Logo />
+                        <Logo id="logo-top" />
                     </a>
                     <TopBarAction />
                 </header>
@@ -92,7 +116,7 @@ pub fn AppLayout() -> impl IntoView {
 
 /// Desktop side bar foot: who is signed in, or the ways in.
 #[component]
-fn AccountBlock() -> impl IntoView {
+fn AccountBlock() -> AnyView {
     let session = use_session();
     view! {
         <Transition fallback=|| ()>
@@ -125,11 +149,12 @@ fn AccountBlock() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// Phone top bar: a sign-in link for visitors.
 #[component]
-fn TopBarAction() -> impl IntoView {
+fn TopBarAction() -> AnyView {
     let session = use_session();
     view! {
         <Transition fallback=|| ()>
@@ -141,6 +166,7 @@ fn TopBarAction() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[cfg(test)]

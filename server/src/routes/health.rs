@@ -20,5 +20,11 @@ pub async fn readyz(State(state): State<ServerState>) -> impl IntoResponse {
 }
 
 pub async fn metrics(State(handle): State<PrometheusHandle>) -> impl IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render())
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        handle.render(),
+    )
 }

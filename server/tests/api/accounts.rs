@@ -5,15 +5,26 @@ use crate::helpers::TestApp;
 
 async fn sign_up_sets_a_hardened_session_cookie(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let res = app.sign_up("Ana Souza", "ana@example.com", "long enough").await;
+    let res = app
+        .sign_up("Ana Souza", "ana@example.com", "long enough")
+        .await;
     assert_eq!(res.status(), 200);
-    let cookie = res.headers().get(header::SET_COOKIE).expect("cookie").to_str().expect("ascii").to_owned();
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(cookie.starts_with("boptone_session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
-    assert_eq!(res.headers().get(header::LOCATION).map(|v| v.as_bytes()), Some(&b"/me?welcome=1"[..]));
+    assert_eq!(
+        res.headers().get(header::LOCATION).map(|v| v.as_bytes()),
+        Some(&b"/me?welcome=1"[..])
+    );
     let user: SessionUser = res.json().await.expect("user json");
     assert_eq!(user.handle, "ana_souza");
 
@@ -22,7 +33,12 @@ async fn sign_up_sets_a_hardened_session_cookie(db: TestDb) {
 
     let out = app.call("accounts/sign_out", &[]).await;
     assert_eq!(out.status(), 200);
-    let cleared = out.headers().get(header::SET_COOKIE).expect("cookie").to_str().expect("ascii");
+    let cleared = out
+        .headers()
+        .get(header::SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .expect("ascii");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     let me: Option<SessionUser> = app.call("accounts/me", &[]).await.json().await.expect("me");
     assert_eq!(me, None);
@@ -31,11 +47,21 @@ async fn sign_up_sets_a_hardened_session_cookie(db: TestDb) {
 async fn bad_input_gets_field_messages_and_writes_nothing(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let res = app.sign_up("", "not-an-email", "short").await;
-    assert!(res.status().is_server_error() || res.status().is_client_error(), "{}", res.status());
+    assert!(
+        res.status().is_server_error() || res.status().is_client_error(),
+        "{}",
+        res.status()
+    );
     let err: AppError = res.json().await.expect("error json");
     assert!(err.field_message("name").is_some());
-    assert!(err.field_message("email").is_some_and(|m| m.contains("name@example.com")));
-    assert!(err.field_message("password").is_some_and(|m| m.contains("8 characters")));
+    assert!(
+        err.field_message("email")
+            .is_some_and(|m| m.contains("name@example.com"))
+    );
+    assert!(
+        err.field_message("password")
+            .is_some_and(|m| m.contains("8 characters"))
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
 }
@@ -45,14 +71,28 @@ async fn sign_in_is_refused_with_a_message_then_rate_limited(db: TestDb) {
     app.sign_up("Ana", "ana@example.com", "long enough").await;
     app.call("accounts/sign_out", &[]).await;
 
-    let wrong = app.call("accounts/sign_in", &[("email", "ana@example.com"), ("password", "nope nope")]).await;
+    let wrong = app
+        .call(
+            "accounts/sign_in",
+            &[("email", "ana@example.com"), ("password", "nope nope")],
+        )
+        .await;
     let err: AppError = wrong.json().await.expect("error json");
-    assert!(err.field_message("password").is_some_and(|m| m.contains("don't match")), "{err:?}");
+    assert!(
+        err.field_message("password")
+            .is_some_and(|m| m.contains("don't match")),
+        "{err:?}"
+    );
 
     // Ten attempts per account per 15 minutes: the eleventh waits, and says how long.
     let mut limited = None;
     for _ in 0..12 {
-        let res = app.call("accounts/sign_in", &[("email", "ana@example.com"), ("password", "nope nope")]).await;
+        let res = app
+            .call(
+                "accounts/sign_in",
+                &[("email", "ana@example.com"), ("password", "nope nope")],
+            )
+            .await;
         if res.status() == 429 {
             limited = Some(res);
             break;
@@ -71,7 +111,12 @@ async fn sign_in_is_refused_with_a_message_then_rate_limited(db: TestDb) {
     assert!(err.to_string().contains("try again in"), "{err}");
 
     // Even the right password waits while the account is limited.
-    let right = app.call("accounts/sign_in", &[("email", "ana@example.com"), ("password", "long enough")]).await;
+    let right = app
+        .call(
+            "accounts/sign_in",
+            &[("email", "ana@example.com"), ("password", "long enough")],
+        )
+        .await;
     assert_eq!(right.status(), 429);
 }
 
@@ -82,12 +127,19 @@ async fn a_plain_form_post_redirects(db: TestDb) {
         .post(app.url("/api/accounts/sign_up"))
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, app.url("/signup"))
-        .form(&[("name", "Ana"), ("email", "ana@example.com"), ("password", "long enough")])
+        .form(&[
+            ("name", "Ana"),
+            ("email", "ana@example.com"),
+            ("password", "long enough"),
+        ])
         .send()
         .await
         .expect("POST");
     assert_eq!(res.status(), 302, "forms work before the app hydrates");
-    assert_eq!(res.headers().get(header::LOCATION).map(|v| v.as_bytes()), Some(&b"/me?welcome=1"[..]));
+    assert_eq!(
+        res.headers().get(header::LOCATION).map(|v| v.as_bytes()),
+        Some(&b"/me?welcome=1"[..])
+    );
 }
 
 async fn the_mailbox_lists_email_only_without_smtp(db: TestDb) {

@@ -14,7 +14,10 @@ async fn health_readiness_and_metrics_answer(db: TestDb) {
     app.get("/").await;
     let metrics = app.get("/metrics").await.text().await.expect("metrics");
     assert!(metrics.contains("http_requests_total"), "{metrics}");
-    assert!(metrics.contains("http_request_duration_seconds_bucket"), "{metrics}");
+    assert!(
+        metrics.contains("http_request_duration_seconds_bucket"),
+        "{metrics}"
+    );
     assert!(metrics.contains(r#"route="/healthz""#), "{metrics}");
 }
 
@@ -28,8 +31,17 @@ async fn readiness_fails_without_the_database(db: TestDb) {
 async fn responses_carry_a_request_id(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let res = app.get("/healthz").await;
-    let id = res.headers().get("x-request-id").expect("request id").to_str().expect("ascii");
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .expect("request id")
+        .to_str()
+        .expect("ascii");
     assert_eq!(id.len(), 36, "a uuid: {id}");
 }
 
-both_databases!(health_readiness_and_metrics_answer, readiness_fails_without_the_database, responses_carry_a_request_id);
+both_databases!(
+    health_readiness_and_metrics_answer,
+    readiness_fails_without_the_database,
+    responses_carry_a_request_id
+);

@@ -14,7 +14,9 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn(db: TestDb) -> Self {
         let config = Config::for_tests(&db.url);
-        let app = Application::build(&config).await.expect("build the application");
+        let app = Application::build(&config)
+            .await
+            .expect("build the application");
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         tokio::spawn(app.run_until(std::future::pending()));
@@ -23,7 +25,12 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self { base, client, state, db }
+        Self {
+            base,
+            client,
+            state,
+            db,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -46,10 +53,15 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {
-        on_db!(&self.db.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+        on_db!(&self.db.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await)
+            .expect("count")
     }
 
     pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Response {
-        self.call("accounts/sign_up", &[("name", name), ("email", email), ("password", password)]).await
+        self.call(
+            "accounts/sign_up",
+            &[("name", name), ("email", email), ("password", password)],
+        )
+        .await
     }
 }

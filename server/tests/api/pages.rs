@@ -20,7 +20,10 @@ async fn public_pages_render_on_the_server(db: TestDb) {
         assert_eq!(res.status(), 200, "{path}");
         let html = res.text().await.expect("html");
         assert!(html.contains(text), "{path} should contain {text:?}");
-        assert!(html.contains("/pkg/boptone.js"), "{path} loads the app for hydration");
+        assert!(
+            html.contains("/pkg/boptone.js"),
+            "{path} loads the app for hydration"
+        );
         assert!(html.contains("<title>"), "{path} has a title");
     }
 }
@@ -29,9 +32,20 @@ async fn unknown_paths_answer_404(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let res = app.get("/no/such/page").await;
     assert_eq!(res.status(), 404);
-    assert!(res.text().await.expect("html").contains("This page took a wrong turn"));
+    assert!(
+        res.text()
+            .await
+            .expect("html")
+            .contains("This page took a wrong turn")
+    );
     let artist = app.get("/artists/nobody_here").await;
-    assert!(artist.text().await.expect("html").contains("Artist not found"));
+    assert!(
+        artist
+            .text()
+            .await
+            .expect("html")
+            .contains("Artist not found")
+    );
 }
 
 both_databases!(public_pages_render_on_the_server, unknown_paths_answer_404);

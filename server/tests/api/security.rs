@@ -8,20 +8,49 @@ async fn pages_carry_security_headers_and_a_matching_nonce(db: TestDb) {
     let res = app.get("/").await;
     assert_eq!(res.status(), 200);
     let headers = res.headers().clone();
-    let csp = headers.get(header::CONTENT_SECURITY_POLICY).expect("csp").to_str().expect("ascii").to_owned();
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .expect("csp")
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(csp.contains("default-src 'self'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
-    assert_eq!(headers.get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()), Some(&b"DENY"[..]));
+    assert_eq!(
+        headers
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert_eq!(
+        headers.get(header::X_FRAME_OPTIONS).map(|v| v.as_bytes()),
+        Some(&b"DENY"[..])
+    );
     assert!(headers.get(header::REFERRER_POLICY).is_some());
 
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in csp").to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in csp")
+        .to_owned();
     let html = res.text().await.expect("html");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the response's nonce"
+    );
 
     let other = app.get("/").await;
-    let other_csp = other.headers().get(header::CONTENT_SECURITY_POLICY).expect("csp").to_str().expect("ascii");
-    assert!(!other_csp.contains(&nonce), "every response has its own nonce");
+    let other_csp = other
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .expect("csp")
+        .to_str()
+        .expect("ascii");
+    assert!(
+        !other_csp.contains(&nonce),
+        "every response has its own nonce"
+    );
 }
 
 async fn foreign_origins_cannot_change_state(db: TestDb) {
@@ -30,7 +59,11 @@ async fn foreign_origins_cannot_change_state(db: TestDb) {
         .client
         .post(app.url("/api/accounts/sign_up"))
         .header(header::ORIGIN, "https://evil.example")
-        .form(&[("name", "Mallory"), ("email", "mallory@example.com"), ("password", "long enough")])
+        .form(&[
+            ("name", "Mallory"),
+            ("email", "mallory@example.com"),
+            ("password", "long enough"),
+        ])
         .send()
         .await
         .expect("POST");
@@ -39,16 +72,28 @@ async fn foreign_origins_cannot_change_state(db: TestDb) {
         .client
         .post(app.url("/api/accounts/sign_up"))
         .header("sec-fetch-site", "cross-site")
-        .form(&[("name", "Mallory"), ("email", "mallory@example.com"), ("password", "long enough")])
+        .form(&[
+            ("name", "Mallory"),
+            ("email", "mallory@example.com"),
+            ("password", "long enough"),
+        ])
         .send()
         .await
         .expect("POST");
     assert_eq!(cross_site.status(), 403);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0, "nothing was written");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        0,
+        "nothing was written"
+    );
 
     // The site's own origin passes.
     let own = app.sign_up("Ana", "ana@example.com", "long enough").await;
-    assert!(own.status().is_success() || own.status().is_redirection(), "{}", own.status());
+    assert!(
+        own.status().is_success() || own.status().is_redirection(),
+        "{}",
+        own.status()
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
 }
 

@@ -4,7 +4,9 @@ use leptos_router::components::A;
 
 use crate::{
     api::{accounts::RequestPasswordReset, mailbox::mailbox_enabled},
-    components::ui::{AuthCard, FormAlert, Notice, SubmitButton, TextField, field_error, form_error},
+    components::ui::{
+        AuthCard, FormAlert, Notice, SubmitButton, TextField, field_error, form_error,
+    },
 };
 
 /// Ask for a password reset link by email.

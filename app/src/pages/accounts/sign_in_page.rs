@@ -3,7 +3,9 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    components::ui::{AuthCard, FormAlert, Notice, SubmitButton, TextField, field_error, form_error},
+    components::ui::{
+        AuthCard, FormAlert, Notice, SubmitButton, TextField, field_error, form_error,
+    },
     contexts::session::use_session,
 };
 

@@ -13,7 +13,10 @@ use crate::{
 pub fn VerifyEmailPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let result = Resource::new(move || query.read().get("token").unwrap_or_default(), verify_email);
+    let result = Resource::new(
+        move || query.read().get("token").unwrap_or_default(),
+        verify_email,
+    );
     // The header and account page show the verified state as soon as it changes.
     Effect::new(move |_| {
         if let Some(Ok(_)) = result.get() {

@@ -71,7 +71,10 @@ fn linkify(text: &str) -> Vec<AnyView> {
             out.push(" ".into_any());
         }
         if word.starts_with("http://") || word.starts_with("https://") {
-            out.push(view! { <a href=word.to_owned() class="link break-all">{word.to_owned()}</a> }.into_any());
+            out.push(
+                view! { <a href=word.to_owned() class="link break-all">{word.to_owned()}</a> }
+                    .into_any(),
+            );
         } else {
             out.push(word.to_owned().into_any());
         }

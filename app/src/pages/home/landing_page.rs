@@ -7,12 +7,30 @@ struct Pillar {
 }
 
 const FOR_ARTISTS: [Pillar; 6] = [
-    Pillar { title: "Bops", body: "Vertical videos that turn a scroll into a fan, with tips straight from the feed at 0% platform fee." },
-    Pillar { title: "Music", body: "Release singles, EPs and albums, stream them to fans and see every play counted." },
-    Pillar { title: "BopShop", body: "Sell merch and digital goods from your own profile, with orders and payouts handled." },
-    Pillar { title: "One earnings view", body: "Tips, sales, streams and memberships in one ledger, with every dollar broken down." },
-    Pillar { title: "Toney", body: "An assistant that reads your numbers and proposes the next move, ready to approve." },
-    Pillar { title: "Automations", body: "Thank new supporters, follow up on carts and schedule drops without lifting a finger." },
+    Pillar {
+        title: "Bops",
+        body: "Vertical videos that turn a scroll into a fan, with tips straight from the feed at 0% platform fee.",
+    },
+    Pillar {
+        title: "Music",
+        body: "Release singles, EPs and albums, stream them to fans and see every play counted.",
+    },
+    Pillar {
+        title: "BopShop",
+        body: "Sell merch and digital goods from your own profile, with orders and payouts handled.",
+    },
+    Pillar {
+        title: "One earnings view",
+        body: "Tips, sales, streams and memberships in one ledger, with every dollar broken down.",
+    },
+    Pillar {
+        title: "Toney",
+        body: "An assistant that reads your numbers and proposes the next move, ready to approve.",
+    },
+    Pillar {
+        title: "Automations",
+        body: "Thank new supporters, follow up on carts and schedule drops without lifting a finger.",
+    },
 ];
 
 /// The front door for visitors: what Boptone offers artists and fans.

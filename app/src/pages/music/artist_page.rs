@@ -13,7 +13,10 @@ use crate::{
 #[component]
 pub fn ArtistPage() -> impl IntoView {
     let params = use_params_map();
-    let artist = Resource::new(move || params.read().get("handle").unwrap_or_default(), get_artist);
+    let artist = Resource::new(
+        move || params.read().get("handle").unwrap_or_default(),
+        get_artist,
+    );
     view! {
         <div class="px-4 py-8 sm:px-8">
             <Suspense fallback=|| view! { <Loading label="Loading artist…" /> }>
