@@ -13,17 +13,20 @@ timed() { local t=$SECONDS; "$@"; printf '    (%ss)\n' $((SECONDS - t)); }
 
 # PostgreSQL for the tests: DATABASE_URL or TEST_DATABASE_URL may name a server where
 # the tests create their own databases; otherwise the tests start a throwaway cluster
-# under target/test-postgres, stopped again when this script ends.
+# in a fresh temp folder, stopped and removed when this script ends.
 if [[ -z "${TEST_DATABASE_URL:-}" && "${DATABASE_URL:-}" == postgres* ]]; then
   export TEST_DATABASE_URL=$DATABASE_URL
 fi
+export BOPTONE_TEST_PG_DIR=${BOPTONE_TEST_PG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/boptone-test-pg.XXXXXX")}
+chmod 755 "$BOPTONE_TEST_PG_DIR"
 stop_cluster() {
-  local data=target/test-postgres/data
+  local data=$BOPTONE_TEST_PG_DIR/data
   if [[ -f $data/postmaster.pid ]]; then
     local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
     else "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true; fi
   fi
+  rm -rf "$BOPTONE_TEST_PG_DIR"
 }
 trap stop_cluster EXIT
 

@@ -2,8 +2,9 @@
 //!
 //! PostgreSQL comes from `TEST_DATABASE_URL` when set (a server where the tests may
 //! create databases); otherwise a throwaway cluster is started from the system's
-//! PostgreSQL binaries under `target/test-postgres` and reused by later test
-//! processes until `make test` stops it. Every [`TestDb`] is a new, migrated database.
+//! PostgreSQL binaries in `BOPTONE_TEST_PG_DIR` (default: `boptone-test-postgres` in
+//! the temp directory) and reused by later test processes until `make test` stops it.
+//! Every [`TestDb`] is a new, migrated database.
 
 use std::{
     fs,
@@ -104,10 +105,12 @@ pub fn postgres_admin_url() -> String {
     .clone()
 }
 
+/// Where the throwaway cluster lives: `BOPTONE_TEST_PG_DIR`, or a fixed folder in the
+/// system's temp directory (which the `postgres` user can reach, unlike many checkouts).
 fn cluster_dir() -> PathBuf {
     std::env::var_os("BOPTONE_TEST_PG_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-postgres"))
+        .unwrap_or_else(|| std::env::temp_dir().join("boptone-test-postgres"))
 }
 
 /// A throwaway PostgreSQL cluster on a free loopback port.
@@ -120,10 +123,10 @@ impl LocalCluster {
         let lock = fs::File::create(dir.join("lock")).expect("lock file");
         lock.lock().expect("lock the test cluster");
         let url_file = dir.join("url");
-        if let Ok(url) = fs::read_to_string(&url_file) {
-            if Self::answers(dir) {
-                return url;
-            }
+        if let Ok(url) = fs::read_to_string(&url_file)
+            && Self::answers(dir)
+        {
+            return url;
         }
         let url = Self::start(dir);
         fs::write(&url_file, &url).expect("write the cluster url");

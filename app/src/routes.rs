@@ -85,10 +85,11 @@ pub fn App() -> impl IntoView {
 fn after_hydration() {
     #[cfg(feature = "hydrate")]
     {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(root) = document.document_element() {
-                let _ = root.set_attribute("data-hydrated", "true");
-            }
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-hydrated", "true");
         }
         if let Some(window) = web_sys::window() {
             let _ = window.navigator().service_worker().register("/sw.js");
