@@ -3,17 +3,25 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help run build test deps deps-test seed clean-data fmt
+.PHONY: help run build test deps deps-test clean-data fmt
+
+# Everything the release build reads: a second `make run` skips the build when none changed.
+BUILD_INPUTS := $(shell find src app/src server/src frontend/src style public migrations -type f 2>/dev/null) \
+	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml frontend/Cargo.toml package-lock.json
+BUILT := target/site/.release-built
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: deps build ## Build, load demo data and serve http://127.0.0.1:3000 (SQLite in data/)
+run: build ## Build, load demo data and serve http://127.0.0.1:3000 (SQLite in data/)
 	./target/release/boptone seed-demo
 	./target/release/boptone serve
 
-build: deps ## Release build of the server and the WebAssembly front end
+build: deps $(BUILT) ## Release build of the server and the WebAssembly front end
+
+$(BUILT): $(BUILD_INPUTS)
 	cargo leptos build --release
+	touch $@
 
 test: deps-test ## fmt, clippy, Rust tests on SQLite and PostgreSQL, release build, Playwright
 	scripts/test.sh

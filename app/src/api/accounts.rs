@@ -33,6 +33,7 @@ pub async fn sign_up(
                 password,
                 role,
             })?;
+            guards::rate_limit(&state.auth_limits.email_per_account, input.email.as_str())?;
             let session = service::sign_up(&state, input, guards::user_agent().as_deref()).await?;
             guards::set_session_cookie(&state, &session.token);
             leptos_axum::redirect("/me?welcome=1");

@@ -44,6 +44,46 @@ async fn sign_up_sets_a_hardened_session_cookie(db: TestDb) {
     assert_eq!(me, None);
 }
 
+async fn https_deployments_get_secure_cookies_and_hsts(db: TestDb) {
+    let app = TestApp::spawn_with(db, |c| c.public_url = Some("https://boptone.test".into())).await;
+    let res = app
+        .client
+        .post(app.url("/api/accounts/sign_up"))
+        .header(header::ORIGIN, "https://boptone.test")
+        .form(&[
+            ("name", "Ana"),
+            ("email", "ana@example.com"),
+            ("password", "long enough"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .expect("cookie")
+        .to_str()
+        .expect("ascii");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        res.headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_some()
+    );
+
+    // The same request from the plain-http origin is now foreign.
+    let foreign = app
+        .client
+        .post(app.url("/api/accounts/sign_in"))
+        .header(header::ORIGIN, "http://boptone.test")
+        .form(&[("email", "ana@example.com"), ("password", "long enough")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(foreign.status(), 403);
+}
+
 async fn bad_input_gets_field_messages_and_writes_nothing(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let res = app.sign_up("", "not-an-email", "short").await;
@@ -154,6 +194,7 @@ async fn the_mailbox_lists_email_only_without_smtp(db: TestDb) {
 
 both_databases!(
     sign_up_sets_a_hardened_session_cookie,
+    https_deployments_get_secure_cookies_and_hsts,
     bad_input_gets_field_messages_and_writes_nothing,
     sign_in_is_refused_with_a_message_then_rate_limited,
     a_plain_form_post_redirects,

@@ -13,7 +13,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> Self {
-        let config = Config::for_tests(&db.url);
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    /// Spawns with a configuration adjusted by `configure`.
+    pub async fn spawn_with(db: TestDb, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::for_tests(&db.url);
+        configure(&mut config);
         let app = Application::build(&config)
             .await
             .expect("build the application");

@@ -1,0 +1,138 @@
+//! The `boptone` binary itself: subcommands, start-up, graceful shutdown on SIGTERM.
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+fn boptone() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_boptone"));
+    cmd.env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn every_subcommand_explains_itself() {
+    for sub in ["serve", "worker", "migrate", "seed-demo"] {
+        let out = boptone()
+            .args([sub, "--help"])
+            .output()
+            .expect("run boptone");
+        assert!(out.status.success(), "{sub} --help failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("--database-url"),
+            "{sub} --help lists the settings:\n{text}"
+        );
+    }
+    let out = boptone().arg("--help").output().expect("run boptone");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in ["serve", "worker", "migrate", "seed-demo"] {
+        assert!(text.contains(sub), "top-level help names {sub}:\n{text}");
+    }
+}
+
+#[test]
+fn migrate_and_seed_are_repeatable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("nested/cli.db").display());
+    for _ in 0..2 {
+        assert!(
+            boptone()
+                .arg("migrate")
+                .env("DATABASE_URL", &url)
+                .status()
+                .expect("migrate")
+                .success()
+        );
+        assert!(
+            boptone()
+                .arg("seed-demo")
+                .env("DATABASE_URL", &url)
+                .status()
+                .expect("seed")
+                .success()
+        );
+    }
+    assert!(
+        dir.path().join("nested/cli.db").exists(),
+        "the database and its folder were created"
+    );
+}
+
+#[test]
+fn a_bad_database_url_fails_with_a_message() {
+    let out = boptone()
+        .arg("migrate")
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sqlite: or postgres://"), "{err}");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+fn wait_until(deadline: Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < deadline {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let child = boptone()
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("serve.db").display()),
+        )
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("start the server");
+    let mut server = Server(child);
+    let healthy = wait_until(Duration::from_secs(20), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(healthy, "the server listens");
+
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let mut status = None;
+    let stopped = wait_until(Duration::from_secs(15), || {
+        status = server.0.try_wait().expect("wait");
+        status.is_some()
+    });
+    assert!(stopped, "the server exits after SIGTERM");
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "a clean exit");
+}
