@@ -7,7 +7,7 @@
 //! `sqlx::FromRow`, which works for both. Where a statement truly differs, a module
 //! keeps one small function per dialect.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
@@ -15,21 +15,47 @@ use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
+use tokio::sync::Notify;
 
 use crate::error::AppError;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// A pool on one of the two supported databases. Cloning shares the pool.
+/// A pool on one of the two supported databases, with the in-process signals that
+/// commits raise. Cloning shares both.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    signals: Arc<Signals>,
+}
+
+/// The native pool behind a [`Db`].
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
+/// Wake-ups raised after a commit, for work waiting in this process.
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// A transaction that enqueued jobs committed.
+    pub jobs: Notify,
+}
+
+/// The PostgreSQL channel that announces new jobs to other processes.
+pub const JOBS_CHANNEL: &str = "boptone_jobs";
+
 /// An open transaction on either database. Dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
+pub struct Tx {
+    conn: TxConn,
+    signals: Arc<Signals>,
+    jobs_enqueued: bool,
+}
+
+/// The native transaction behind a [`Tx`].
+pub enum TxConn {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -45,9 +71,9 @@ pub enum Dialect {
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $conn:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($conn) => $body,
-            $crate::db::Db::Postgres($conn) => $body,
+        match $db.pool() {
+            $crate::db::Pool::Sqlite($conn) => $body,
+            $crate::db::Pool::Postgres($conn) => $body,
         }
     };
 }
@@ -56,12 +82,12 @@ macro_rules! on_db {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match $tx.conn_mut() {
+            $crate::db::TxConn::Sqlite(t) => {
                 let $conn = &mut **t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::TxConn::Postgres(t) => {
                 let $conn = &mut **t;
                 $body
             }
@@ -113,7 +139,7 @@ impl Db {
                 .acquire_timeout(options.acquire_timeout)
                 .connect(url)
                 .await?;
-            return Ok(Self::Postgres(pool));
+            return Ok(Self::from_pool(Pool::Postgres(pool)));
         }
         if !url.starts_with("sqlite:") {
             return Err(sqlx::Error::Configuration(
@@ -136,29 +162,43 @@ impl Db {
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await?;
-        Ok(Self::Sqlite(pool))
+        Ok(Self::from_pool(Pool::Sqlite(pool)))
+    }
+
+    fn from_pool(pool: Pool) -> Self {
+        Self { pool, signals: Arc::default() }
+    }
+
+    /// The native pool (what [`on_db!`](crate::on_db) matches on).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn signals(&self) -> &Arc<Signals> {
+        &self.signals
     }
 
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Self::Sqlite(_) => Dialect::Sqlite,
-            Self::Postgres(_) => Dialect::Postgres,
+        match self.pool {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Postgres(_) => Dialect::Postgres,
         }
     }
 
     /// Applies every pending migration of this dialect.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
-            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, AppError> {
-        Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { conn, signals: self.signals.clone(), jobs_enqueued: false })
     }
 
     /// Answers when the database does (for `/readyz`).
@@ -169,13 +209,53 @@ impl Db {
     pub async fn close(&self) {
         on_db!(self, pool => pool.close().await)
     }
+
+    /// A transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a
+    /// read-then-write inside it cannot fail with a busy snapshot; on PostgreSQL, a
+    /// plain transaction.
+    pub async fn begin_write(&self) -> Result<Tx, AppError> {
+        let conn = match &self.pool {
+            Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { conn, signals: self.signals.clone(), jobs_enqueued: false })
+    }
 }
 
 impl Tx {
+    /// The native transaction (what [`on_tx!`](crate::on_tx) matches on).
+    pub fn conn_mut(&mut self) -> &mut TxConn {
+        &mut self.conn
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.conn {
+            TxConn::Sqlite(_) => Dialect::Sqlite,
+            TxConn::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Records that this transaction enqueued jobs, so its commit wakes the workers.
+    pub fn mark_jobs_enqueued(&mut self) {
+        self.jobs_enqueued = true;
+    }
+
+    /// Commits; if jobs were enqueued, wakes this process's workers and, on
+    /// PostgreSQL, every other process's through one NOTIFY per transaction (sent
+    /// inside it, so it is delivered only if the commit succeeds).
     pub async fn commit(self) -> Result<(), AppError> {
-        match self {
-            Self::Sqlite(t) => t.commit().await?,
-            Self::Postgres(t) => t.commit().await?,
+        let Self { conn, signals, jobs_enqueued } = self;
+        match conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(mut t) => {
+                if jobs_enqueued {
+                    sqlx::query("SELECT pg_notify($1, '')").bind(JOBS_CHANNEL).execute(&mut *t).await?;
+                }
+                t.commit().await?
+            }
+        }
+        if jobs_enqueued {
+            signals.jobs.notify_one();
         }
         Ok(())
     }

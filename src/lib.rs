@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod artists;
 pub mod error;
+pub mod jobs;
 pub mod time;
 
 #[cfg(feature = "ssr")]

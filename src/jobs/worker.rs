@@ -1,0 +1,343 @@
+//! Typed jobs and the worker pool that runs them.
+//!
+//! A job kind is a Rust type with a serde payload and an idempotent [`Job::run`]. The
+//! pool claims batches sized to its free capacity, runs each job in its own task (a
+//! panic fails that job only), and completes finished jobs in batches. It wakes at
+//! once when a commit in this process enqueued jobs, on PostgreSQL also when another
+//! process did (LISTEN/NOTIFY), and polls as a fallback.
+
+use std::{
+    collections::HashMap,
+    future::Future,
+    panic::AssertUnwindSafe,
+    pin::Pin,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use async_trait::async_trait;
+use futures::FutureExt;
+use serde::{Serialize, de::DeserializeOwned};
+use tokio::{
+    sync::{Semaphore, mpsc},
+    task::JoinSet,
+};
+pub use tokio_util::sync::CancellationToken;
+
+use super::{
+    EnqueueOptions, JobId,
+    queue::{self, ClaimedJob, Failure},
+};
+use crate::{
+    db::{Db, JOBS_CHANNEL, Pool, Tx},
+    error::AppError,
+    state::AppState,
+};
+
+/// What a job's handler can reach.
+#[derive(Clone)]
+pub struct JobContext {
+    pub state: AppState,
+}
+
+/// A kind of background job. `run` must be idempotent: a job can run more than once
+/// (a worker that dies after the work but before recording it).
+#[async_trait]
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The stable name stored in the `jobs` table.
+    const KIND: &'static str;
+    /// Attempts before the job is dead-lettered.
+    const MAX_ATTEMPTS: i32 = 10;
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()>;
+}
+
+/// Enqueues `job` in `tx`: it exists if and only if `tx` commits.
+pub async fn enqueue<J: Job>(tx: &mut Tx, job: &J, options: EnqueueOptions) -> Result<Option<JobId>, AppError> {
+    let payload = serde_json::to_string(job).map_err(|e| AppError::internal("encoding a job payload", &e))?;
+    queue::enqueue_raw(tx, J::KIND, &payload, J::MAX_ATTEMPTS, &options).await
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>>;
+type Handler = Arc<dyn Fn(JobContext, String) -> BoxFuture + Send + Sync>;
+
+/// The job kinds a worker knows.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<&'static str, Handler>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a job kind.
+    pub fn register<J: Job>(mut self) -> Self {
+        let handler: Handler = Arc::new(|ctx, payload| {
+            Box::pin(async move {
+                let job: J = serde_json::from_str(&payload).map_err(|e| {
+                    Failure::Permanent(format!("The payload of a {} job does not parse: {e}", J::KIND))
+                })?;
+                job.run(&ctx).await.map_err(|e| Failure::Retry(format!("{e:#}")))
+            })
+        });
+        self.handlers.insert(J::KIND, handler);
+        self
+    }
+
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.handlers.keys().copied()
+    }
+
+    /// Runs one claimed job to an outcome, turning a panic or a timeout into a failure.
+    async fn run(&self, ctx: JobContext, job: &ClaimedJob, timeout: Duration) -> Result<(), Failure> {
+        let Some(handler) = self.handlers.get(job.kind.as_str()) else {
+            return Err(Failure::Permanent(format!("No handler is registered for job kind {:?}.", job.kind)));
+        };
+        let run = AssertUnwindSafe(handler(ctx, job.payload.clone())).catch_unwind();
+        match tokio::time::timeout(timeout, run).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(panic)) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Err(Failure::Retry(format!("The handler panicked: {message}")))
+            }
+            Err(_) => Err(Failure::Retry(format!("The handler took longer than {} s.", timeout.as_secs()))),
+        }
+    }
+}
+
+/// How a worker pool runs.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Jobs running at once in this process.
+    pub concurrency: usize,
+    /// Most jobs claimed in one query.
+    pub max_batch: usize,
+    /// How long a claim is leased; a job still running then may be taken over.
+    pub lease: Duration,
+    /// Poll this often when nothing wakes the worker.
+    pub poll_interval: Duration,
+    /// How long shutdown waits for running jobs before releasing them.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 16,
+            max_batch: 500,
+            lease: Duration::from_secs(300),
+            poll_interval: Duration::from_secs(1),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+struct Completion {
+    job: ClaimedJob,
+    outcome: Result<(), Failure>,
+}
+
+/// Runs jobs until `stop` is cancelled, then finishes or releases in-flight jobs.
+pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig, stop: CancellationToken) {
+    let db = ctx.state.db.clone();
+    let concurrency = config.concurrency.max(1);
+    let slots = Arc::new(Semaphore::new(concurrency));
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Completion>();
+    let completer = tokio::spawn(complete_loop(db.clone(), done_rx));
+    let listener = match db.pool() {
+        Pool::Postgres(pool) => Some(tokio::spawn(listen_loop(pool.clone(), db.clone(), stop.clone()))),
+        Pool::Sqlite(_) => None,
+    };
+    let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
+    let mut running: JoinSet<()> = JoinSet::new();
+    let mut in_flight: HashMap<tokio::task::Id, (i64, String)> = HashMap::new();
+    let mut last_recovery = Instant::now() - Duration::from_secs(3600);
+    let mut claim_errors = 0u32;
+
+    tracing::info!(concurrency, "job worker started");
+    loop {
+        while let Some(done) = running.try_join_next_with_id() {
+            let id = match done {
+                Ok((id, ())) => id,
+                Err(e) => e.id(),
+            };
+            in_flight.remove(&id);
+        }
+        if last_recovery.elapsed() > config.lease.min(Duration::from_secs(30)) {
+            last_recovery = Instant::now();
+            match queue::recover_expired(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(jobs = n, "recovered jobs whose worker stopped (lease expired)"),
+                Err(e) => tracing::warn!(error = %e, "lease recovery failed"),
+            }
+        }
+        let first = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+            _ = stop.cancelled() => break,
+        };
+        let free = 1 + slots.available_permits();
+        let jobs = match queue::claim(&db, free.min(config.max_batch), lease_ms).await {
+            Ok(jobs) => {
+                claim_errors = 0;
+                jobs
+            }
+            Err(e) => {
+                claim_errors = claim_errors.saturating_add(1);
+                tracing::warn!(error = %e, "claiming jobs failed; retrying");
+                drop(first);
+                let pause = Duration::from_millis(100 * u64::from(claim_errors.min(50)));
+                tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => break }
+            }
+        };
+        if jobs.is_empty() {
+            drop(first);
+            tokio::select! {
+                _ = db.signals().jobs.notified() => {}
+                _ = tokio::time::sleep(config.poll_interval) => {}
+                _ = stop.cancelled() => break,
+            }
+            continue;
+        }
+        let mut permits = vec![first];
+        if jobs.len() > 1 {
+            match slots.clone().try_acquire_many_owned(u32::try_from(jobs.len() - 1).unwrap_or(u32::MAX)) {
+                Ok(mut many) => {
+                    while many.num_permits() > 1 {
+                        if let Some(one) = many.split(1) {
+                            permits.push(one);
+                        }
+                    }
+                    permits.push(many);
+                }
+                Err(_) => unreachable_capacity(),
+            }
+        }
+        for (job, permit) in jobs.into_iter().zip(permits) {
+            let registry = registry.clone();
+            let ctx = ctx.clone();
+            let done_tx = done_tx.clone();
+            let lease = (job.id, job.lease_token.clone());
+            let handle = running.spawn(async move {
+                let outcome = registry.run(ctx, &job, config_timeout(lease_ms)).await;
+                let _ = done_tx.send(Completion { job, outcome });
+                drop(permit);
+            });
+            in_flight.insert(handle.id(), lease);
+        }
+    }
+
+    // Shutdown: let running jobs finish within the grace period, release the rest.
+    let deadline = tokio::time::sleep(config.shutdown_grace);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            next = running.join_next_with_id() => match next {
+                Some(Ok((id, ()))) => { in_flight.remove(&id); }
+                Some(Err(e)) => { in_flight.remove(&e.id()); }
+                None => break,
+            },
+            _ = &mut deadline => break,
+        }
+    }
+    running.abort_all();
+    for (_, (id, token)) in in_flight.drain() {
+        if let Err(e) = queue::release(&db, id, &token).await {
+            tracing::warn!(job = id, error = %e, "could not release a job at shutdown; its lease will expire");
+        }
+    }
+    drop(done_tx);
+    let _ = completer.await;
+    if let Some(listener) = listener {
+        listener.abort();
+    }
+    tracing::info!("job worker stopped");
+}
+
+fn config_timeout(lease_ms: i64) -> Duration {
+    // A job may use its whole lease less a margin to record its outcome.
+    Duration::from_millis(u64::try_from(lease_ms).unwrap_or(0).saturating_sub(1_000).max(1_000))
+}
+
+/// The semaphore held `free` permits when the claim was sized; only this loop takes
+/// permits, so they are still there.
+fn unreachable_capacity() {
+    tracing::error!("worker capacity changed while claiming");
+}
+
+/// Records outcomes, batching every completion that has arrived.
+async fn complete_loop(db: Db, mut rx: mpsc::UnboundedReceiver<Completion>) {
+    let mut batch = Vec::with_capacity(1024);
+    while rx.recv_many(&mut batch, 1000).await > 0 {
+        let mut done = Vec::with_capacity(batch.len());
+        for completion in batch.drain(..) {
+            match completion.outcome {
+                Ok(()) => done.push((completion.job.id, completion.job.lease_token)),
+                Err(failure) => {
+                    match queue::fail(&db, &completion.job, &failure).await {
+                        Ok(Some(state)) => tracing::warn!(
+                            job = completion.job.id,
+                            kind = %completion.job.kind,
+                            attempt = completion.job.attempts,
+                            state = state.as_str(),
+                            error = failure.message(),
+                            "job failed"
+                        ),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(job = completion.job.id, error = %e, "recording a failure failed"),
+                    }
+                }
+            }
+        }
+        let mut tries = 0;
+        while !done.is_empty() {
+            match queue::complete_many(&db, &done).await {
+                Ok(_) => break,
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    tracing::warn!(error = %e, "recording completions failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+                }
+                Err(e) => {
+                    // The leases expire and the jobs run again; handlers are idempotent.
+                    tracing::error!(error = %e, jobs = done.len(), "could not record completions");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Wakes this process's worker when another process enqueues (PostgreSQL NOTIFY).
+async fn listen_loop(pool: sqlx::PgPool, db: Db, stop: CancellationToken) {
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "LISTEN connection failed; polling meanwhile");
+                tokio::select! { _ = tokio::time::sleep(Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
+            }
+        };
+        if let Err(e) = listener.listen(JOBS_CHANNEL).await {
+            tracing::warn!(error = %e, "LISTEN failed; polling meanwhile");
+            tokio::select! { _ = tokio::time::sleep(Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
+        }
+        loop {
+            tokio::select! {
+                next = listener.recv() => match next {
+                    Ok(_) => db.signals().jobs.notify_one(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
+                        break;
+                    }
+                },
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
+}
