@@ -67,6 +67,15 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
 /// Runs `$body` with `$conn` bound to the native pool of `$db` (a `&Db`).
 #[macro_export]
 macro_rules! on_db {

@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod cron;
 #[cfg(feature = "ssr")]
 pub mod queue;

@@ -27,6 +27,19 @@ pub enum Command {
     Migrate,
     /// Load demo artists and fans (idempotent) and exit.
     SeedDemo,
+    /// Measure the job queue on DATABASE_URL: drain N no-op jobs, then enqueue-to-start
+    /// latency one job at a time. Prints JSON. Deletes every job in that database.
+    BenchJobs {
+        /// Jobs to drain per run.
+        #[arg(long, default_value_t = 100_000)]
+        jobs: u64,
+        /// Worker concurrency for each drain, comma separated.
+        #[arg(long, value_delimiter = ',', default_value = "24,8")]
+        concurrency: Vec<usize>,
+        /// Latency samples (after 100 warm-up jobs).
+        #[arg(long, default_value_t = 2_000)]
+        samples: usize,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

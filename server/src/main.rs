@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use boptone::{
     db::{Db, DbOptions},
+    jobs::bench,
     seed,
 };
 use boptone_server::{
@@ -47,6 +48,25 @@ async fn main() -> anyhow::Result<()> {
             db.migrate().await.context("applying migrations")?;
             tracing::info!(database = %redact(&config.database_url), "migrations applied");
             db.close().await;
+            Ok(())
+        }
+        Command::BenchJobs { jobs, concurrency, samples } => {
+            let state = build_state(&config).await?;
+            let mut drains = Vec::new();
+            for c in concurrency {
+                let result = bench::drain(&state, jobs, c).await?;
+                eprintln!("drain c={c}: {:.0} jobs/s", result.jobs_per_s);
+                drains.push(result);
+            }
+            let latency = bench::latency(&state, samples).await?;
+            eprintln!("latency: p50 {:.2} ms, p99 {:.2} ms", latency.p50_ms, latency.p99_ms);
+            let report = serde_json::json!({
+                "database": state.db.dialect().as_str(),
+                "drain": drains,
+                "latency": latency,
+            });
+            println!("{report}");
+            state.db.close().await;
             Ok(())
         }
         Command::SeedDemo => {

@@ -1,13 +1,13 @@
 //! Typed jobs and the worker pool that runs them.
 //!
 //! A job kind is a Rust type with a serde payload and an idempotent [`Job::run`]. The
-//! pool claims batches sized to its free capacity, runs each job in its own task (a
-//! panic fails that job only), and completes finished jobs in batches. It wakes at
+//! pool claims up to `max_batch` jobs per query, runs each in its own task as slots
+//! free up (a panic fails that job only), and completes finished jobs in batches. It wakes at
 //! once when a commit in this process enqueued jobs, on PostgreSQL also when another
 //! process did (LISTEN/NOTIFY), and polls as a fallback.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     future::Future,
     panic::AssertUnwindSafe,
     pin::Pin,
@@ -159,6 +159,9 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
     let mut in_flight: HashMap<tokio::task::Id, (i64, String)> = HashMap::new();
     let mut last_recovery = Instant::now() - Duration::from_secs(3600);
     let mut claim_errors = 0u32;
+    // Claimed jobs waiting for a free slot: claims are sized by `max_batch`, not by the
+    // free slots, so a busy pool makes one round trip per batch.
+    let mut buffer: VecDeque<ClaimedJob> = VecDeque::new();
 
     tracing::info!(concurrency, "job worker started");
     loop {
@@ -177,59 +180,44 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
                 Err(e) => tracing::warn!(error = %e, "lease recovery failed"),
             }
         }
-        let first = tokio::select! {
+        if buffer.is_empty() {
+            buffer = match queue::claim(&db, config.max_batch.max(1), lease_ms).await {
+                Ok(jobs) => {
+                    claim_errors = 0;
+                    jobs.into()
+                }
+                Err(e) => {
+                    claim_errors = claim_errors.saturating_add(1);
+                    tracing::warn!(error = %e, "claiming jobs failed; retrying");
+                    let pause = Duration::from_millis(100 * u64::from(claim_errors.min(50)));
+                    tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => break }
+                }
+            };
+            if buffer.is_empty() {
+                tokio::select! {
+                    _ = db.signals().jobs.notified() => {}
+                    _ = tokio::time::sleep(config.poll_interval) => {}
+                    _ = stop.cancelled() => break,
+                }
+                continue;
+            }
+        }
+        let permit = tokio::select! {
             permit = slots.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
             _ = stop.cancelled() => break,
         };
-        let free = 1 + slots.available_permits();
-        let jobs = match queue::claim(&db, free.min(config.max_batch), lease_ms).await {
-            Ok(jobs) => {
-                claim_errors = 0;
-                jobs
-            }
-            Err(e) => {
-                claim_errors = claim_errors.saturating_add(1);
-                tracing::warn!(error = %e, "claiming jobs failed; retrying");
-                drop(first);
-                let pause = Duration::from_millis(100 * u64::from(claim_errors.min(50)));
-                tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => break }
-            }
-        };
-        if jobs.is_empty() {
-            drop(first);
-            tokio::select! {
-                _ = db.signals().jobs.notified() => {}
-                _ = tokio::time::sleep(config.poll_interval) => {}
-                _ = stop.cancelled() => break,
-            }
-            continue;
-        }
-        let mut permits = vec![first];
-        if jobs.len() > 1 {
-            match slots.clone().try_acquire_many_owned(u32::try_from(jobs.len() - 1).unwrap_or(u32::MAX)) {
-                Ok(mut many) => {
-                    while many.num_permits() > 1 {
-                        if let Some(one) = many.split(1) {
-                            permits.push(one);
-                        }
-                    }
-                    permits.push(many);
-                }
-                Err(_) => unreachable_capacity(),
-            }
-        }
-        for (job, permit) in jobs.into_iter().zip(permits) {
-            let registry = registry.clone();
-            let ctx = ctx.clone();
-            let done_tx = done_tx.clone();
-            let lease = (job.id, job.lease_token.clone());
-            let handle = running.spawn(async move {
-                let outcome = registry.run(ctx, &job, config_timeout(lease_ms)).await;
-                let _ = done_tx.send(Completion { job, outcome });
-                drop(permit);
-            });
-            in_flight.insert(handle.id(), lease);
-        }
+        let Some(job) = buffer.pop_front() else { continue };
+        let registry = registry.clone();
+        let ctx = ctx.clone();
+        let done_tx = done_tx.clone();
+        let lease = (job.id, job.lease_token.clone());
+        let timeout = job_timeout(lease_ms);
+        let handle = running.spawn(async move {
+            let outcome = registry.run(ctx, &job, timeout).await;
+            let _ = done_tx.send(Completion { job, outcome });
+            drop(permit);
+        });
+        in_flight.insert(handle.id(), lease);
     }
 
     // Shutdown: let running jobs finish within the grace period, release the rest.
@@ -246,7 +234,8 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
         }
     }
     running.abort_all();
-    for (_, (id, token)) in in_flight.drain() {
+    let unstarted = buffer.into_iter().map(|j| (j.id, j.lease_token));
+    for (id, token) in in_flight.into_values().chain(unstarted) {
         if let Err(e) = queue::release(&db, id, &token).await {
             tracing::warn!(job = id, error = %e, "could not release a job at shutdown; its lease will expire");
         }
@@ -259,15 +248,9 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
     tracing::info!("job worker stopped");
 }
 
-fn config_timeout(lease_ms: i64) -> Duration {
+fn job_timeout(lease_ms: i64) -> Duration {
     // A job may use its whole lease less a margin to record its outcome.
     Duration::from_millis(u64::try_from(lease_ms).unwrap_or(0).saturating_sub(1_000).max(1_000))
-}
-
-/// The semaphore held `free` permits when the claim was sized; only this loop takes
-/// permits, so they are still there.
-fn unreachable_capacity() {
-    tracing::error!("worker capacity changed while claiming");
 }
 
 /// Records outcomes, batching every completion that has arrived.
