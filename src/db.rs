@@ -175,7 +175,10 @@ impl Db {
     }
 
     fn from_pool(pool: Pool) -> Self {
-        Self { pool, signals: Arc::default() }
+        Self {
+            pool,
+            signals: Arc::default(),
+        }
     }
 
     /// The native pool (what [`on_db!`](crate::on_db) matches on).
@@ -207,7 +210,11 @@ impl Db {
             Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin().await?),
             Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
         };
-        Ok(Tx { conn, signals: self.signals.clone(), jobs_enqueued: false })
+        Ok(Tx {
+            conn,
+            signals: self.signals.clone(),
+            jobs_enqueued: false,
+        })
     }
 
     /// Answers when the database does (for `/readyz`).
@@ -227,7 +234,11 @@ impl Db {
             Pool::Sqlite(pool) => TxConn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => TxConn::Postgres(pool.begin().await?),
         };
-        Ok(Tx { conn, signals: self.signals.clone(), jobs_enqueued: false })
+        Ok(Tx {
+            conn,
+            signals: self.signals.clone(),
+            jobs_enqueued: false,
+        })
     }
 }
 
@@ -253,12 +264,19 @@ impl Tx {
     /// PostgreSQL, every other process's through one NOTIFY per transaction (sent
     /// inside it, so it is delivered only if the commit succeeds).
     pub async fn commit(self) -> Result<(), AppError> {
-        let Self { conn, signals, jobs_enqueued } = self;
+        let Self {
+            conn,
+            signals,
+            jobs_enqueued,
+        } = self;
         match conn {
             TxConn::Sqlite(t) => t.commit().await?,
             TxConn::Postgres(mut t) => {
                 if jobs_enqueued {
-                    sqlx::query("SELECT pg_notify($1, '')").bind(JOBS_CHANNEL).execute(&mut *t).await?;
+                    sqlx::query("SELECT pg_notify($1, '')")
+                        .bind(JOBS_CHANNEL)
+                        .execute(&mut *t)
+                        .await?;
                 }
                 t.commit().await?
             }

@@ -67,11 +67,17 @@ pub struct EnqueueOptions {
 
 impl EnqueueOptions {
     pub fn dedupe(key: impl Into<String>) -> Self {
-        Self { dedupe_key: Some(key.into()), ..Self::default() }
+        Self {
+            dedupe_key: Some(key.into()),
+            ..Self::default()
+        }
     }
 
     pub fn at(run_at: i64) -> Self {
-        Self { run_at: Some(run_at), ..Self::default() }
+        Self {
+            run_at: Some(run_at),
+            ..Self::default()
+        }
     }
 }
 
@@ -85,7 +91,9 @@ pub const BACKOFF_CAP_MS: i64 = 6 * crate::time::HOUR;
 /// per mille) over 75%–125% so jobs that failed together do not retry together.
 pub fn backoff_ms(attempts: i32, jitter_permille: u32) -> i64 {
     let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(0);
-    let base = BACKOFF_BASE_MS.saturating_mul(1_i64 << exponent).min(BACKOFF_CAP_MS);
+    let base = BACKOFF_BASE_MS
+        .saturating_mul(1_i64 << exponent)
+        .min(BACKOFF_CAP_MS);
     let spread = 750 + i64::from(jitter_permille.min(1000)) / 2;
     base * spread / 1000
 }
@@ -103,7 +111,11 @@ mod tests {
         assert_eq!(backoff_ms(10, 500), 1_024_000);
         assert_eq!(backoff_ms(30, 500), BACKOFF_CAP_MS);
         assert_eq!(backoff_ms(i32::MAX, 500), BACKOFF_CAP_MS);
-        assert_eq!(backoff_ms(0, 500), 2_000, "a first failure never waits less than the base");
+        assert_eq!(
+            backoff_ms(0, 500),
+            2_000,
+            "a first failure never waits less than the base"
+        );
     }
 
     #[test]

@@ -11,10 +11,21 @@ use lettre::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{accounts::Email, db::Db, error::AppError, exec_db, on_db, time::now_ms};
+use crate::{
+    accounts::Email,
+    db::{Db, Tx},
+    error::AppError,
+    exec_db,
+    jobs::{
+        EnqueueOptions,
+        worker::{Job, JobContext, enqueue},
+    },
+    on_db,
+    time::now_ms,
+};
 
 /// One message to one recipient, in plain text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingEmail {
     pub to: Email,
     pub subject: String,
@@ -106,6 +117,32 @@ impl Mailer for Mailbox {
     fn is_mailbox(&self) -> bool {
         true
     }
+}
+
+/// Delivers one email: the outbox job, so a message exists if and only if the write
+/// that caused it commits, and a mail server that is down only delays it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEmail(pub OutgoingEmail);
+
+#[async_trait]
+impl Job for SendEmail {
+    const KIND: &'static str = "mail.send";
+    const MAX_ATTEMPTS: i32 = 12;
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        ctx.state
+            .mailer
+            .send(self.0)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// Queues `email` for delivery when `tx` commits.
+pub async fn send_later(tx: &mut Tx, email: OutgoingEmail) -> Result<(), AppError> {
+    enqueue(tx, &SendEmail(email), EnqueueOptions::default())
+        .await
+        .map(|_| ())
 }
 
 /// A message as the in-app mailbox lists it.

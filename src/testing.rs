@@ -71,6 +71,13 @@ impl TestDb {
         }
     }
 
+    /// Runs every pending background job now (emails to the mailbox, …).
+    pub async fn run_jobs(&self) -> usize {
+        crate::background::run_pending(&self.state())
+            .await
+            .expect("run pending jobs")
+    }
+
     /// An [`AppState`] over this database with the in-app mailbox.
     pub fn state(&self) -> AppState {
         AppState {

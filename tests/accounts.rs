@@ -24,6 +24,7 @@ async fn count(t: &TestDb, sql: &'static str) -> i64 {
 
 /// The token in the newest mailbox link to `path` for `to`.
 async fn mailed_token(t: &TestDb, to: &str, path: &str) -> String {
+    t.run_jobs().await;
     let email = Email::parse(to).expect("email");
     let messages = boptone::mail::list_mailbox(&t.db, Some(&email), 10)
         .await
@@ -64,6 +65,13 @@ async fn sign_up_creates_a_signed_in_account(t: TestDb) {
         .await)
     .expect("query");
     assert_eq!(stored, 0);
+    // The email is queued with the account, and delivered by the job.
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'").await,
+        1
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
+    assert_eq!(t.run_jobs().await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 1);
 }
 
@@ -83,6 +91,11 @@ async fn an_email_has_one_account_and_writes_nothing_twice(t: TestDb) {
     assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM account_tokens").await, 1);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM jobs").await,
+        1,
+        "one verification email, not two"
+    );
 }
 
 async fn clashing_handles_get_suffixes(t: TestDb) {
@@ -291,6 +304,7 @@ async fn reset_requests_do_not_reveal_accounts(t: TestDb) {
     service::request_password_reset(&state, &Email::parse("ghost@example.com").expect("email"))
         .await
         .expect("same answer for unknown addresses");
+    assert_eq!(t.run_jobs().await, 0);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
     for _ in 0..5 {
         let _ = service::request_password_reset(

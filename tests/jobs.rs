@@ -60,12 +60,21 @@ impl Job for Nap {
 
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(self.ms)).await;
-        Record { key: format!("nap-{}", self.ms) }.run(ctx).await
+        Record {
+            key: format!("nap-{}", self.ms),
+        }
+        .run(ctx)
+        .await
     }
 }
 
 fn registry() -> Arc<Registry> {
-    Arc::new(Registry::new().register::<Record>().register::<Explode>().register::<Nap>())
+    Arc::new(
+        Registry::new()
+            .register::<Record>()
+            .register::<Explode>()
+            .register::<Nap>(),
+    )
 }
 
 async fn prepare(t: &TestDb) {
@@ -77,9 +86,15 @@ async fn count(db: &Db, sql: &'static str) -> i64 {
     on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
 }
 
-async fn enqueue_record(db: &Db, key: &str, options: EnqueueOptions) -> Option<boptone::jobs::JobId> {
+async fn enqueue_record(
+    db: &Db,
+    key: &str,
+    options: EnqueueOptions,
+) -> Option<boptone::jobs::JobId> {
     let mut tx = db.begin().await.expect("begin");
-    let id = enqueue(&mut tx, &Record { key: key.into() }, options).await.expect("enqueue");
+    let id = enqueue(&mut tx, &Record { key: key.into() }, options)
+        .await
+        .expect("enqueue");
     tx.commit().await.expect("commit");
     id
 }
@@ -95,21 +110,42 @@ async fn drained(db: &Db) {
     panic!("jobs did not drain within a minute");
 }
 
-fn start_worker(t: &TestDb, db: Db, concurrency: usize) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+fn start_worker(
+    t: &TestDb,
+    db: Db,
+    concurrency: usize,
+) -> (CancellationToken, tokio::task::JoinHandle<()>) {
     let mut state = t.state();
     state.db = db;
     let stop = CancellationToken::new();
-    let config = WorkerConfig { concurrency, poll_interval: Duration::from_millis(50), ..WorkerConfig::default() };
-    let handle = tokio::spawn(worker::run(JobContext { state }, registry(), config, stop.clone()));
+    let config = WorkerConfig {
+        concurrency,
+        poll_interval: Duration::from_millis(50),
+        ..WorkerConfig::default()
+    };
+    let handle = tokio::spawn(worker::run(
+        JobContext { state },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     (stop, handle)
 }
 
 async fn a_rolled_back_write_leaves_no_job(t: TestDb) {
     let mut tx = t.db.begin().await.expect("begin");
-    enqueue(&mut tx, &Record { key: "a".into() }, EnqueueOptions::default()).await.expect("enqueue");
+    enqueue(
+        &mut tx,
+        &Record { key: "a".into() },
+        EnqueueOptions::default(),
+    )
+    .await
+    .expect("enqueue");
     drop(tx);
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM jobs").await, 0);
-    enqueue_record(&t.db, "b", EnqueueOptions::default()).await.expect("enqueued");
+    enqueue_record(&t.db, "b", EnqueueOptions::default())
+        .await
+        .expect("enqueued");
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM jobs").await, 1);
 }
 
@@ -118,23 +154,53 @@ async fn a_dedupe_key_allows_one_unfinished_job(t: TestDb) {
     assert!(first.is_some());
     // The duplicate is a no-op and the caller's transaction stays usable.
     let mut tx = t.db.begin().await.expect("begin");
-    let dup = enqueue(&mut tx, &Record { key: "a".into() }, EnqueueOptions::dedupe("welcome:1")).await.expect("enqueue");
+    let dup = enqueue(
+        &mut tx,
+        &Record { key: "a".into() },
+        EnqueueOptions::dedupe("welcome:1"),
+    )
+    .await
+    .expect("enqueue");
     assert_eq!(dup, None);
-    enqueue(&mut tx, &Record { key: "b".into() }, EnqueueOptions::default()).await.expect("tx still usable");
+    enqueue(
+        &mut tx,
+        &Record { key: "b".into() },
+        EnqueueOptions::default(),
+    )
+    .await
+    .expect("tx still usable");
     tx.commit().await.expect("commit");
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM jobs").await, 2);
 
     // Once the job is finished the key is free again.
     let claimed = queue::claim(&t.db, 10, 60_000).await.expect("claim");
-    let done: Vec<_> = claimed.iter().map(|j| (j.id, j.lease_token.clone())).collect();
-    assert_eq!(queue::complete_many(&t.db, &done).await.expect("complete"), 2);
-    assert!(enqueue_record(&t.db, "a", EnqueueOptions::dedupe("welcome:1")).await.is_some());
+    let done: Vec<_> = claimed
+        .iter()
+        .map(|j| (j.id, j.lease_token.clone()))
+        .collect();
+    assert_eq!(
+        queue::complete_many(&t.db, &done).await.expect("complete"),
+        2
+    );
+    assert!(
+        enqueue_record(&t.db, "a", EnqueueOptions::dedupe("welcome:1"))
+            .await
+            .is_some()
+    );
 }
 
 async fn claims_follow_priority_then_age_and_skip_future_jobs(t: TestDb) {
     enqueue_record(&t.db, "old", EnqueueOptions::default()).await;
     enqueue_record(&t.db, "later", EnqueueOptions::at(now_ms() + 60_000)).await;
-    enqueue_record(&t.db, "urgent", EnqueueOptions { priority: 5, ..EnqueueOptions::default() }).await;
+    enqueue_record(
+        &t.db,
+        "urgent",
+        EnqueueOptions {
+            priority: 5,
+            ..EnqueueOptions::default()
+        },
+    )
+    .await;
     let claimed = queue::claim(&t.db, 10, 60_000).await.expect("claim");
     let keys: Vec<String> = claimed.iter().map(|j| j.payload.clone()).collect();
     assert_eq!(claimed.len(), 2, "the future job waits: {keys:?}");
@@ -142,7 +208,13 @@ async fn claims_follow_priority_then_age_and_skip_future_jobs(t: TestDb) {
     by_priority.sort_by_key(|j| !j.payload.contains("urgent"));
     assert!(by_priority[0].payload.contains("urgent"));
     assert!(claimed.iter().all(|j| j.attempts == 1));
-    assert!(queue::claim(&t.db, 10, 60_000).await.expect("claim").is_empty(), "claimed jobs are leased");
+    assert!(
+        queue::claim(&t.db, 10, 60_000)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "claimed jobs are leased"
+    );
 }
 
 async fn an_expired_lease_is_recovered_and_the_old_worker_cannot_complete(t: TestDb) {
@@ -150,29 +222,72 @@ async fn an_expired_lease_is_recovered_and_the_old_worker_cannot_complete(t: Tes
     // A worker claims and "crashes": its lease is already over.
     let lost = queue::claim(&t.db, 1, -1).await.expect("claim").remove(0);
     assert_eq!(queue::recover_expired(&t.db).await.expect("recover"), 1);
-    let again = queue::claim(&t.db, 1, 60_000).await.expect("claim").remove(0);
+    let again = queue::claim(&t.db, 1, 60_000)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!(again.id, lost.id);
     assert_eq!(again.attempts, 2);
-    assert_eq!(queue::complete_many(&t.db, &[(lost.id, lost.lease_token.clone())]).await.expect("stale"), 0);
-    assert_eq!(queue::complete_many(&t.db, &[(again.id, again.lease_token)]).await.expect("current"), 1);
+    assert_eq!(
+        queue::complete_many(&t.db, &[(lost.id, lost.lease_token.clone())])
+            .await
+            .expect("stale"),
+        0
+    );
+    assert_eq!(
+        queue::complete_many(&t.db, &[(again.id, again.lease_token)])
+            .await
+            .expect("current"),
+        1
+    );
 }
 
 async fn failures_back_off_then_dead_letter(t: TestDb) {
-    enqueue_record(&t.db, "a", EnqueueOptions { max_attempts: Some(2), ..EnqueueOptions::default() }).await;
-    let job = queue::claim(&t.db, 1, 60_000).await.expect("claim").remove(0);
+    enqueue_record(
+        &t.db,
+        "a",
+        EnqueueOptions {
+            max_attempts: Some(2),
+            ..EnqueueOptions::default()
+        },
+    )
+    .await;
+    let job = queue::claim(&t.db, 1, 60_000)
+        .await
+        .expect("claim")
+        .remove(0);
     let before = now_ms();
-    let state = queue::fail(&t.db, &job, &Failure::Retry("smtp down".into())).await.expect("fail");
+    let state = queue::fail(&t.db, &job, &Failure::Retry("smtp down".into()))
+        .await
+        .expect("fail");
     assert_eq!(state, Some(JobState::Queued));
-    let run_at: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT run_at FROM jobs").fetch_one(pool).await).expect("run_at");
+    let run_at: i64 =
+        on_db!(&t.db, pool => sqlx::query_scalar("SELECT run_at FROM jobs").fetch_one(pool).await)
+            .expect("run_at");
     let wait = run_at - before;
-    assert!((1_400..=2_600).contains(&wait), "first retry waits about 2 s (with jitter): {wait} ms");
-    assert!(queue::claim(&t.db, 1, 60_000).await.expect("claim").is_empty(), "not before its time");
+    assert!(
+        (1_400..=2_600).contains(&wait),
+        "first retry waits about 2 s (with jitter): {wait} ms"
+    );
+    assert!(
+        queue::claim(&t.db, 1, 60_000)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "not before its time"
+    );
 
     // Skip the wait instead of sleeping through it.
-    exec_db!(&t.db, pool => sqlx::query("UPDATE jobs SET run_at = 0").execute(pool).await).expect("due now");
-    let job = queue::claim(&t.db, 1, 60_000).await.expect("claim").remove(0);
+    exec_db!(&t.db, pool => sqlx::query("UPDATE jobs SET run_at = 0").execute(pool).await)
+        .expect("due now");
+    let job = queue::claim(&t.db, 1, 60_000)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!(job.attempts, 2);
-    let state = queue::fail(&t.db, &job, &Failure::Retry("smtp still down".into())).await.expect("fail");
+    let state = queue::fail(&t.db, &job, &Failure::Retry("smtp still down".into()))
+        .await
+        .expect("fail");
     assert_eq!(state, Some(JobState::Dead));
     let troubled = queue::troubled(&t.db, 10).await.expect("troubled");
     assert_eq!(troubled.len(), 1);
@@ -180,28 +295,64 @@ async fn failures_back_off_then_dead_letter(t: TestDb) {
     assert_eq!(troubled[0].last_error.as_deref(), Some("smtp still down"));
 
     // The operator can retry it with fresh attempts, or discard it.
-    queue::retry_now(&t.db, boptone::jobs::JobId(troubled[0].id)).await.expect("retry");
-    let job = queue::claim(&t.db, 1, 60_000).await.expect("claim").remove(0);
+    queue::retry_now(&t.db, boptone::jobs::JobId(troubled[0].id))
+        .await
+        .expect("retry");
+    let job = queue::claim(&t.db, 1, 60_000)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!(job.attempts, 1);
-    queue::fail(&t.db, &job, &Failure::Permanent("bad".into())).await.expect("fail");
-    queue::discard(&t.db, boptone::jobs::JobId(job.id)).await.expect("discard");
+    queue::fail(&t.db, &job, &Failure::Permanent("bad".into()))
+        .await
+        .expect("fail");
+    queue::discard(&t.db, boptone::jobs::JobId(job.id))
+        .await
+        .expect("discard");
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM jobs").await, 0);
-    assert!(queue::discard(&t.db, boptone::jobs::JobId(job.id)).await.is_err());
+    assert!(
+        queue::discard(&t.db, boptone::jobs::JobId(job.id))
+            .await
+            .is_err()
+    );
 }
 
 async fn workers_run_each_job_once_and_contain_bad_ones(t: TestDb) {
     prepare(&t).await;
     let mut tx = t.db.begin().await.expect("begin");
     for i in 0..200 {
-        enqueue(&mut tx, &Record { key: format!("k{i}") }, EnqueueOptions::default()).await.expect("enqueue");
-    }
-    enqueue(&mut tx, &Explode, EnqueueOptions { max_attempts: Some(1), ..EnqueueOptions::default() })
+        enqueue(
+            &mut tx,
+            &Record {
+                key: format!("k{i}"),
+            },
+            EnqueueOptions::default(),
+        )
         .await
         .expect("enqueue");
-    boptone::jobs::queue::enqueue_raw(&mut tx, "test.unknown", "{}", 5, &EnqueueOptions::default()).await.expect("unknown");
-    boptone::jobs::queue::enqueue_raw(&mut tx, "test.record", "not json", 5, &EnqueueOptions::default())
+    }
+    enqueue(
+        &mut tx,
+        &Explode,
+        EnqueueOptions {
+            max_attempts: Some(1),
+            ..EnqueueOptions::default()
+        },
+    )
+    .await
+    .expect("enqueue");
+    boptone::jobs::queue::enqueue_raw(&mut tx, "test.unknown", "{}", 5, &EnqueueOptions::default())
         .await
-        .expect("bad payload");
+        .expect("unknown");
+    boptone::jobs::queue::enqueue_raw(
+        &mut tx,
+        "test.record",
+        "not json",
+        5,
+        &EnqueueOptions::default(),
+    )
+    .await
+    .expect("bad payload");
     tx.commit().await.expect("commit");
 
     let (stop, handle) = start_worker(&t, t.db.clone(), 8);
@@ -210,9 +361,17 @@ async fn workers_run_each_job_once_and_contain_bad_ones(t: TestDb) {
     handle.await.expect("worker stops");
 
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM job_effects").await, 200);
-    assert_eq!(count(&t.db, "SELECT COUNT(DISTINCT key) FROM job_effects").await, 200);
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(DISTINCT key) FROM job_effects").await,
+        200
+    );
     let dead = queue::troubled(&t.db, 10).await.expect("troubled");
-    let error_of = |kind: &str| dead.iter().find(|j| j.kind == kind).and_then(|j| j.last_error.clone()).unwrap_or_default();
+    let error_of = |kind: &str| {
+        dead.iter()
+            .find(|j| j.kind == kind)
+            .and_then(|j| j.last_error.clone())
+            .unwrap_or_default()
+    };
     assert_eq!(dead.len(), 3, "{dead:?}");
     assert!(error_of("test.explode").contains("panicked: boom"));
     assert!(error_of("test.unknown").contains("No handler"));
@@ -226,8 +385,16 @@ async fn a_commit_wakes_an_idle_worker(t: TestDb) {
     state.db = t.db.clone();
     let stop = CancellationToken::new();
     // Polling is slower than the test allows: only the wake-up can make it in time.
-    let config = WorkerConfig { poll_interval: Duration::from_secs(3600), ..WorkerConfig::default() };
-    let handle = tokio::spawn(worker::run(JobContext { state }, registry(), config, stop.clone()));
+    let config = WorkerConfig {
+        poll_interval: Duration::from_secs(3600),
+        ..WorkerConfig::default()
+    };
+    let handle = tokio::spawn(worker::run(
+        JobContext { state },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     tokio::time::sleep(Duration::from_millis(100)).await;
     enqueue_record(&t.db, "woken", EnqueueOptions::default()).await;
     drained(&t.db).await;
@@ -239,14 +406,26 @@ async fn a_commit_wakes_an_idle_worker(t: TestDb) {
 async fn shutdown_finishes_short_jobs_and_releases_long_ones(t: TestDb) {
     prepare(&t).await;
     let mut tx = t.db.begin().await.expect("begin");
-    enqueue(&mut tx, &Nap { ms: 50 }, EnqueueOptions::default()).await.expect("short");
-    enqueue(&mut tx, &Nap { ms: 60_000 }, EnqueueOptions::default()).await.expect("long");
+    enqueue(&mut tx, &Nap { ms: 50 }, EnqueueOptions::default())
+        .await
+        .expect("short");
+    enqueue(&mut tx, &Nap { ms: 60_000 }, EnqueueOptions::default())
+        .await
+        .expect("long");
     tx.commit().await.expect("commit");
     let mut state = t.state();
     state.db = t.db.clone();
     let stop = CancellationToken::new();
-    let config = WorkerConfig { shutdown_grace: Duration::from_millis(500), ..WorkerConfig::default() };
-    let handle = tokio::spawn(worker::run(JobContext { state }, registry(), config, stop.clone()));
+    let config = WorkerConfig {
+        shutdown_grace: Duration::from_millis(500),
+        ..WorkerConfig::default()
+    };
+    let handle = tokio::spawn(worker::run(
+        JobContext { state },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     for _ in 0..500 {
         if count(&t.db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await == 2 {
             break;
@@ -255,27 +434,51 @@ async fn shutdown_finishes_short_jobs_and_releases_long_ones(t: TestDb) {
     }
     stop.cancel();
     handle.await.expect("stops");
-    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM job_effects WHERE key = 'nap-50'").await, 1, "the short job finished");
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT COUNT(*) FROM job_effects WHERE key = 'nap-50'"
+        )
+        .await,
+        1,
+        "the short job finished"
+    );
     let left: (String, i32, Option<String>) =
         on_db!(&t.db, pool => sqlx::query_as("SELECT state, attempts, lease_token FROM jobs").fetch_one(pool).await)
             .expect("the long job is still there");
-    assert_eq!(left, ("queued".into(), 0, None), "released without spending an attempt");
+    assert_eq!(
+        left,
+        ("queued".into(), 0, None),
+        "released without spending an attempt"
+    );
 }
 
 /// Four independent pools (as four processes would have) share one database.
 async fn concurrent_workers_apply_every_effect_exactly_once(t: TestDb) {
     prepare(&t).await;
-    let total: i64 = if t.db.dialect() == boptone::db::Dialect::Postgres { 10_000 } else { 3_000 };
+    let total: i64 = if t.db.dialect() == boptone::db::Dialect::Postgres {
+        10_000
+    } else {
+        3_000
+    };
     let payloads: Vec<String> = (0..total).map(|i| format!(r#"{{"key":"k{i}"}}"#)).collect();
     let mut tx = t.db.begin().await.expect("begin");
-    queue::enqueue_many_raw(&mut tx, Record::KIND, &payloads, 5).await.expect("bulk enqueue");
+    queue::enqueue_many_raw(&mut tx, Record::KIND, &payloads, 5)
+        .await
+        .expect("bulk enqueue");
     tx.commit().await.expect("commit");
 
     let mut workers = Vec::new();
     for _ in 0..4 {
-        let db = Db::connect(&t.url, &boptone::db::DbOptions { max_connections: 4, ..Default::default() })
-            .await
-            .expect("another pool");
+        let db = Db::connect(
+            &t.url,
+            &boptone::db::DbOptions {
+                max_connections: 4,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("another pool");
         workers.push(start_worker(&t, db, 8));
     }
     drained(&t.db).await;
@@ -283,8 +486,14 @@ async fn concurrent_workers_apply_every_effect_exactly_once(t: TestDb) {
         stop.cancel();
         handle.await.expect("stops");
     }
-    assert_eq!(count(&t.db, "SELECT COUNT(*) FROM job_effects").await, total);
-    assert_eq!(count(&t.db, "SELECT COUNT(DISTINCT key) FROM job_effects").await, total);
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(*) FROM job_effects").await,
+        total
+    );
+    assert_eq!(
+        count(&t.db, "SELECT COUNT(DISTINCT key) FROM job_effects").await,
+        total
+    );
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM jobs").await, 0);
 }
 
@@ -306,12 +515,22 @@ both_databases!(
 async fn postgres_notify_wakes_a_worker_in_another_process() {
     let t = TestDb::postgres().await;
     prepare(&t).await;
-    let worker_db = Db::connect(&t.url, &boptone::db::DbOptions::default()).await.expect("worker's own pool");
+    let worker_db = Db::connect(&t.url, &boptone::db::DbOptions::default())
+        .await
+        .expect("worker's own pool");
     let mut state = t.state();
     state.db = worker_db;
     let stop = CancellationToken::new();
-    let config = WorkerConfig { poll_interval: Duration::from_secs(3600), ..WorkerConfig::default() };
-    let handle = tokio::spawn(worker::run(JobContext { state }, registry(), config, stop.clone()));
+    let config = WorkerConfig {
+        poll_interval: Duration::from_secs(3600),
+        ..WorkerConfig::default()
+    };
+    let handle = tokio::spawn(worker::run(
+        JobContext { state },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     tokio::time::sleep(Duration::from_millis(300)).await;
     // t.db has its own in-process signals: only the NOTIFY reaches the worker.
     enqueue_record(&t.db, "from elsewhere", EnqueueOptions::default()).await;

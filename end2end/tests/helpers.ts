@@ -18,11 +18,16 @@ export function uniqueEmail(prefix = "fan"): string {
   return `${prefix}.${Date.now().toString(36)}.${process.pid}.${counter}@example.com`;
 }
 
-/** Finds the newest emailed link to `path` for `email` in the in-app mailbox. */
+/**
+ * Finds the newest emailed link to `path` for `email` in the in-app mailbox. Email is
+ * delivered by a background job, so the mailbox is reloaded until it arrives.
+ */
 export async function mailedLink(page: Page, email: string, path: string): Promise<string> {
-  await open(page, `/dev/mailbox?to=${encodeURIComponent(email)}`);
   const link = page.locator(`a[href*="${path}"]`).first();
-  await expect(link).toBeVisible();
+  await expect(async () => {
+    await open(page, `/dev/mailbox?to=${encodeURIComponent(email)}`);
+    await expect(link).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
   const href = await link.getAttribute("href");
   expect(href).toBeTruthy();
   return href as string;

@@ -30,6 +30,7 @@ CREATE TABLE cron_schedules (
     expression    TEXT     NOT NULL,
     kind          TEXT     NOT NULL,
     payload       TEXT     NOT NULL,
+    max_attempts  INTEGER  NOT NULL DEFAULT 5,
     enabled       BOOLEAN  NOT NULL DEFAULT TRUE,
     next_run_at   INTEGER   NOT NULL,
     last_run_at   INTEGER,

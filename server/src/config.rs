@@ -19,9 +19,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the web app and run background work in-process (the default).
+    /// Serve the web app and run background jobs in-process (the default).
     Serve,
-    /// Run background work only, for scaling out beside `serve` nodes.
+    /// Run background jobs and cron schedules only, for scaling out beside `serve` nodes.
     Worker,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -102,6 +102,11 @@ pub struct Config {
     #[arg(long, env = "LOG_FORMAT", default_value = "pretty", global = true)]
     pub log_format: LogFormat,
 
+    /// Background jobs run at once by this process (`serve` and `worker`); 0 disables
+    /// them in `serve` (run `boptone worker` elsewhere).
+    #[arg(long, env = "JOB_WORKERS", default_value_t = 8, global = true)]
+    pub job_workers: usize,
+
     /// Largest request body accepted, in bytes (uploads have their own limits).
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -122,7 +127,8 @@ impl Config {
         }
     }
 
-    /// Defaults for tests and tools: a given database, a free port.
+    /// Defaults for tests: a given database, a free port, no background workers (tests
+    /// run pending jobs themselves, deterministically).
     pub fn for_tests(database_url: &str) -> Self {
         Self {
             database_url: database_url.to_owned(),
@@ -133,6 +139,7 @@ impl Config {
             mail_from: "Boptone <no-reply@boptone.app>".into(),
             site_root: PathBuf::from("target/site"),
             log_format: LogFormat::Pretty,
+            job_workers: 0,
             max_body_bytes: 1024 * 1024,
         }
     }

@@ -1,16 +1,13 @@
 //! The `boptone` binary.
 
-use std::time::Duration;
-
 use anyhow::Context as _;
 use boptone::{
     db::{Db, DbOptions},
-    jobs::bench,
+    jobs::{bench, worker::WorkerConfig},
     seed,
 };
 use boptone_server::{
     config::{Cli, Command},
-    maintenance,
     startup::{Application, build_state, redact, shutdown_signal},
     telemetry,
 };
@@ -30,16 +27,19 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Worker => {
             let state = build_state(&config).await?;
-            tracing::info!("worker started");
             let stop = CancellationToken::new();
-            let work = tokio::spawn(maintenance::run(
-                state.clone(),
-                Duration::from_secs(60),
-                stop.clone(),
-            ));
+            let workers = WorkerConfig {
+                concurrency: config.job_workers.max(1),
+                ..WorkerConfig::default()
+            };
+            let concurrency = workers.concurrency;
+            let tasks = boptone::background::start(state.clone(), workers, stop.clone()).await?;
+            tracing::info!(concurrency, "worker started");
             shutdown_signal().await;
             stop.cancel();
-            work.await.context("worker task")?;
+            for task in tasks {
+                task.await.context("worker task")?;
+            }
             state.db.close().await;
             Ok(())
         }
@@ -50,7 +50,11 @@ async fn main() -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::BenchJobs { jobs, concurrency, samples } => {
+        Command::BenchJobs {
+            jobs,
+            concurrency,
+            samples,
+        } => {
             let state = build_state(&config).await?;
             let mut drains = Vec::new();
             for c in concurrency {
@@ -59,7 +63,10 @@ async fn main() -> anyhow::Result<()> {
                 drains.push(result);
             }
             let latency = bench::latency(&state, samples).await?;
-            eprintln!("latency: p50 {:.2} ms, p99 {:.2} ms", latency.p50_ms, latency.p99_ms);
+            eprintln!(
+                "latency: p50 {:.2} ms, p99 {:.2} ms",
+                latency.p50_ms, latency.p99_ms
+            );
             let report = serde_json::json!({
                 "database": state.db.dialect().as_str(),
                 "drain": drains,

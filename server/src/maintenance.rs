@@ -1,8 +1,9 @@
-//! Periodic housekeeping: expired sessions and tokens, idle rate-limit keys.
+//! In-memory housekeeping: forgetting rate-limit keys that have fully refilled.
+//! (Database housekeeping runs as cron jobs, see `boptone::background`.)
 
 use std::time::Duration;
 
-use boptone::{accounts::service::purge_expired, state::AppState};
+use boptone::state::AppState;
 use tokio_util::sync::CancellationToken;
 
 /// Runs housekeeping every `every` until `stop` is cancelled.
@@ -11,14 +12,7 @@ pub async fn run(state: AppState, every: Duration, stop: CancellationToken) {
     loop {
         tokio::select! {
             _ = stop.cancelled() => break,
-            _ = tick.tick() => {
-                match purge_expired(&state.db).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(removed = n, "purged expired sessions and tokens"),
-                    Err(err) => tracing::warn!(error = %err, "housekeeping failed; will retry"),
-                }
-                state.auth_limits.retain_recent();
-            }
+            _ = tick.tick() => state.auth_limits.retain_recent(),
         }
     }
 }

@@ -18,6 +18,7 @@ use axum::{
 };
 use boptone::{
     db::{Db, DbOptions},
+    jobs::worker::WorkerConfig,
     mail::{Mailbox, SharedMailer, Smtp},
     ratelimit::AuthLimits,
     state::{AppState, Settings},
@@ -172,6 +173,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     port: u16,
+    job_workers: usize,
 }
 
 impl Application {
@@ -189,6 +191,7 @@ impl Application {
             router,
             state,
             port,
+            job_workers: config.job_workers,
         })
     }
 
@@ -207,23 +210,34 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let stop = CancellationToken::new();
-        let housekeeping = tokio::spawn(maintenance::run(
+        let mut background = vec![tokio::spawn(maintenance::run(
             self.state.clone(),
             Duration::from_secs(600),
             stop.clone(),
-        ));
-        axum::serve(
+        ))];
+        if self.job_workers > 0 {
+            let config = WorkerConfig {
+                concurrency: self.job_workers,
+                ..WorkerConfig::default()
+            };
+            background.extend(
+                boptone::background::start(self.state.clone(), config, stop.clone()).await?,
+            );
+        }
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
         stop.cancel();
-        let _ = housekeeping.await;
+        for task in background {
+            let _ = task.await;
+        }
         self.state.db.close().await;
-        Ok(())
+        served
     }
 }
 

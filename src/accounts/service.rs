@@ -180,10 +180,10 @@ pub async fn sign_up(
         crate::artists::service::create_profile(&mut tx, user_id, input.name.as_str(), now).await?;
     }
     let token = issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail).await?;
+    send_verification(&mut tx, state, &input.email, input.name.as_str(), &token).await?;
     let session = insert_session(&mut tx, user_id, user_agent).await?;
     tx.commit().await?;
 
-    send_verification(state, &input.email, input.name.as_str(), &token).await;
     let user = find_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -351,16 +351,22 @@ pub async fn resend_verification(state: &AppState, user: &SessionUser) -> Result
         return Ok(());
     }
     state.auth_limits.email_per_account.check(&user.email)?;
-    let mut tx = state.db.begin().await?;
-    let token = issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
-    tx.commit().await?;
     let email = Email::parse(&user.email)
         .map_err(|_| AppError::field("email", "Your email address is not valid."))?;
-    send_verification(state, &email, &user.display_name, &token).await;
-    Ok(())
+    let mut tx = state.db.begin().await?;
+    let token = issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
+    send_verification(&mut tx, state, &email, &user.display_name, &token).await?;
+    tx.commit().await
 }
 
-async fn send_verification(state: &AppState, to: &Email, name: &str, token: &str) {
+/// Queues the verification email in `tx`.
+async fn send_verification(
+    tx: &mut Tx,
+    state: &AppState,
+    to: &Email,
+    name: &str,
+    token: &str,
+) -> Result<(), AppError> {
     let link = state.settings.link(&format!("/verify-email?token={token}"));
     let email = OutgoingEmail {
         to: to.clone(),
@@ -370,9 +376,7 @@ async fn send_verification(state: &AppState, to: &Email, name: &str, token: &str
              The link works once and expires in 48 hours. If you didn't sign up, you can ignore this email.\n"
         ),
     };
-    if let Err(err) = state.mailer.send(email).await {
-        tracing::warn!(error = %err, "verification email not sent; the user can ask again");
-    }
+    crate::mail::send_later(tx, email).await
 }
 
 /// Emails a reset link if an account has this address. Answers the same either way,
@@ -387,7 +391,6 @@ pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(
     };
     let mut tx = state.db.begin().await?;
     let token = issue_token(&mut tx, UserId(id), TokenPurpose::ResetPassword).await?;
-    tx.commit().await?;
     let link = state
         .settings
         .link(&format!("/reset-password?token={token}"));
@@ -400,7 +403,8 @@ pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(
              If you didn't ask, ignore this email: your password stays as it is.\n"
         ),
     };
-    state.mailer.send(message).await
+    crate::mail::send_later(&mut tx, message).await?;
+    tx.commit().await
 }
 
 /// Sets a new password from a reset link; every existing session ends.
@@ -420,6 +424,24 @@ pub async fn reset_password(
     sign_out_everywhere(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// Removes expired sessions and tokens (the `accounts.purge_expired` schedule).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct PurgeExpired;
+
+#[async_trait::async_trait]
+impl crate::jobs::worker::Job for PurgeExpired {
+    const KIND: &'static str = "accounts.purge_expired";
+    const MAX_ATTEMPTS: i32 = 3;
+
+    async fn run(self, ctx: &crate::jobs::worker::JobContext) -> anyhow::Result<()> {
+        let removed = purge_expired(&ctx.state.db).await?;
+        if removed > 0 {
+            tracing::info!(removed, "purged expired sessions and tokens");
+        }
+        Ok(())
+    }
 }
 
 /// Deletes expired sessions and tokens used or expired over a week ago.

@@ -23,7 +23,10 @@ static RAN: AtomicU64 = AtomicU64::new(0);
 static STARTED: OnceLock<mpsc::UnboundedSender<u64>> = OnceLock::new();
 
 fn micros_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| u64::try_from(d.as_micros()).unwrap_or(0)).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(0))
+        .unwrap_or(0)
 }
 
 /// Does nothing but count itself.
@@ -82,7 +85,9 @@ fn registry() -> Arc<Registry> {
 }
 
 async fn remaining(state: &AppState) -> Result<i64, AppError> {
-    Ok(on_db!(&state.db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs").fetch_one(pool).await)?)
+    Ok(
+        on_db!(&state.db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs").fetch_one(pool).await)?,
+    )
 }
 
 async fn clear(state: &AppState) -> Result<(), AppError> {
@@ -92,7 +97,11 @@ async fn clear(state: &AppState) -> Result<(), AppError> {
 
 /// Enqueues `jobs` no-op jobs in batches of 10,000, then times one worker pool of
 /// `concurrency` from its start until every job ran and no job row remains.
-pub async fn drain(state: &AppState, jobs: u64, concurrency: usize) -> Result<DrainResult, AppError> {
+pub async fn drain(
+    state: &AppState,
+    jobs: u64,
+    concurrency: usize,
+) -> Result<DrainResult, AppError> {
     clear(state).await?;
     let payload = serde_json::to_string(&NoOp).map_err(|e| AppError::internal("payload", &e))?;
     let enqueue_start = Instant::now();
@@ -112,9 +121,19 @@ pub async fn drain(state: &AppState, jobs: u64, concurrency: usize) -> Result<Dr
 
     RAN.store(0, Ordering::SeqCst);
     let stop = CancellationToken::new();
-    let config = WorkerConfig { concurrency, ..WorkerConfig::default() };
+    let config = WorkerConfig {
+        concurrency,
+        ..WorkerConfig::default()
+    };
     let start = Instant::now();
-    let handle = tokio::spawn(worker::run(JobContext { state: state.clone() }, registry(), config, stop.clone()));
+    let handle = tokio::spawn(worker::run(
+        JobContext {
+            state: state.clone(),
+        },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     while RAN.load(Ordering::Relaxed) < jobs {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -140,22 +159,43 @@ pub async fn latency(state: &AppState, samples: usize) -> Result<LatencyResult, 
     clear(state).await?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     if STARTED.set(tx).is_err() {
-        return Err(AppError::Conflict("the latency benchmark runs once per process".into()));
+        return Err(AppError::Conflict(
+            "the latency benchmark runs once per process".into(),
+        ));
     }
     let stop = CancellationToken::new();
-    let config = WorkerConfig { concurrency: 24, ..WorkerConfig::default() };
-    let handle = tokio::spawn(worker::run(JobContext { state: state.clone() }, registry(), config, stop.clone()));
+    let config = WorkerConfig {
+        concurrency: 24,
+        ..WorkerConfig::default()
+    };
+    let handle = tokio::spawn(worker::run(
+        JobContext {
+            state: state.clone(),
+        },
+        registry(),
+        config,
+        stop.clone(),
+    ));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut latencies = Vec::with_capacity(samples);
     for i in 0..(samples + 100) {
         let mut db_tx = state.db.begin().await?;
-        worker::enqueue(&mut db_tx, &Ping { enqueued_us: micros_now() }, EnqueueOptions::default()).await?;
+        worker::enqueue(
+            &mut db_tx,
+            &Ping {
+                enqueued_us: micros_now(),
+            },
+            EnqueueOptions::default(),
+        )
+        .await?;
         db_tx.commit().await?;
         let started = tokio::time::timeout(Duration::from_secs(10), rx.recv())
             .await
             .ok()
             .flatten()
-            .ok_or_else(|| AppError::Conflict("a benchmark job did not start within 10 s".into()))?;
+            .ok_or_else(|| {
+                AppError::Conflict("a benchmark job did not start within 10 s".into())
+            })?;
         if i >= 100 {
             latencies.push(started);
         } else if i == 99 {
@@ -170,5 +210,11 @@ pub async fn latency(state: &AppState, samples: usize) -> Result<LatencyResult, 
         let idx = ((latencies.len() as f64 - 1.0) * q).round() as usize;
         latencies.get(idx).copied().unwrap_or(0) as f64 / 1000.0
     };
-    Ok(LatencyResult { samples, p50_ms: pick(0.5), p90_ms: pick(0.9), p99_ms: pick(0.99), max_ms: pick(1.0) })
+    Ok(LatencyResult {
+        samples,
+        p50_ms: pick(0.5),
+        p90_ms: pick(0.9),
+        p99_ms: pick(0.99),
+        max_ms: pick(1.0),
+    })
 }

@@ -60,12 +60,18 @@ pub async fn enqueue_raw(
 }
 
 /// Inserts many jobs of one kind in one statement (bulk loads, benchmarks).
-pub async fn enqueue_many_raw(tx: &mut Tx, kind: &str, payloads: &[String], max_attempts: i32) -> Result<u64, AppError> {
+pub async fn enqueue_many_raw(
+    tx: &mut Tx,
+    kind: &str,
+    payloads: &[String],
+    max_attempts: i32,
+) -> Result<u64, AppError> {
     if payloads.is_empty() {
         return Ok(0);
     }
     let now = now_ms();
-    let json = serde_json::to_string(payloads).map_err(|e| AppError::internal("encoding payloads", &e))?;
+    let json =
+        serde_json::to_string(payloads).map_err(|e| AppError::internal("encoding payloads", &e))?;
     let sql = match tx.dialect() {
         Dialect::Postgres => {
             "INSERT INTO jobs (kind, payload, run_at, max_attempts, created_at, updated_at) \
@@ -131,13 +137,23 @@ pub async fn complete_many(db: &Db, done: &[(i64, String)]) -> Result<u64, AppEr
                                WHERE j.id = d.id AND j.lease_token = d.token";
             let ids: Vec<i64> = done.iter().map(|(id, _)| *id).collect();
             let tokens: Vec<&str> = done.iter().map(|(_, t)| t.as_str()).collect();
-            sqlx::query(SQL).bind(&ids).bind(&tokens).execute(pool).await?.rows_affected()
+            sqlx::query(SQL)
+                .bind(&ids)
+                .bind(&tokens)
+                .execute(pool)
+                .await?
+                .rows_affected()
         }
         Pool::Sqlite(pool) => {
             const SQL: &str = "DELETE FROM jobs WHERE id IN (SELECT j.id FROM json_each($1) d \
                                JOIN jobs j ON j.id = d.value ->> 0 AND j.lease_token = d.value ->> 1)";
-            let json = serde_json::to_string(done).map_err(|e| AppError::internal("encoding completions", &e))?;
-            sqlx::query(SQL).bind(&json).execute(pool).await?.rows_affected()
+            let json = serde_json::to_string(done)
+                .map_err(|e| AppError::internal("encoding completions", &e))?;
+            sqlx::query(SQL)
+                .bind(&json)
+                .execute(pool)
+                .await?
+                .rows_affected()
         }
     };
     Ok(n)
@@ -163,12 +179,24 @@ impl Failure {
 /// Records a failed attempt: back to queued after the backoff, or dead with the error
 /// when the attempts are spent or the failure is permanent. Returns the new state, or
 /// `None` when the lease was no longer this worker's.
-pub async fn fail(db: &Db, job: &ClaimedJob, failure: &Failure) -> Result<Option<JobState>, AppError> {
+pub async fn fail(
+    db: &Db,
+    job: &ClaimedJob,
+    failure: &Failure,
+) -> Result<Option<JobState>, AppError> {
     let now = now_ms();
     let dead = matches!(failure, Failure::Permanent(_)) || job.attempts >= job.max_attempts;
-    let state = if dead { JobState::Dead } else { JobState::Queued };
+    let state = if dead {
+        JobState::Dead
+    } else {
+        JobState::Queued
+    };
     let jitter = rand::random::<u32>() % 1001;
-    let run_at = if dead { now } else { now + backoff_ms(job.attempts, jitter) };
+    let run_at = if dead {
+        now
+    } else {
+        now + backoff_ms(job.attempts, jitter)
+    };
     let error: String = failure.message().chars().take(2_000).collect();
     const SQL: &str = "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, lease_token = NULL, lease_until = NULL, updated_at = $4 \
                        WHERE id = $5 AND lease_token = $6";
@@ -188,7 +216,10 @@ pub async fn fail(db: &Db, job: &ClaimedJob, failure: &Failure) -> Result<Option
 pub async fn release(db: &Db, id: i64, token: &str) -> Result<bool, AppError> {
     const SQL: &str = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL, lease_until = NULL, updated_at = $1 \
                        WHERE id = $2 AND lease_token = $3";
-    Ok(exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).bind(id).bind(token).execute(pool).await)? == 1)
+    Ok(
+        exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).bind(id).bind(token).execute(pool).await)?
+            == 1,
+    )
 }
 
 /// Makes jobs whose lease expired (their worker died) claimable again, or dead if that
@@ -243,8 +274,11 @@ pub async fn retry_now(db: &Db, id: JobId) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     const SQL: &str = "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, updated_at = $1 \
                        WHERE id = $2 AND state IN ('dead', 'queued')";
-    let n = exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(id.0).execute(conn).await)
-        .map_err(|e| crate::db::unique_as_field(e, "job", "A job with the same key is already waiting."))?;
+    let n =
+        exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(id.0).execute(conn).await)
+            .map_err(|e| {
+            crate::db::unique_as_field(e, "job", "A job with the same key is already waiting.")
+        })?;
     if n == 0 {
         return Err(AppError::NotFound);
     }

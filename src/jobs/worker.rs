@@ -53,8 +53,13 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 }
 
 /// Enqueues `job` in `tx`: it exists if and only if `tx` commits.
-pub async fn enqueue<J: Job>(tx: &mut Tx, job: &J, options: EnqueueOptions) -> Result<Option<JobId>, AppError> {
-    let payload = serde_json::to_string(job).map_err(|e| AppError::internal("encoding a job payload", &e))?;
+pub async fn enqueue<J: Job>(
+    tx: &mut Tx,
+    job: &J,
+    options: EnqueueOptions,
+) -> Result<Option<JobId>, AppError> {
+    let payload =
+        serde_json::to_string(job).map_err(|e| AppError::internal("encoding a job payload", &e))?;
     queue::enqueue_raw(tx, J::KIND, &payload, J::MAX_ATTEMPTS, &options).await
 }
 
@@ -77,9 +82,14 @@ impl Registry {
         let handler: Handler = Arc::new(|ctx, payload| {
             Box::pin(async move {
                 let job: J = serde_json::from_str(&payload).map_err(|e| {
-                    Failure::Permanent(format!("The payload of a {} job does not parse: {e}", J::KIND))
+                    Failure::Permanent(format!(
+                        "The payload of a {} job does not parse: {e}",
+                        J::KIND
+                    ))
                 })?;
-                job.run(&ctx).await.map_err(|e| Failure::Retry(format!("{e:#}")))
+                job.run(&ctx)
+                    .await
+                    .map_err(|e| Failure::Retry(format!("{e:#}")))
             })
         });
         self.handlers.insert(J::KIND, handler);
@@ -91,9 +101,17 @@ impl Registry {
     }
 
     /// Runs one claimed job to an outcome, turning a panic or a timeout into a failure.
-    async fn run(&self, ctx: JobContext, job: &ClaimedJob, timeout: Duration) -> Result<(), Failure> {
+    async fn run(
+        &self,
+        ctx: JobContext,
+        job: &ClaimedJob,
+        timeout: Duration,
+    ) -> Result<(), Failure> {
         let Some(handler) = self.handlers.get(job.kind.as_str()) else {
-            return Err(Failure::Permanent(format!("No handler is registered for job kind {:?}.", job.kind)));
+            return Err(Failure::Permanent(format!(
+                "No handler is registered for job kind {:?}.",
+                job.kind
+            )));
         };
         let run = AssertUnwindSafe(handler(ctx, job.payload.clone())).catch_unwind();
         match tokio::time::timeout(timeout, run).await {
@@ -106,8 +124,38 @@ impl Registry {
                     .unwrap_or_else(|| "unknown panic".into());
                 Err(Failure::Retry(format!("The handler panicked: {message}")))
             }
-            Err(_) => Err(Failure::Retry(format!("The handler took longer than {} s.", timeout.as_secs()))),
+            Err(_) => Err(Failure::Retry(format!(
+                "The handler took longer than {} s.",
+                timeout.as_secs()
+            ))),
         }
+    }
+}
+
+/// Claims and runs due jobs one batch at a time in the calling task until none is
+/// due; returns how many ran. Deterministic: for tests and one-off commands.
+pub async fn run_pending(ctx: &JobContext, registry: &Registry) -> Result<usize, AppError> {
+    let db = &ctx.state.db;
+    let mut ran = 0;
+    loop {
+        let jobs = queue::claim(db, 100, 60_000).await?;
+        if jobs.is_empty() {
+            return Ok(ran);
+        }
+        let mut done = Vec::new();
+        for job in jobs {
+            match registry
+                .run(ctx.clone(), &job, Duration::from_secs(59))
+                .await
+            {
+                Ok(()) => done.push((job.id, job.lease_token.clone())),
+                Err(failure) => {
+                    queue::fail(db, &job, &failure).await?;
+                }
+            }
+            ran += 1;
+        }
+        queue::complete_many(db, &done).await?;
     }
 }
 
@@ -144,14 +192,23 @@ struct Completion {
 }
 
 /// Runs jobs until `stop` is cancelled, then finishes or releases in-flight jobs.
-pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig, stop: CancellationToken) {
+pub async fn run(
+    ctx: JobContext,
+    registry: Arc<Registry>,
+    config: WorkerConfig,
+    stop: CancellationToken,
+) {
     let db = ctx.state.db.clone();
     let concurrency = config.concurrency.max(1);
     let slots = Arc::new(Semaphore::new(concurrency));
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Completion>();
     let completer = tokio::spawn(complete_loop(db.clone(), done_rx));
     let listener = match db.pool() {
-        Pool::Postgres(pool) => Some(tokio::spawn(listen_loop(pool.clone(), db.clone(), stop.clone()))),
+        Pool::Postgres(pool) => Some(tokio::spawn(listen_loop(
+            pool.clone(),
+            db.clone(),
+            stop.clone(),
+        ))),
         Pool::Sqlite(_) => None,
     };
     let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
@@ -176,7 +233,10 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
             last_recovery = Instant::now();
             match queue::recover_expired(&db).await {
                 Ok(0) => {}
-                Ok(n) => tracing::warn!(jobs = n, "recovered jobs whose worker stopped (lease expired)"),
+                Ok(n) => tracing::warn!(
+                    jobs = n,
+                    "recovered jobs whose worker stopped (lease expired)"
+                ),
                 Err(e) => tracing::warn!(error = %e, "lease recovery failed"),
             }
         }
@@ -206,7 +266,9 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
             permit = slots.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
             _ = stop.cancelled() => break,
         };
-        let Some(job) = buffer.pop_front() else { continue };
+        let Some(job) = buffer.pop_front() else {
+            continue;
+        };
         let registry = registry.clone();
         let ctx = ctx.clone();
         let done_tx = done_tx.clone();
@@ -250,7 +312,12 @@ pub async fn run(ctx: JobContext, registry: Arc<Registry>, config: WorkerConfig,
 
 fn job_timeout(lease_ms: i64) -> Duration {
     // A job may use its whole lease less a margin to record its outcome.
-    Duration::from_millis(u64::try_from(lease_ms).unwrap_or(0).saturating_sub(1_000).max(1_000))
+    Duration::from_millis(
+        u64::try_from(lease_ms)
+            .unwrap_or(0)
+            .saturating_sub(1_000)
+            .max(1_000),
+    )
 }
 
 /// Records outcomes, batching every completion that has arrived.
@@ -261,20 +328,20 @@ async fn complete_loop(db: Db, mut rx: mpsc::UnboundedReceiver<Completion>) {
         for completion in batch.drain(..) {
             match completion.outcome {
                 Ok(()) => done.push((completion.job.id, completion.job.lease_token)),
-                Err(failure) => {
-                    match queue::fail(&db, &completion.job, &failure).await {
-                        Ok(Some(state)) => tracing::warn!(
-                            job = completion.job.id,
-                            kind = %completion.job.kind,
-                            attempt = completion.job.attempts,
-                            state = state.as_str(),
-                            error = failure.message(),
-                            "job failed"
-                        ),
-                        Ok(None) => {}
-                        Err(e) => tracing::warn!(job = completion.job.id, error = %e, "recording a failure failed"),
+                Err(failure) => match queue::fail(&db, &completion.job, &failure).await {
+                    Ok(Some(state)) => tracing::warn!(
+                        job = completion.job.id,
+                        kind = %completion.job.kind,
+                        attempt = completion.job.attempts,
+                        state = state.as_str(),
+                        error = failure.message(),
+                        "job failed"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(job = completion.job.id, error = %e, "recording a failure failed")
                     }
-                }
+                },
             }
         }
         let mut tries = 0;

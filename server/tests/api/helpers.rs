@@ -63,6 +63,13 @@ impl TestApp {
             .expect("count")
     }
 
+    /// Runs the background jobs the requests so far have queued.
+    pub async fn run_jobs(&self) -> usize {
+        boptone::background::run_pending(&self.state)
+            .await
+            .expect("run jobs")
+    }
+
     pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Response {
         self.call(
             "accounts/sign_up",

@@ -1,0 +1,65 @@
+//! Background work assembled: every job kind the app runs, and its cron schedules.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::task::JoinHandle;
+
+use crate::{
+    accounts::service::PurgeExpired,
+    error::AppError,
+    jobs::{
+        cron::{self, ScheduleSpec},
+        worker::{self, CancellationToken, JobContext, Registry, WorkerConfig},
+    },
+    mail::SendEmail,
+    state::AppState,
+};
+
+/// Every job kind, so any worker can run any job.
+pub fn registry() -> Registry {
+    Registry::new()
+        .register::<SendEmail>()
+        .register::<PurgeExpired>()
+}
+
+/// The schedules declared in code (stored and fired through `cron_schedules`).
+pub fn schedules() -> Vec<ScheduleSpec> {
+    vec![ScheduleSpec::of(
+        "accounts.purge_expired",
+        "*/10 * * * *",
+        &PurgeExpired,
+    )]
+}
+
+/// Starts the worker pool and the cron scheduler; both stop when `stop` is cancelled.
+pub async fn start(
+    state: AppState,
+    config: WorkerConfig,
+    stop: CancellationToken,
+) -> Result<Vec<JoinHandle<()>>, AppError> {
+    cron::ensure(&state.db, &schedules()).await?;
+    let scheduler = tokio::spawn(cron::run(
+        state.db.clone(),
+        Duration::from_secs(30),
+        stop.clone(),
+    ));
+    let workers = tokio::spawn(worker::run(
+        JobContext { state },
+        Arc::new(registry()),
+        config,
+        stop,
+    ));
+    Ok(vec![workers, scheduler])
+}
+
+/// Runs every due job in this task until none is left (tests, one-off commands);
+/// returns how many ran.
+pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
+    worker::run_pending(
+        &JobContext {
+            state: state.clone(),
+        },
+        &registry(),
+    )
+    .await
+}
