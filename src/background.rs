@@ -7,11 +7,13 @@ use tokio::task::JoinHandle;
 use crate::{
     accounts::service::PurgeExpired,
     error::AppError,
+    events::bus::DispatchEvent,
     jobs::{
         cron::{self, ScheduleSpec},
         worker::{self, CancellationToken, JobContext, Registry, WorkerConfig},
     },
     mail::SendEmail,
+    notifications::service::DeliverNotifications,
     state::AppState,
 };
 
@@ -20,6 +22,8 @@ pub fn registry() -> Registry {
     Registry::new()
         .register::<SendEmail>()
         .register::<PurgeExpired>()
+        .register::<DispatchEvent>()
+        .register::<DeliverNotifications>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).

@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod artists;
 pub mod error;
+pub mod events;
 pub mod jobs;
+pub mod notifications;
 pub mod time;
 
 #[cfg(feature = "ssr")]
@@ -16,6 +18,8 @@ pub mod db;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod ratelimit;
+#[cfg(feature = "ssr")]
+pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{db::Db, mail::SharedMailer, ratelimit::SharedAuthLimits};
+use crate::{db::Db, mail::SharedMailer, ratelimit::SharedAuthLimits, realtime::Realtime};
 
 /// Settings services need at run time (the binary's configuration, trimmed).
 #[derive(Debug, Clone)]
@@ -29,4 +29,5 @@ pub struct AppState {
     pub mailer: SharedMailer,
     pub settings: Arc<Settings>,
     pub auth_limits: SharedAuthLimits,
+    pub realtime: Realtime,
 }

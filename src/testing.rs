@@ -87,6 +87,7 @@ impl TestDb {
                 public_url: "http://127.0.0.1:3000".into(),
             }),
             auth_limits: Arc::new(AuthLimits::default()),
+            realtime: crate::realtime::Realtime::new(self.db.clone()),
         }
     }
 }

@@ -67,6 +67,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         None => Arc::new(Mailbox::new(db.clone())),
     };
     Ok(AppState {
+        realtime: boptone::realtime::Realtime::new(db.clone()),
         db,
         mailer,
         settings: Arc::new(Settings {
@@ -215,6 +216,9 @@ impl Application {
             Duration::from_secs(600),
             stop.clone(),
         ))];
+        background.push(tokio::spawn(
+            self.state.realtime.clone().listen(stop.clone()),
+        ));
         if self.job_workers > 0 {
             let config = WorkerConfig {
                 concurrency: self.job_workers,

@@ -181,6 +181,11 @@ pub async fn sign_up(
     }
     let token = issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail).await?;
     send_verification(&mut tx, state, &input.email, input.name.as_str(), &token).await?;
+    let created = crate::events::PlatformEvent::AccountCreated {
+        user_id: user_id.0,
+        display_name: input.name.as_str().to_owned(),
+    };
+    crate::events::bus::emit(&mut tx, &created).await?;
     let session = insert_session(&mut tx, user_id, user_agent).await?;
     tx.commit().await?;
 

@@ -185,7 +185,10 @@ async fn a_plain_form_post_redirects(db: TestDb) {
 async fn the_mailbox_lists_email_only_without_smtp(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.sign_up("Ana", "ana@example.com", "long enough").await;
-    assert_eq!(app.run_jobs().await, 1, "the verification email was queued");
+    assert!(
+        app.run_jobs().await >= 1,
+        "the verification email was queued"
+    );
     let page = app.get("/dev/mailbox?to=ana@example.com").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");

@@ -1,0 +1,124 @@
+//! In-app notifications (SPEC FAN-1): what happened that a person should know about,
+//! created from platform events, read in the app and pushed to open tabs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::PlatformEvent;
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// A notification as its recipient sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub read: bool,
+    pub created_at: i64,
+}
+
+/// What a notification says, before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub recipient: i64,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+}
+
+/// "$12.50": an amount in minor units for a notification's text.
+fn amount(cents: i64, currency: &str) -> String {
+    let symbol = match currency {
+        "USD" | "CAD" | "AUD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        _ => "",
+    };
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let text = format!("{sign}{symbol}{}.{:02}", abs / 100, abs % 100);
+    if symbol.is_empty() {
+        format!("{text} {currency}")
+    } else {
+        text
+    }
+}
+
+/// The notifications an event gives rise to (none for most).
+pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
+    match event {
+        PlatformEvent::AccountCreated { user_id, display_name } => vec![Draft {
+            recipient: *user_id,
+            title: format!("Welcome to Boptone, {display_name}!"),
+            body: "Find artists you love in Music, and follow them to hear about every new Bop and release.".into(),
+            link: Some("/music".into()),
+        }],
+        PlatformEvent::BopTipReceived { artist_id, amount_cents, currency, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: format!("You received a {} tip", amount(*amount_cents, currency)),
+            body: "A fan tipped one of your Bops. All of it is yours, minus processing.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::FanFollowed { artist_id, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: "You have a new follower".into(),
+            body: "Someone new is following you. Post a Bop to say hello.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::OrderCompleted { artist_id, total_cents, currency, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: format!("New order: {}", amount(*total_cents, currency)),
+            body: "A fan bought from your shop.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::PayoutPaid { artist_id, amount_cents, currency, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: format!("{} is on its way to your bank", amount(*amount_cents, currency)),
+            body: "Your payout was sent.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::ArtistProfileCompleted { .. }
+        | PlatformEvent::BopPublished { .. }
+        | PlatformEvent::BopLiked { .. }
+        | PlatformEvent::TrackPublished { .. } => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_money() {
+        assert_eq!(amount(1250, "USD"), "$12.50");
+        assert_eq!(amount(5, "EUR"), "€0.05");
+        assert_eq!(amount(-300, "GBP"), "-£3.00");
+        assert_eq!(amount(1000, "JPY"), "10.00 JPY");
+    }
+
+    #[test]
+    fn events_address_the_right_person() {
+        let tip = PlatformEvent::BopTipReceived {
+            tip_id: 1,
+            bop_id: 2,
+            artist_id: 7,
+            fan_id: Some(9),
+            amount_cents: 500,
+            currency: "USD".into(),
+        };
+        let drafts = drafts_for(&tip);
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].recipient, 7);
+        assert_eq!(drafts[0].title, "You received a $5.00 tip");
+        assert!(
+            drafts_for(&PlatformEvent::BopPublished {
+                bop_id: 1,
+                artist_id: 2
+            })
+            .is_empty()
+        );
+    }
+}

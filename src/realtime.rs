@@ -1,0 +1,102 @@
+//! Real-time pushes to open tabs: a process-wide broadcast, joined across processes by
+//! PostgreSQL LISTEN/NOTIFY. The WebSocket route subscribes and forwards each push to
+//! the tabs of its user; a push only says what changed, and the tab refetches.
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use crate::{
+    accounts::UserId,
+    db::{Db, Pool},
+    jobs::worker::CancellationToken,
+};
+
+/// The PostgreSQL channel that carries pushes between processes.
+pub const REALTIME_CHANNEL: &str = "boptone_realtime";
+
+/// What changed for a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Push {
+    pub user_id: i64,
+    /// What to refetch: `notifications`.
+    pub topic: String,
+}
+
+#[derive(Clone)]
+pub struct Realtime {
+    tx: broadcast::Sender<Push>,
+    db: Db,
+}
+
+impl Realtime {
+    pub fn new(db: Db) -> Self {
+        let (tx, _) = broadcast::channel(1024);
+        Self { tx, db }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Push> {
+        self.tx.subscribe()
+    }
+
+    /// Tells every open tab of `user`, in every process, that its notifications changed.
+    pub async fn notify_user(&self, user: UserId) {
+        let push = Push {
+            user_id: user.0,
+            topic: "notifications".into(),
+        };
+        match self.db.pool() {
+            // Every process (this one included) hears it through its listener.
+            Pool::Postgres(pool) => {
+                let payload = serde_json::to_string(&push).unwrap_or_default();
+                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(REALTIME_CHANNEL)
+                    .bind(payload)
+                    .execute(pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "realtime NOTIFY failed; tabs will catch up on their next load");
+                }
+            }
+            Pool::Sqlite(_) => {
+                let _ = self.tx.send(push);
+            }
+        }
+    }
+
+    /// On PostgreSQL, forwards pushes from every process to this one's subscribers until
+    /// `stop`; reconnects when the connection drops.
+    pub async fn listen(self, stop: CancellationToken) {
+        let Pool::Postgres(pool) = self.db.pool().clone() else {
+            return;
+        };
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "realtime LISTEN connection failed");
+                    tokio::select! { _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
+                }
+            };
+            if let Err(e) = listener.listen(REALTIME_CHANNEL).await {
+                tracing::warn!(error = %e, "realtime LISTEN failed");
+                tokio::select! { _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
+            }
+            loop {
+                tokio::select! {
+                    next = listener.recv() => match next {
+                        Ok(n) => {
+                            if let Ok(push) = serde_json::from_str::<Push>(n.payload()) {
+                                let _ = self.tx.send(push);
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "realtime LISTEN connection lost; reconnecting");
+                            break;
+                        }
+                    },
+                    _ = stop.cancelled() => return,
+                }
+            }
+        }
+    }
+}
