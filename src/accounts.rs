@@ -417,6 +417,15 @@ pub const SESSION_LIFETIME_MS: i64 = 30 * crate::time::DAY;
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "boptone_session";
 
+/// The session secret in a `Cookie` header value, if present.
+pub fn session_token_from_cookies(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,6 +534,16 @@ mod tests {
                 "{field} should have a message"
             );
         }
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        assert_eq!(
+            session_token_from_cookies("a=1; boptone_session=abc; b=2"),
+            Some("abc")
+        );
+        assert_eq!(session_token_from_cookies("boptone_session_x=1"), None);
+        assert_eq!(session_token_from_cookies(""), None);
     }
 
     #[test]

@@ -78,26 +78,33 @@ pub async fn same_origin_writes(
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let headers = req.headers();
-    let cross_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site");
-    let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let host_origin = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(|host| format!("{}://{host}", allowed.scheme));
-            origin == allowed.public_origin || host_origin.as_deref() == Some(origin)
-        }
-    };
-    if cross_site || !origin_ok {
-        tracing::warn!(origin = ?headers.get(header::ORIGIN), "refused a cross-origin write");
+    if !allowed.permits(req.headers()) {
+        tracing::warn!(origin = ?req.headers().get(header::ORIGIN), "refused a cross-origin write");
         return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
     }
     next.run(req).await
+}
+
+impl AllowedOrigin {
+    /// False when the browser says the request comes from another site: an `Origin`
+    /// that is neither the public origin nor this host, or `Sec-Fetch-Site: cross-site`.
+    pub fn permits(&self, headers: &axum::http::HeaderMap) -> bool {
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            None => true,
+            Some(origin) => {
+                let host_origin = headers
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(|host| format!("{}://{host}", self.scheme));
+                origin == self.public_origin || host_origin.as_deref() == Some(origin)
+            }
+        };
+        !cross_site && origin_ok
+    }
 }
 
 /// Counts requests and records their latency, labelled by route pattern.

@@ -1,3 +1,4 @@
-//! HTTP routes outside Leptos: health, readiness, metrics.
+//! HTTP routes outside Leptos: health, readiness, metrics, the realtime WebSocket.
 
 pub mod health;
+pub mod ws;

@@ -41,7 +41,7 @@ use crate::{
     config::Config,
     maintenance,
     middleware::{AllowedOrigin, CspNonce, record_metrics, same_origin_writes, security_headers},
-    routes::health,
+    routes::{health, ws},
 };
 
 /// Everything a route handler may extract.
@@ -50,6 +50,7 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub metrics: PrometheusHandle,
+    pub allowed_origin: AllowedOrigin,
 }
 
 /// Opens the database (migrating it) and builds the services for `config`.
@@ -133,6 +134,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         leptos_options: leptos_options.clone(),
         app: state.clone(),
         metrics: metrics_handle(),
+        allowed_origin: allowed.clone(),
     };
     let request_id = HeaderName::from_static("x-request-id");
 
@@ -145,6 +147,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/ws", get(ws::ws))
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

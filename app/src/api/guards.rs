@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use axum::extract::ConnectInfo;
 use boptone::{
     AppError,
-    accounts::{Role, SESSION_COOKIE, SESSION_LIFETIME_MS, SessionUser, service},
+    accounts::{
+        Role, SESSION_COOKIE, SESSION_LIFETIME_MS, SessionUser, service, session_token_from_cookies,
+    },
     ratelimit::Limiter,
     state::AppState,
 };
@@ -56,10 +58,7 @@ pub fn session_token() -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+        .find_map(|v| session_token_from_cookies(v).map(str::to_owned))
 }
 
 /// The signed-in user, or `None`.

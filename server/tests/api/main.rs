@@ -4,4 +4,5 @@ mod accounts;
 mod health;
 mod helpers;
 mod pages;
+mod realtime;
 mod security;
