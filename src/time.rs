@@ -17,3 +17,36 @@ pub fn now_ms() -> UnixMillis {
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+/// "25 Nov 2026": the UTC calendar day of `ms`, the same text on server and browser.
+pub fn format_day(ms: UnixMillis) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = ms.div_euclid(DAY) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    format!("{day} {name} {year}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_formatted_in_utc() {
+        assert_eq!(format_day(0), "1 Jan 1970");
+        assert_eq!(format_day(1_767_225_600_000), "1 Jan 2026");
+        assert_eq!(format_day(1_767_225_600_000 - 1), "31 Dec 2025");
+        assert_eq!(format_day(951_782_400_000), "29 Feb 2000");
+        assert_eq!(format_day(-DAY), "31 Dec 1969");
+    }
+}

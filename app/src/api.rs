@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod artists;
 pub mod mailbox;
+pub mod notifications;
 
 #[cfg(feature = "ssr")]
 pub mod guards;

@@ -1,4 +1,5 @@
 //! Shared widgets.
 
 pub mod icons;
+pub mod notifications;
 pub mod ui;

@@ -1,3 +1,4 @@
 //! Contexts shared across pages.
 
+pub mod live;
 pub mod session;

@@ -6,4 +6,5 @@ pub mod feed;
 pub mod home;
 pub mod music;
 pub mod not_found_page;
+pub mod notifications;
 pub mod shop;

@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use crate::{
-    contexts::session::provide_session,
+    contexts::{live::provide_live, session::provide_session},
     layouts::app_layout::AppLayout,
     pages::{
         accounts::{
@@ -22,6 +22,7 @@ use crate::{
         home::landing_page::LandingPage,
         music::{artist_page::ArtistPage, music_page::MusicPage},
         not_found_page::NotFoundPage,
+        notifications::notifications_page::NotificationsPage,
         shop::shop_page::ShopPage,
     },
 };
@@ -53,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
+    provide_live();
     Effect::new(|_| after_hydration());
 
     view! {
@@ -68,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("artists/:handle") view=ArtistPage ssr=SsrMode::Async />
                     <Route path=path!("shop") view=ShopPage />
                     <Route path=path!("me") view=AccountPage />
+                    <Route path=path!("notifications") view=NotificationsPage />
                     <Route path=path!("signup") view=SignUpPage />
                     <Route path=path!("signin") view=SignInPage />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage />

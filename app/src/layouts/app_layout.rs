@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::{components::Outlet, hooks::use_location};
 
 use crate::{
-    components::icons::{self, Icon, Logo},
+    components::{
+        icons::{self, Icon, Logo},
+        notifications::NotificationBell,
+    },
     contexts::session::use_session,
 };
 
@@ -77,6 +80,7 @@ pub fn AppLayout() -> impl IntoView {
                             }
                         })
                         .collect_view()}
+                    <NotificationBell with_label=true />
                 </nav>
                 <div class="mt-auto">
                     <AccountBlock />
@@ -160,7 +164,7 @@ fn TopBarAction() -> AnyView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.user.await {
-                    Ok(Some(_)) => ().into_any(),
+                    Ok(Some(_)) => view! { <NotificationBell /> }.into_any(),
                     _ => view! { <a href="/signin" class="btn-secondary px-4 py-1.5 text-sm">"Sign in"</a> }.into_any(),
                 }
             })}
