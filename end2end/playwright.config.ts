@@ -25,7 +25,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `${server} serve`,
+    // Demo accounts (an operator among them) on the fresh database, then the server.
+    command: `sh -c '"${server}" seed-demo && exec "${server}" serve'`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

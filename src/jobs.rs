@@ -81,6 +81,43 @@ impl EnqueueOptions {
     }
 }
 
+/// Counts by kind and state, for the operator view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct KindCount {
+    pub kind: String,
+    pub state: String,
+    pub count: i64,
+    /// Queued jobs that have failed at least once (waiting for a retry).
+    pub retrying: i64,
+}
+
+/// A job that failed: dead, or queued for a retry with its last error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TroubledJob {
+    pub id: i64,
+    pub kind: String,
+    pub state: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub run_at: i64,
+    pub updated_at: i64,
+}
+
+/// A schedule as the operator page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ScheduleRow {
+    pub name: String,
+    pub expression: String,
+    pub kind: String,
+    pub enabled: bool,
+    pub next_run_at: i64,
+    pub last_run_at: Option<i64>,
+}
+
 /// The first retry waits about this long; each later one twice as long.
 pub const BACKOFF_BASE_MS: i64 = 2_000;
 /// No retry waits longer than this.

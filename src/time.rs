@@ -37,6 +37,17 @@ pub fn format_day(ms: UnixMillis) -> String {
     format!("{day} {name} {year}")
 }
 
+/// "25 Nov 2026, 04:10 UTC": a UTC moment, the same text on server and browser.
+pub fn format_utc(ms: UnixMillis) -> String {
+    let minutes = ms.div_euclid(MINUTE).rem_euclid(24 * 60);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_day(ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +59,9 @@ mod tests {
         assert_eq!(format_day(1_767_225_600_000 - 1), "31 Dec 2025");
         assert_eq!(format_day(951_782_400_000), "29 Feb 2000");
         assert_eq!(format_day(-DAY), "31 Dec 1969");
+        assert_eq!(
+            format_utc(1_767_225_600_000 + 4 * HOUR + 10 * MINUTE),
+            "1 Jan 2026, 04:10 UTC"
+        );
     }
 }

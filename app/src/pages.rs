@@ -1,6 +1,7 @@
 //! One page per file, grouped by area.
 
 pub mod accounts;
+pub mod admin;
 pub mod dev;
 pub mod feed;
 pub mod home;

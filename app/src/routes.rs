@@ -17,6 +17,7 @@ use crate::{
             reset_password_page::ResetPasswordPage, sign_in_page::SignInPage,
             sign_up_page::SignUpPage, verify_email_page::VerifyEmailPage,
         },
+        admin::jobs_page::JobsPage,
         dev::mailbox_page::MailboxPage,
         feed::feed_page::FeedPage,
         home::landing_page::LandingPage,
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reset-password") view=ResetPasswordPage />
                     <Route path=path!("verify-email") view=VerifyEmailPage />
                     <Route path=path!("dev/mailbox") view=MailboxPage />
+                    <Route path=path!("admin/jobs") view=JobsPage />
                 </ParentRoute>
             </Routes>
         </Router>

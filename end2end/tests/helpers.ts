@@ -1,8 +1,12 @@
 import { expect, type Page } from "@playwright/test";
 
-/** Waits until the WebAssembly app has hydrated the server-rendered page. */
+/**
+ * Waits until the WebAssembly app has hydrated the server-rendered page and the data
+ * requests it starts right after (session, unread count) have settled.
+ */
 export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.waitForLoadState("networkidle");
 }
 
 /** Goes to `path` and waits for hydration. */

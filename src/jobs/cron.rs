@@ -10,10 +10,9 @@ use std::{str::FromStr, time::Duration};
 
 use chrono::{DateTime, TimeZone, Utc};
 use croner::Cron;
-use serde::{Deserialize, Serialize};
 
 use super::{
-    EnqueueOptions,
+    EnqueueOptions, ScheduleRow,
     queue::enqueue_raw,
     worker::{CancellationToken, Job},
 };
@@ -184,17 +183,6 @@ pub async fn run(db: Db, max_wait: Duration, stop: CancellationToken) {
             _ = stop.cancelled() => return,
         }
     }
-}
-
-/// A schedule as the operator page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct ScheduleRow {
-    pub name: String,
-    pub expression: String,
-    pub kind: String,
-    pub enabled: bool,
-    pub next_run_at: i64,
-    pub last_run_at: Option<i64>,
 }
 
 pub async fn list(db: &Db) -> Result<Vec<ScheduleRow>, AppError> {

@@ -10,9 +10,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 
-use super::{EnqueueOptions, JobId, JobState, backoff_ms};
+use super::{EnqueueOptions, JobId, JobState, KindCount, TroubledJob, backoff_ms};
 use crate::{
     db::{Db, Dialect, Pool, Tx},
     error::AppError,
@@ -232,34 +231,11 @@ pub async fn recover_expired(db: &Db) -> Result<u64, AppError> {
     Ok(exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).execute(pool).await)?)
 }
 
-/// Counts by kind and state, for the operator view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct KindCount {
-    pub kind: String,
-    pub state: String,
-    pub count: i64,
-    /// Queued jobs that have failed at least once (waiting for a retry).
-    pub retrying: i64,
-}
-
 pub async fn counts(db: &Db) -> Result<Vec<KindCount>, AppError> {
     const SQL: &str = "SELECT kind, state, COUNT(*) AS count, \
                        SUM(CASE WHEN state = 'queued' AND attempts > 0 THEN 1 ELSE 0 END) AS retrying \
                        FROM jobs GROUP BY kind, state ORDER BY kind, state";
     Ok(on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
-}
-
-/// A job that failed: dead, or queued for a retry with its last error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct TroubledJob {
-    pub id: i64,
-    pub kind: String,
-    pub state: String,
-    pub attempts: i32,
-    pub max_attempts: i32,
-    pub last_error: Option<String>,
-    pub run_at: i64,
-    pub updated_at: i64,
 }
 
 pub async fn troubled(db: &Db, limit: i64) -> Result<Vec<TroubledJob>, AppError> {

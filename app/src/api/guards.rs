@@ -94,6 +94,19 @@ pub fn rate_limit(limiter: &Limiter, key: &str) -> Result<(), AppError> {
 /// 429 with `Retry-After` for rate limits, …) instead of a blanket 500. Every server
 /// function returns through this.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    // A plain form post (before hydration) is answered with a redirect back to the form;
+    // an error status would replace that redirect with a JSON body.
+    let plain_form_post = parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain_form_post {
+        return result;
+    }
     if let (Err(err), Some(res)) = (&result, use_context::<ResponseOptions>()) {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
             res.set_status(status);

@@ -105,6 +105,12 @@ fn Account(user: SessionUser) -> impl IntoView {
                 </Show>
             </section>
 
+            {(user.role == Role::Admin).then(|| view! {
+                <section aria-labelledby="operator-heading" class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5">
+                    <h2 id="operator-heading" class="text-sm font-semibold uppercase tracking-wider text-zinc-400">"Operator"</h2>
+                    <a href="/admin/jobs" class="link mt-2 inline-block">"Background jobs"</a>
+                </section>
+            })}
             <ActionForm action=session.sign_out>
                 <button type="submit" class="btn-secondary w-full sm:w-auto">"Sign out"</button>
             </ActionForm>
