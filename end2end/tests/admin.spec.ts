@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { open, signIn } from "./helpers";
 
 const DEMO_PASSWORD = "boptone-demo";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { hydrated, mailedLink, newAccount, open, signIn, signOut, signUp } from "./helpers";
 
 test("sign up, verify the email through the mailbox, sign out and sign in again", async ({ page }) => {

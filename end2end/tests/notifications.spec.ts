@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { newAccount, open, signUp } from "./helpers";
 
 test("a new account's welcome notification appears live and can be read", async ({ page }) => {

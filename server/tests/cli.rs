@@ -136,3 +136,60 @@ fn serve_stops_cleanly_on_sigterm() {
     assert!(stopped, "the server exits after SIGTERM");
     assert_eq!(status.and_then(|s| s.code()), Some(0), "a clean exit");
 }
+
+#[tokio::test]
+async fn the_worker_runs_queued_jobs_and_stops_on_sigterm() {
+    use boptone::{
+        accounts::Email,
+        db::{Db, DbOptions},
+        mail::{OutgoingEmail, send_later},
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("worker.db").display());
+    let db = Db::connect(&url, &DbOptions::default())
+        .await
+        .expect("open");
+    db.migrate().await.expect("migrate");
+    let mut tx = db.begin().await.expect("begin");
+    let email = OutgoingEmail {
+        to: Email::parse("nova@example.com").expect("email"),
+        subject: "Queued before the worker started".into(),
+        body_text: "Hello".into(),
+    };
+    send_later(&mut tx, email).await.expect("queue");
+    tx.commit().await.expect("commit");
+
+    let child = boptone()
+        .arg("worker")
+        .env("DATABASE_URL", &url)
+        .spawn()
+        .expect("start the worker");
+    let mut worker = Server(child);
+    let mut delivered = false;
+    for _ in 0..200 {
+        let n: i64 = boptone::on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mailbox_messages").fetch_one(pool).await)
+            .expect("count");
+        if n == 1 {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(delivered, "the worker delivered the queued email");
+
+    let pid = worker.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    let mut status = None;
+    let stopped = wait_until(Duration::from_secs(15), || {
+        status = worker.0.try_wait().expect("wait");
+        status.is_some()
+    });
+    assert!(stopped, "the worker exits after SIGTERM");
+    assert_eq!(status.and_then(|s| s.code()), Some(0));
+}

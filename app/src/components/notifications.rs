@@ -15,24 +15,19 @@ const BELL: &str = "M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 
 pub fn NotificationBell(#[prop(optional)] with_label: bool) -> AnyView {
     let session = use_session();
     let live = use_live();
+    // Keyed only on plain signals, never on another resource's value: a key that depends
+    // on when the session resolved would differ between the server render and hydration.
+    // The server function answers 0 for visitors.
     let unread = Resource::new(
         move || {
             (
                 live.notifications.get(),
-                session
-                    .user
-                    .get()
-                    .and_then(|u| u.ok())
-                    .flatten()
-                    .map(|u| u.id),
+                session.sign_in.version().get(),
+                session.sign_up.version().get(),
+                session.sign_out.version().get(),
             )
         },
-        |(_, user)| async move {
-            match user {
-                Some(_) => unread_notifications().await.unwrap_or(0),
-                None => 0,
-            }
-        },
+        |_| async move { unread_notifications().await.unwrap_or(0) },
     );
     view! {
         <Transition fallback=|| ()>

@@ -156,15 +156,18 @@ fn AccountBlock() -> AnyView {
     .into_any()
 }
 
-/// Phone top bar: a sign-in link for visitors.
+/// Phone top bar: the notification bell for signed-in users, a sign-in link for visitors.
+/// The bell is created here, outside the Suspend, so its data loads under a stable owner
+/// (a resource created inside a Suspend differs between server render and hydration).
 #[component]
 fn TopBarAction() -> AnyView {
     let session = use_session();
     view! {
+        <NotificationBell />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.user.await {
-                    Ok(Some(_)) => view! { <NotificationBell /> }.into_any(),
+                    Ok(Some(_)) => ().into_any(),
                     _ => view! { <a href="/signin" class="btn-secondary px-4 py-1.5 text-sm">"Sign in"</a> }.into_any(),
                 }
             })}

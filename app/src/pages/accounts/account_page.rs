@@ -13,12 +13,14 @@ use crate::{
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
+    // Created here, not inside the Suspend below, so server render and hydration agree.
+    let mailbox = Resource::new(|| (), |_| mailbox_enabled());
     view! {
         <Title text="Me" />
         <Suspense fallback=|| view! { <Loading label="Loading your account…" /> }>
             {move || Suspend::new(async move {
                 match session.user.await {
-                    Ok(Some(user)) => view! { <Account user /> }.into_any(),
+                    Ok(Some(user)) => view! { <Account user mailbox /> }.into_any(),
                     Ok(None) => view! {
                         <AuthCard title="Your Boptone" subtitle="Sign in to see your account, or create one in a minute.">
                             <div class="flex flex-col gap-3">
@@ -45,13 +47,12 @@ fn role_label(role: Role) -> &'static str {
 }
 
 #[component]
-fn Account(user: SessionUser) -> impl IntoView {
+fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>) -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let welcome = move || query.read().get("welcome").is_some();
     let resend = ServerAction::<ResendVerification>::new();
     let resent = move || matches!(resend.value().get(), Some(Ok(())));
-    let mailbox = Resource::new(|| (), |_| mailbox_enabled());
     let verified = user.email_verified;
     let welcome_text = format!("Welcome to Boptone, {}!", user.display_name);
     view! {
