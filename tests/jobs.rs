@@ -115,14 +115,23 @@ fn start_worker(
     db: Db,
     concurrency: usize,
 ) -> (CancellationToken, tokio::task::JoinHandle<()>) {
-    let mut state = t.state();
-    state.db = db;
-    let stop = CancellationToken::new();
     let config = WorkerConfig {
         concurrency,
         poll_interval: Duration::from_millis(50),
         ..WorkerConfig::default()
     };
+    start_worker_with(t, db, config)
+}
+
+/// A worker pool over `db` (its own pool stands for another process) with `config`.
+fn start_worker_with(
+    t: &TestDb,
+    db: Db,
+    config: WorkerConfig,
+) -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let mut state = t.state();
+    state.db = db;
+    let stop = CancellationToken::new();
     let handle = tokio::spawn(worker::run(
         JobContext { state },
         registry(),
@@ -381,20 +390,12 @@ async fn workers_run_each_job_once_and_contain_bad_ones(t: TestDb) {
 
 async fn a_commit_wakes_an_idle_worker(t: TestDb) {
     prepare(&t).await;
-    let mut state = t.state();
-    state.db = t.db.clone();
-    let stop = CancellationToken::new();
     // Polling is slower than the test allows: only the wake-up can make it in time.
     let config = WorkerConfig {
         poll_interval: Duration::from_secs(3600),
         ..WorkerConfig::default()
     };
-    let handle = tokio::spawn(worker::run(
-        JobContext { state },
-        registry(),
-        config,
-        stop.clone(),
-    ));
+    let (stop, handle) = start_worker_with(&t, t.db.clone(), config);
     tokio::time::sleep(Duration::from_millis(100)).await;
     enqueue_record(&t.db, "woken", EnqueueOptions::default()).await;
     drained(&t.db).await;
@@ -413,19 +414,11 @@ async fn shutdown_finishes_short_jobs_and_releases_long_ones(t: TestDb) {
         .await
         .expect("long");
     tx.commit().await.expect("commit");
-    let mut state = t.state();
-    state.db = t.db.clone();
-    let stop = CancellationToken::new();
     let config = WorkerConfig {
         shutdown_grace: Duration::from_millis(500),
         ..WorkerConfig::default()
     };
-    let handle = tokio::spawn(worker::run(
-        JobContext { state },
-        registry(),
-        config,
-        stop.clone(),
-    ));
+    let (stop, handle) = start_worker_with(&t, t.db.clone(), config);
     for _ in 0..500 {
         if count(&t.db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await == 2 {
             break;
@@ -518,19 +511,11 @@ async fn postgres_notify_wakes_a_worker_in_another_process() {
     let worker_db = Db::connect(&t.url, &boptone::db::DbOptions::default())
         .await
         .expect("worker's own pool");
-    let mut state = t.state();
-    state.db = worker_db;
-    let stop = CancellationToken::new();
     let config = WorkerConfig {
         poll_interval: Duration::from_secs(3600),
         ..WorkerConfig::default()
     };
-    let handle = tokio::spawn(worker::run(
-        JobContext { state },
-        registry(),
-        config,
-        stop.clone(),
-    ));
+    let (stop, handle) = start_worker_with(&t, worker_db, config);
     tokio::time::sleep(Duration::from_millis(300)).await;
     // t.db has its own in-process signals: only the NOTIFY reaches the worker.
     enqueue_record(&t.db, "from elsewhere", EnqueueOptions::default()).await;

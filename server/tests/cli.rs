@@ -77,6 +77,26 @@ fn a_bad_database_url_fails_with_a_message() {
 
 struct Server(Child);
 
+impl Server {
+    /// Sends SIGTERM and waits (up to 15 s) for the exit code.
+    fn terminate(&mut self) -> Option<i32> {
+        let pid = self.0.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .expect("kill")
+                .success()
+        );
+        let mut status = None;
+        wait_until(Duration::from_secs(15), || {
+            status = self.0.try_wait().expect("wait");
+            status.is_some()
+        });
+        status.and_then(|s| s.code())
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -120,21 +140,7 @@ fn serve_stops_cleanly_on_sigterm() {
     });
     assert!(healthy, "the server listens");
 
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let mut status = None;
-    let stopped = wait_until(Duration::from_secs(15), || {
-        status = server.0.try_wait().expect("wait");
-        status.is_some()
-    });
-    assert!(stopped, "the server exits after SIGTERM");
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "a clean exit");
+    assert_eq!(server.terminate(), Some(0), "a clean exit after SIGTERM");
 }
 
 #[tokio::test]
@@ -177,19 +183,5 @@ async fn the_worker_runs_queued_jobs_and_stops_on_sigterm() {
     }
     assert!(delivered, "the worker delivered the queued email");
 
-    let pid = worker.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success()
-    );
-    let mut status = None;
-    let stopped = wait_until(Duration::from_secs(15), || {
-        status = worker.0.try_wait().expect("wait");
-        status.is_some()
-    });
-    assert!(stopped, "the worker exits after SIGTERM");
-    assert_eq!(status.and_then(|s| s.code()), Some(0));
+    assert_eq!(worker.terminate(), Some(0), "a clean exit after SIGTERM");
 }
