@@ -288,6 +288,42 @@ impl Tx {
     }
 }
 
+/// Calls `on_payload` with the payload of every PostgreSQL NOTIFY on `channel` until
+/// `stop`, reconnecting (every 2 s) while the connection is down.
+pub async fn listen(
+    pool: PgPool,
+    channel: &'static str,
+    stop: tokio_util::sync::CancellationToken,
+    mut on_payload: impl FnMut(&str) + Send,
+) {
+    let pause = Duration::from_secs(2);
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(channel, error = %e, "LISTEN connection failed; retrying");
+                tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => return }
+            }
+        };
+        if let Err(e) = listener.listen(channel).await {
+            tracing::warn!(channel, error = %e, "LISTEN failed; retrying");
+            tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => return }
+        }
+        loop {
+            tokio::select! {
+                next = listener.recv() => match next {
+                    Ok(notification) => on_payload(notification.payload()),
+                    Err(e) => {
+                        tracing::warn!(channel, error = %e, "LISTEN connection lost; reconnecting");
+                        break;
+                    }
+                },
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
+}
+
 /// True when `err` is a unique-constraint violation (the same on both dialects).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()

@@ -69,34 +69,12 @@ impl Realtime {
         let Pool::Postgres(pool) = self.db.pool().clone() else {
             return;
         };
-        loop {
-            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
-                Ok(l) => l,
-                Err(e) => {
-                    tracing::warn!(error = %e, "realtime LISTEN connection failed");
-                    tokio::select! { _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
-                }
-            };
-            if let Err(e) = listener.listen(REALTIME_CHANNEL).await {
-                tracing::warn!(error = %e, "realtime LISTEN failed");
-                tokio::select! { _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
+        let tx = self.tx.clone();
+        crate::db::listen(pool, REALTIME_CHANNEL, stop, move |payload| {
+            if let Ok(push) = serde_json::from_str::<Push>(payload) {
+                let _ = tx.send(push);
             }
-            loop {
-                tokio::select! {
-                    next = listener.recv() => match next {
-                        Ok(n) => {
-                            if let Ok(push) = serde_json::from_str::<Push>(n.payload()) {
-                                let _ = self.tx.send(push);
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "realtime LISTEN connection lost; reconnecting");
-                            break;
-                        }
-                    },
-                    _ = stop.cancelled() => return,
-                }
-            }
-        }
+        })
+        .await;
     }
 }

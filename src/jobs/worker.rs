@@ -204,11 +204,16 @@ pub async fn run(
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Completion>();
     let completer = tokio::spawn(complete_loop(db.clone(), done_rx));
     let listener = match db.pool() {
-        Pool::Postgres(pool) => Some(tokio::spawn(listen_loop(
-            pool.clone(),
-            db.clone(),
-            stop.clone(),
-        ))),
+        // Another process's enqueue wakes this worker through NOTIFY.
+        Pool::Postgres(pool) => {
+            let db = db.clone();
+            Some(tokio::spawn(crate::db::listen(
+                pool.clone(),
+                JOBS_CHANNEL,
+                stop.clone(),
+                move |_| db.signals().jobs.notify_one(),
+            )))
+        }
         Pool::Sqlite(_) => None,
     };
     let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
@@ -358,35 +363,6 @@ async fn complete_loop(db: Db, mut rx: mpsc::UnboundedReceiver<Completion>) {
                     tracing::error!(error = %e, jobs = done.len(), "could not record completions");
                     break;
                 }
-            }
-        }
-    }
-}
-
-/// Wakes this process's worker when another process enqueues (PostgreSQL NOTIFY).
-async fn listen_loop(pool: sqlx::PgPool, db: Db, stop: CancellationToken) {
-    loop {
-        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::warn!(error = %e, "LISTEN connection failed; polling meanwhile");
-                tokio::select! { _ = tokio::time::sleep(Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
-            }
-        };
-        if let Err(e) = listener.listen(JOBS_CHANNEL).await {
-            tracing::warn!(error = %e, "LISTEN failed; polling meanwhile");
-            tokio::select! { _ = tokio::time::sleep(Duration::from_secs(2)) => continue, _ = stop.cancelled() => return }
-        }
-        loop {
-            tokio::select! {
-                next = listener.recv() => match next {
-                    Ok(_) => db.signals().jobs.notify_one(),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
-                        break;
-                    }
-                },
-                _ = stop.cancelled() => return,
             }
         }
     }
