@@ -1,7 +1,7 @@
 // Boptone service worker: keeps the app shell and static assets for offline use and
 // shows the offline page when a navigation cannot reach the network. Data requests
 // (/api) always go to the network.
-const VERSION = "boptone-shell-v1";
+const VERSION = "boptone-shell-v2";
 const SHELL = [
   "/offline.html",
   "/pkg/boptone.css",
@@ -27,14 +27,31 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// The app's code (/pkg): the network first, so the JS and WebAssembly always match the
+// server-rendered HTML after a deploy; the cached copy only when offline.
+function isAppCode(url) {
+  return url.origin === self.location.origin && url.pathname.startsWith("/pkg/");
+}
+
+// Images and the manifest change rarely: served from the cache, refreshed behind.
 function isStaticAsset(url) {
   return (
     url.origin === self.location.origin &&
-    (url.pathname.startsWith("/pkg/") ||
-      url.pathname.startsWith("/icons/") ||
+    (url.pathname.startsWith("/icons/") ||
       url.pathname.startsWith("/demo/") ||
       url.pathname === "/manifest.webmanifest")
   );
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(VERSION);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    return (await cache.match(request)) || Response.error();
+  }
 }
 
 // Static assets: answer from the cache at once and refresh it in the background.
@@ -66,6 +83,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.mode === "navigate") {
     event.respondWith(networkFirstPage(request));
+  } else if (isAppCode(url)) {
+    event.respondWith(networkFirst(request));
   } else if (isStaticAsset(url)) {
     event.respondWith(staleWhileRevalidate(request));
   }

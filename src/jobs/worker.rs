@@ -219,7 +219,9 @@ pub async fn run(
     let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
     let mut running: JoinSet<()> = JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, (i64, String)> = HashMap::new();
-    let mut last_recovery = Instant::now() - Duration::from_secs(3600);
+    // None: recover at once on start (an Instant in the past could underflow on a
+    // freshly booted machine).
+    let mut last_recovery: Option<Instant> = None;
     let mut claim_errors = 0u32;
     // Claimed jobs waiting for a free slot: claims are sized by `max_batch`, not by the
     // free slots, so a busy pool makes one round trip per batch.
@@ -234,8 +236,8 @@ pub async fn run(
             };
             in_flight.remove(&id);
         }
-        if last_recovery.elapsed() > config.lease.min(Duration::from_secs(30)) {
-            last_recovery = Instant::now();
+        if last_recovery.is_none_or(|t| t.elapsed() > config.lease.min(Duration::from_secs(30))) {
+            last_recovery = Some(Instant::now());
             match queue::recover_expired(&db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
