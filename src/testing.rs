@@ -262,7 +262,9 @@ macro_rules! both_databases {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                // Several threads: a server and its client share the runtime, and one
+                // blocked thread must not stall both.
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     super::$name($crate::testing::TestDb::sqlite().await).await
                 }
@@ -270,7 +272,9 @@ macro_rules! both_databases {
         }
         mod postgres {
             $(
-                #[tokio::test]
+                // Several threads: a server and its client share the runtime, and one
+                // blocked thread must not stall both.
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     super::$name($crate::testing::TestDb::postgres().await).await
                 }
