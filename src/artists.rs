@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod service;
 
+/// The largest profile photo accepted for upload, before resizing.
+pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
+
 /// An artist as listings and the public profile show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArtistCard {
@@ -14,6 +17,10 @@ pub struct ArtistCard {
     pub location: String,
     pub genres: Vec<String>,
     pub photo_url: Option<String>,
+    /// Social links (absolute http(s) URLs, checked at setup).
+    pub links: Vec<String>,
+    /// Whether fans can Kick In (tip) from the profile.
+    pub kick_in: bool,
 }
 
 impl ArtistCard {
@@ -41,6 +48,8 @@ mod tests {
             location: String::new(),
             genres: vec![],
             photo_url: None,
+            links: vec![],
+            kick_in: false,
         };
         assert_eq!(card("nova reyes band").initials(), "NR");
         assert_eq!(card("Kōji").initials(), "K");

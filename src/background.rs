@@ -24,6 +24,7 @@ pub fn registry() -> Registry {
         .register::<PurgeExpired>()
         .register::<DispatchEvent>()
         .register::<DeliverNotifications>()
+        .register::<crate::payments::events::ProcessPaymentEvent>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).

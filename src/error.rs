@@ -5,6 +5,8 @@
 //! [`AppError::Internal`] with a reference they can quote.
 
 use serde::{Deserialize, Serialize};
+
+use crate::{onboarding::OnboardingStep, payments::Capability};
 use server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -42,6 +44,16 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side (reference {request_id}). Please try again.")]
     Internal { request_id: String },
+    /// The gate (ONB-6): a revenue action before onboarding is done. The UI sends the
+    /// artist to `step`.
+    #[error("{}", step.message())]
+    Gate { step: OnboardingStep },
+    /// A capability the artist's plan does not include.
+    #[error("{} needs the {} plan.", capability.label(), capability.minimum_tier().plan().name)]
+    PlanRequired { capability: Capability },
+    /// The payment provider refused a payment (a declined card, failed authentication).
+    #[error("{message}")]
+    Payment { code: String, message: String },
     /// The request never reached a server function, or its answer never came back.
     #[error("We couldn't reach Boptone. Check your connection and try again.")]
     Transport(String),
@@ -73,6 +85,8 @@ impl AppError {
             Self::Validation(_) => 422,
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,
+            Self::Gate { .. } | Self::PlanRequired { .. } => 403,
+            Self::Payment { .. } => 402,
             Self::Internal { .. } => 500,
             Self::Transport(_) => 502,
         }

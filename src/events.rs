@@ -16,8 +16,18 @@ pub mod bus;
 pub enum PlatformEvent {
     #[serde(rename = "account.created")]
     AccountCreated { user_id: i64, display_name: String },
+    #[serde(rename = "artist.signed_up")]
+    ArtistSignedUp { artist_id: i64, tier: String },
     #[serde(rename = "artist.profile.completed")]
     ArtistProfileCompleted { artist_id: i64 },
+    #[serde(rename = "artist.payouts.enabled")]
+    PayoutsEnabled { artist_id: i64 },
+    #[serde(rename = "artist.tips.enabled")]
+    TipsEnabled { artist_id: i64 },
+    #[serde(rename = "artist.profile.shared")]
+    ProfileShared { artist_id: i64 },
+    #[serde(rename = "artist.plan.payment_failed")]
+    PlanPaymentFailed { artist_id: i64 },
     #[serde(rename = "bop.published")]
     BopPublished { bop_id: i64, artist_id: i64 },
     #[serde(rename = "bop.liked")]
@@ -61,7 +71,12 @@ impl PlatformEvent {
     pub fn name(&self) -> &'static str {
         match self {
             Self::AccountCreated { .. } => "account.created",
+            Self::ArtistSignedUp { .. } => "artist.signed_up",
             Self::ArtistProfileCompleted { .. } => "artist.profile.completed",
+            Self::PayoutsEnabled { .. } => "artist.payouts.enabled",
+            Self::TipsEnabled { .. } => "artist.tips.enabled",
+            Self::ProfileShared { .. } => "artist.profile.shared",
+            Self::PlanPaymentFailed { .. } => "artist.plan.payment_failed",
             Self::BopPublished { .. } => "bop.published",
             Self::BopLiked { .. } => "bop.liked",
             Self::BopTipReceived { .. } => "bop.tip.received",
@@ -88,6 +103,11 @@ mod tests {
                 fan_id: 1,
                 artist_id: 2,
             },
+            PlatformEvent::ArtistSignedUp {
+                artist_id: 2,
+                tier: "pro".into(),
+            },
+            PlatformEvent::PayoutsEnabled { artist_id: 2 },
             PlatformEvent::BopTipReceived {
                 tip_id: 1,
                 bop_id: 2,

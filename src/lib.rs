@@ -7,7 +7,10 @@ pub mod artists;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod money;
 pub mod notifications;
+pub mod onboarding;
+pub mod payments;
 pub mod time;
 
 #[cfg(feature = "ssr")]
@@ -16,6 +19,8 @@ pub mod background;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod media;
 #[cfg(feature = "ssr")]
 pub mod ratelimit;
 #[cfg(feature = "ssr")]

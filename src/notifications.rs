@@ -29,23 +29,7 @@ pub struct Draft {
     pub link: Option<String>,
 }
 
-/// "$12.50": an amount in minor units for a notification's text.
-fn amount(cents: i64, currency: &str) -> String {
-    let symbol = match currency {
-        "USD" | "CAD" | "AUD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        _ => "",
-    };
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let text = format!("{sign}{symbol}{}.{:02}", abs / 100, abs % 100);
-    if symbol.is_empty() {
-        format!("{text} {currency}")
-    } else {
-        text
-    }
-}
+use crate::money::format_amount as amount;
 
 /// The notifications an event gives rise to (none for most).
 pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
@@ -80,7 +64,27 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
             body: "Your payout was sent.".into(),
             link: Some("/dashboard".into()),
         }],
+        PlatformEvent::ArtistSignedUp { artist_id, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: "Your plan is active".into(),
+            body: "Next: set up your profile, then payouts, and you're ready to earn.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::PayoutsEnabled { artist_id } => vec![Draft {
+            recipient: *artist_id,
+            title: "Payouts are on".into(),
+            body: "Money from fans can now reach your bank. Turn on Kick In tips from your dashboard.".into(),
+            link: Some("/dashboard".into()),
+        }],
+        PlatformEvent::PlanPaymentFailed { artist_id } => vec![Draft {
+            recipient: *artist_id,
+            title: "Your plan's payment failed".into(),
+            body: "We'll retry over the next few days. Update your card to keep earning without a break.".into(),
+            link: Some("/dashboard#plan".into()),
+        }],
         PlatformEvent::ArtistProfileCompleted { .. }
+        | PlatformEvent::TipsEnabled { .. }
+        | PlatformEvent::ProfileShared { .. }
         | PlatformEvent::BopPublished { .. }
         | PlatformEvent::BopLiked { .. }
         | PlatformEvent::TrackPublished { .. } => vec![],
@@ -90,14 +94,6 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_read_as_money() {
-        assert_eq!(amount(1250, "USD"), "$12.50");
-        assert_eq!(amount(5, "EUR"), "€0.05");
-        assert_eq!(amount(-300, "GBP"), "-£3.00");
-        assert_eq!(amount(1000, "JPY"), "10.00 JPY");
-    }
 
     #[test]
     fn events_address_the_right_person() {

@@ -2,10 +2,13 @@
 //! and an operator. Idempotent: running it again changes nothing that exists.
 
 use crate::{
-    accounts::{Password, service::hash_password},
-    db::Db,
+    accounts::{Password, UserId, service::hash_password},
+    db::{Db, Tx},
     error::AppError,
-    exec_tx,
+    exec_tx, on_tx,
+    payments::{
+        SubscriptionStatus, Tier, provider::SubscriptionState, sandbox, signup::store_subscription,
+    },
     time::now_ms,
 };
 
@@ -77,6 +80,35 @@ const FANS: &[(&str, &str, &str)] = &[
 
 const ADMIN: (&str, &str, &str) = ("boptone_ops", "Boptone Operator", "admin@demo.boptone.app");
 
+/// Gives a demo artist what real ones get through checkout and payout onboarding: an
+/// active sandbox plan, an enabled payout account, and Kick In turned on.
+async fn make_ready(
+    tx: &mut Tx,
+    artist: &DemoArtist,
+    tier: Tier,
+    now: i64,
+) -> Result<(), AppError> {
+    const ID: &str = "SELECT id FROM users WHERE handle = $1";
+    let user: i64 =
+        on_tx!(tx, conn => sqlx::query_scalar(ID).bind(artist.handle).fetch_one(conn).await)?;
+    let user = UserId(user);
+    let (customer, subscription, account) =
+        sandbox::provision_ready_artist(tx, user, artist.email, tier).await?;
+    let state = SubscriptionState {
+        id: subscription,
+        customer,
+        status: SubscriptionStatus::Active,
+        tier: Some(tier),
+        current_period_end: Some(now / 1000 + 30 * 24 * 3600),
+        cancel_at_period_end: false,
+    };
+    store_subscription(tx, Some((user, tier)), &state).await?;
+    const READY: &str = "UPDATE artist_profiles SET tier = $2, payout_account_id = $3, payouts_enabled = TRUE, \
+                         payout_details_submitted = TRUE, tips_enabled = TRUE, shared_at = $4 WHERE user_id = $1";
+    exec_tx!(tx, conn => sqlx::query(READY).bind(user.0).bind(tier.as_str()).bind(&account).bind(now).execute(conn).await)?;
+    Ok(())
+}
+
 /// What a seed run did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
@@ -135,6 +167,14 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
             .execute(conn)
             .await)?;
         report.profiles_created += done;
+        if done == 1 {
+            let tier = match i {
+                0 => Tier::Pro,
+                1 => Tier::Label,
+                _ => Tier::Starter,
+            };
+            make_ready(&mut tx, artist, tier, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(report)

@@ -2,13 +2,18 @@
 
 use std::sync::Arc;
 
-use crate::{db::Db, mail::SharedMailer, ratelimit::SharedAuthLimits, realtime::Realtime};
+use crate::{
+    db::Db, mail::SharedMailer, media::Storage, payments::provider::SharedPayments,
+    ratelimit::SharedAuthLimits, realtime::Realtime,
+};
 
 /// Settings services need at run time (the binary's configuration, trimmed).
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// The public origin, without a trailing slash: links in emails, cookie security.
     pub public_url: String,
+    /// The signing secret of the Stripe webhook endpoint (`None`: webhooks refused).
+    pub stripe_webhook_secret: Option<String>,
 }
 
 impl Settings {
@@ -30,4 +35,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub auth_limits: SharedAuthLimits,
     pub realtime: Realtime,
+    pub payments: SharedPayments,
+    pub storage: Storage,
+}
+
+/// Installs ring as the process's TLS crypto provider (rustls needs exactly one; the
+/// Stripe client and S3 storage both use it). Safe to call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

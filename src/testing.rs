@@ -28,6 +28,8 @@ use crate::{
 pub struct TestDb {
     pub db: Db,
     pub url: String,
+    /// Blob storage shared by every state made from this database.
+    pub storage: crate::media::Storage,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -42,6 +44,7 @@ impl TestDb {
         Self {
             db,
             url,
+            storage: crate::media::Storage::in_memory(),
             _dir: Some(dir),
         }
     }
@@ -67,6 +70,7 @@ impl TestDb {
         Self {
             db,
             url,
+            storage: crate::media::Storage::in_memory(),
             _dir: None,
         }
     }
@@ -85,9 +89,15 @@ impl TestDb {
             mailer: Arc::new(Mailbox::new(self.db.clone())),
             settings: Arc::new(Settings {
                 public_url: "http://127.0.0.1:3000".into(),
+                stripe_webhook_secret: None,
             }),
             auth_limits: Arc::new(AuthLimits::default()),
             realtime: crate::realtime::Realtime::new(self.db.clone()),
+            payments: Arc::new(crate::payments::sandbox::Sandbox::new(
+                self.db.clone(),
+                "http://127.0.0.1:3000",
+            )),
+            storage: self.storage.clone(),
         }
     }
 }

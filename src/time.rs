@@ -18,11 +18,8 @@ pub fn now_ms() -> UnixMillis {
         .unwrap_or(0)
 }
 
-/// "25 Nov 2026": the UTC calendar day of `ms`, the same text on server and browser.
-pub fn format_day(ms: UnixMillis) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+/// The UTC (year, month, day) of `ms`.
+pub fn civil_date(ms: UnixMillis) -> (i64, u32, u32) {
     // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
     let z = ms.div_euclid(DAY) + 719_468;
     let era = z.div_euclid(146_097);
@@ -33,8 +30,50 @@ pub fn format_day(ms: UnixMillis) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let name = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+/// "25 Nov 2026": the UTC calendar day of `ms`, the same text on server and browser.
+pub fn format_day(ms: UnixMillis) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (year, month, day) = civil_date(ms);
+    let name = MONTHS[usize::try_from(month.saturating_sub(1)).unwrap_or(0)];
     format!("{day} {name} {year}")
+}
+
+/// "2026-11-25" → that UTC day's first millisecond; `None` for anything else.
+pub fn parse_date(text: &str) -> Option<UnixMillis> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1900..=9999).contains(&year) {
+        return None;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return None;
+    }
+    // Civil date to days since 1970-01-01 (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * DAY)
 }
 
 /// "25 Nov 2026, 04:10 UTC": a UTC moment, the same text on server and browser.
@@ -51,6 +90,16 @@ pub fn format_utc(ms: UnixMillis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_back_to_their_day() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2026-01-01"), Some(1_767_225_600_000));
+        assert_eq!(parse_date("2000-02-29"), Some(951_782_400_000));
+        assert_eq!(parse_date("2001-02-29"), None);
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("soon"), None);
+    }
 
     #[test]
     fn days_are_formatted_in_utc() {

@@ -5,6 +5,8 @@ pub mod admin;
 pub mod artists;
 pub mod mailbox;
 pub mod notifications;
+pub mod onboarding;
+pub mod sandbox;
 
 #[cfg(feature = "ssr")]
 pub mod guards;

@@ -1,5 +1,7 @@
 //! Shared widgets.
 
+pub mod gate;
 pub mod icons;
 pub mod notifications;
+pub mod photo_upload;
 pub mod ui;

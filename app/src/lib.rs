@@ -9,4 +9,4 @@ pub mod layouts;
 pub mod pages;
 mod routes;
 
-pub use routes::{App, shell};
+pub use routes::{App, PROFILE_ROUTE, shell};

@@ -17,16 +17,29 @@ use crate::{
             reset_password_page::ResetPasswordPage, sign_in_page::SignInPage,
             sign_up_page::SignUpPage, verify_email_page::VerifyEmailPage,
         },
-        admin::jobs_page::JobsPage,
+        admin::{funnel_page::FunnelPage, jobs_page::JobsPage},
+        artist::{
+            dashboard_page::DashboardPage, payout_page::ArtistPayoutPage,
+            setup_page::ArtistSetupPage, signup_page::ArtistSignupPage,
+            signup_return_page::ArtistSignupReturnPage,
+        },
         dev::mailbox_page::MailboxPage,
         feed::feed_page::FeedPage,
         home::landing_page::LandingPage,
         music::{artist_page::ArtistPage, music_page::MusicPage},
         not_found_page::NotFoundPage,
         notifications::notifications_page::NotificationsPage,
+        sandbox::{
+            billing_page::SandboxBillingPage, checkout_page::SandboxCheckoutPage,
+            connect_page::SandboxConnectPage,
+        },
         shop::shop_page::ShopPage,
     },
 };
+
+/// The Leptos route of public profiles (`/@handle`), in axum's syntax: the server
+/// leaves it out of the generated routes and mounts it as `/@{handle}` instead.
+pub const PROFILE_ROUTE: &str = "/{profile}";
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,6 +92,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("verify-email") view=VerifyEmailPage />
                     <Route path=path!("dev/mailbox") view=MailboxPage />
                     <Route path=path!("admin/jobs") view=JobsPage />
+                    <Route path=path!("admin/funnel") view=FunnelPage />
+                    <Route path=path!("artist/signup") view=ArtistSignupPage />
+                    <Route path=path!("artist/signup/return") view=ArtistSignupReturnPage />
+                    <Route path=path!("artist/setup") view=ArtistSetupPage />
+                    <Route path=path!("artist/payout") view=ArtistPayoutPage />
+                    <Route path=path!("dashboard") view=DashboardPage />
+                    <Route path=path!("sandbox/checkout/:id") view=SandboxCheckoutPage />
+                    <Route path=path!("sandbox/connect/:id") view=SandboxConnectPage />
+                    <Route path=path!("sandbox/billing/:id") view=SandboxBillingPage />
+                    // `/@handle`: last, so every named page wins. The server registers it as
+                    // `/@{handle}` only (see `PROFILE_ROUTE`), so root files stay files.
+                    <Route path=path!(":profile") view=ArtistPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

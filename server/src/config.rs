@@ -110,6 +110,44 @@ pub struct Config {
     /// Largest request body accepted, in bytes (uploads have their own limits).
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+
+    /// Payments: `sandbox` (in-app checkout with Stripe's test cards, no keys) or
+    /// `stripe` (needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET).
+    #[arg(
+        long,
+        env = "PAYMENT_PROVIDER",
+        default_value = "sandbox",
+        global = true
+    )]
+    pub payment_provider: PaymentProviderKind,
+
+    /// Stripe secret key (`sk_live_…` / `sk_test_…`).
+    #[arg(long, env = "STRIPE_SECRET_KEY", global = true, hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+
+    /// Signing secret of the `/webhooks/stripe` endpoint (`whsec_…`).
+    #[arg(
+        long,
+        env = "STRIPE_WEBHOOK_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub stripe_webhook_secret: Option<String>,
+
+    /// Stripe's API origin (a local server in tests).
+    #[arg(long, env = "STRIPE_API_BASE", default_value = boptone::payments::stripe::API_BASE, global = true)]
+    pub stripe_api_base: String,
+
+    /// Blob storage: a local directory (default), `s3://bucket/prefix` (credentials
+    /// and endpoint from `AWS_*`), or `memory://`.
+    #[arg(long, env = "STORAGE_URL", default_value = "data/media", global = true)]
+    pub storage_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaymentProviderKind {
+    Sandbox,
+    Stripe,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -141,6 +179,11 @@ impl Config {
             log_format: LogFormat::Pretty,
             job_workers: 0,
             max_body_bytes: 1024 * 1024,
+            payment_provider: PaymentProviderKind::Sandbox,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: boptone::payments::stripe::API_BASE.into(),
+            storage_url: "memory://".into(),
         }
     }
 }

@@ -14,18 +14,20 @@ use axum::{
     extract::{DefaultBodyLimit, FromRef},
     http::{HeaderName, Request},
     middleware::{from_fn, from_fn_with_state},
-    routing::get,
+    routing::{get, post},
 };
 use boptone::{
     db::{Db, DbOptions},
     jobs::worker::WorkerConfig,
     mail::{Mailbox, SharedMailer, Smtp},
+    media::Storage,
+    payments::{provider::SharedPayments, sandbox::Sandbox, stripe::Stripe},
     ratelimit::AuthLimits,
     state::{AppState, Settings},
 };
-use boptone_app::{App, shell};
+use boptone_app::{App, PROFILE_ROUTE, shell};
 use leptos::{nonce::Nonce, prelude::*};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -38,10 +40,10 @@ use tower_http::{
 };
 
 use crate::{
-    config::Config,
+    config::{Config, PaymentProviderKind},
     maintenance,
     middleware::{AllowedOrigin, CspNonce, record_metrics, same_origin_writes, security_headers},
-    routes::{health, ws},
+    routes::{health, uploads, webhooks, ws},
 };
 
 /// Everything a route handler may extract.
@@ -67,14 +69,40 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         Some(url) => Arc::new(Smtp::new(url, &config.mail_from).map_err(anyhow::Error::msg)?),
         None => Arc::new(Mailbox::new(db.clone())),
     };
+    let public_url = config.public_url();
+    let payments: SharedPayments = match config.payment_provider {
+        PaymentProviderKind::Sandbox => Arc::new(Sandbox::new(db.clone(), public_url.clone())),
+        PaymentProviderKind::Stripe => {
+            let key = config
+                .stripe_secret_key
+                .as_deref()
+                .filter(|k| !k.is_empty())
+                .context("PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY")?;
+            if config
+                .stripe_webhook_secret
+                .as_deref()
+                .is_none_or(str::is_empty)
+            {
+                anyhow::bail!("PAYMENT_PROVIDER=stripe needs STRIPE_WEBHOOK_SECRET");
+            }
+            Arc::new(Stripe::new(key, &config.stripe_api_base).map_err(anyhow::Error::msg)?)
+        }
+    };
+    let storage = Storage::from_url(&config.storage_url).map_err(anyhow::Error::msg)?;
     Ok(AppState {
         realtime: boptone::realtime::Realtime::new(db.clone()),
         db,
         mailer,
         settings: Arc::new(Settings {
-            public_url: config.public_url(),
+            public_url,
+            stripe_webhook_secret: config
+                .stripe_webhook_secret
+                .clone()
+                .filter(|s| !s.is_empty()),
         }),
         auth_limits: Arc::new(AuthLimits::default()),
+        payments,
+        storage,
     })
 }
 
@@ -123,7 +151,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .site_addr(config.addr)
         .env(leptos::config::Env::PROD)
         .build();
-    let routes = generate_route_list(App);
+    // Public profiles are mounted as `/@{handle}` below: a catch-all `/{profile}` would
+    // swallow root files such as the service worker.
+    let routes = generate_route_list_with_exclusions(App, Some(vec![PROFILE_ROUTE.to_owned()]));
     let public_url = config.public_url();
     let https = public_url.starts_with("https://");
     let allowed = AllowedOrigin {
@@ -142,17 +172,39 @@ pub fn router(state: AppState, config: &Config) -> Router {
         provide_context(state.clone());
         provide_request_nonce();
     };
+    let profile = leptos_axum::render_app_async_with_context(context.clone(), {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    });
+    let profile_handler = move |req: Request<axum::body::Body>| profile(req);
 
-    Router::new()
+    // Uploads have their own, larger body limit; everything else the configured one.
+    let uploads = Router::new()
+        .route("/uploads/profile-photo", post(uploads::profile_photo))
+        .layer(DefaultBodyLimit::max(uploads::PHOTO_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT));
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/ws", get(ws::ws))
+        .route("/media/{*key}", get(uploads::media))
+        .route("/webhooks/stripe", post(webhooks::stripe))
+        .route("/@{handle}", get(profile_handler))
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes));
+
+    Router::new()
+        .merge(uploads)
+        .merge(app)
         .layer(from_fn(record_metrics))
         .layer(
             ServiceBuilder::new()
@@ -164,9 +216,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CompressionLayer::new())
                 .layer(from_fn_with_state(https, security_headers))
-                .layer(from_fn_with_state(allowed, same_origin_writes))
-                .layer(DefaultBodyLimit::max(config.max_body_bytes))
-                .layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
+                .layer(from_fn_with_state(allowed, same_origin_writes)),
         )
         .with_state(server_state)
 }
@@ -182,13 +232,13 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let state = build_state(config).await?;
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("listening on {}", config.addr))?;
         let port = listener.local_addr()?.port();
         let mut config = config.clone();
         config.addr.set_port(port);
+        let state = build_state(&config).await?;
         let router = router(state.clone(), &config);
         Ok(Self {
             listener,

@@ -108,14 +108,14 @@ fn dummy_hash() -> &'static str {
 }
 
 /// A fresh 256-bit secret, URL-safe.
-fn new_secret() -> String {
+pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// What the database keeps of a secret.
-fn digest(secret: &str) -> String {
+pub fn digest(secret: &str) -> String {
     let hash = Sha256::digest(secret.as_bytes());
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -127,19 +127,63 @@ pub struct NewSession {
     pub token: String,
 }
 
-/// Creates an account, signs it in and emails a verification link.
+/// Creates an account, signs it in and emails a verification link. Artists start at
+/// the artist sign-up instead, where the account is made once their plan is paid.
 pub async fn sign_up(
     state: &AppState,
     input: SignUp,
     user_agent: Option<&str>,
 ) -> Result<NewSession, AppError> {
+    if input.role != Role::Fan {
+        return Err(AppError::field(
+            "role",
+            "Artists start by choosing a plan: continue at /artist/signup.",
+        ));
+    }
     let password_hash = hash_password(&input.password).await?;
-    let now = now_ms();
-    let base_handle = Handle::suggest(input.name.as_str())
-        .or_else(|| Handle::suggest(input.email.as_str().split('@').next().unwrap_or_default()))
-        .unwrap_or_else(Handle::fallback);
-
     let mut tx = state.db.begin().await?;
+    let user_id = create_user(
+        &mut tx,
+        state,
+        &NewUser {
+            email: &input.email,
+            name: input.name.as_str(),
+            password_hash: &password_hash,
+            role: input.role,
+        },
+    )
+    .await?;
+    let session = insert_session(&mut tx, user_id, user_agent).await?;
+    tx.commit().await?;
+
+    let user = find_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(NewSession {
+        user,
+        token: session,
+    })
+}
+
+/// An account to create.
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+}
+
+/// Creates an account in `tx` with a free handle made from its name, queues the
+/// verification email and emits `account.created`.
+pub async fn create_user(
+    tx: &mut Tx,
+    state: &AppState,
+    new: &NewUser<'_>,
+) -> Result<UserId, AppError> {
+    let now = now_ms();
+    let base_handle = Handle::suggest(new.name)
+        .or_else(|| Handle::suggest(new.email.as_str().split('@').next().unwrap_or_default()))
+        .unwrap_or_else(Handle::fallback);
     let mut user_id = None;
     for attempt in 0..8u32 {
         let handle = if attempt == 0 {
@@ -149,12 +193,12 @@ pub async fn sign_up(
         };
         const INSERT: &str = "INSERT INTO users (email, handle, display_name, password_hash, role, created_at, updated_at) \
                               VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id";
-        let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
-            .bind(input.email.as_str())
+        let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
+            .bind(new.email.as_str())
             .bind(handle.as_str())
-            .bind(input.name.as_str())
-            .bind(&password_hash)
-            .bind(input.role.as_str())
+            .bind(new.name)
+            .bind(new.password_hash)
+            .bind(new.role.as_str())
             .bind(now)
             .fetch_optional(conn)
             .await)?;
@@ -162,7 +206,7 @@ pub async fn sign_up(
             user_id = Some(id);
             break;
         }
-        if email_taken(&mut tx, &input.email).await? {
+        if email_taken(tx, new.email).await? {
             return Err(AppError::field(
                 "email",
                 "An account with this email already exists. Sign in instead?",
@@ -176,29 +220,18 @@ pub async fn sign_up(
         )
     })?);
 
-    if input.role == Role::Artist {
-        crate::artists::service::create_profile(&mut tx, user_id, input.name.as_str(), now).await?;
-    }
-    let token = issue_token(&mut tx, user_id, TokenPurpose::VerifyEmail).await?;
-    send_verification(&mut tx, state, &input.email, input.name.as_str(), &token).await?;
+    let token = issue_token(tx, user_id, TokenPurpose::VerifyEmail).await?;
+    send_verification(tx, state, new.email, new.name, &token).await?;
     let created = crate::events::PlatformEvent::AccountCreated {
         user_id: user_id.0,
-        display_name: input.name.as_str().to_owned(),
+        display_name: new.name.to_owned(),
     };
-    crate::events::bus::emit(&mut tx, &created).await?;
-    let session = insert_session(&mut tx, user_id, user_agent).await?;
-    tx.commit().await?;
-
-    let user = find_user(&state.db, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(NewSession {
-        user,
-        token: session,
-    })
+    crate::events::bus::emit(tx, &created).await?;
+    Ok(user_id)
 }
 
-async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
+/// Whether a live account uses `email`.
+pub async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
     let n: i64 =
         on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(conn).await)?;
@@ -234,7 +267,8 @@ pub async fn sign_in(
     Ok(NewSession { user, token })
 }
 
-async fn insert_session(
+/// Starts a session for `user_id` in `tx`; returns the cookie secret.
+pub async fn insert_session(
     tx: &mut Tx,
     user_id: UserId,
     user_agent: Option<&str>,

@@ -1,12 +1,7 @@
 //! Artist profile reads and writes.
 
 use super::ArtistCard;
-use crate::{
-    accounts::UserId,
-    db::{Db, Tx},
-    error::AppError,
-    exec_tx, on_db,
-};
+use crate::{db::Db, error::AppError, on_db};
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
@@ -16,6 +11,8 @@ struct CardRow {
     location: String,
     genres: String,
     photo_url: Option<String>,
+    links: String,
+    tips_enabled: bool,
 }
 
 impl From<CardRow> for ArtistCard {
@@ -27,23 +24,14 @@ impl From<CardRow> for ArtistCard {
             location: row.location,
             genres: serde_json::from_str(&row.genres).unwrap_or_default(),
             photo_url: row.photo_url,
+            links: serde_json::from_str(&row.links).unwrap_or_default(),
+            kick_in: row.tips_enabled,
         }
     }
 }
 
-const CARD_COLUMNS: &str = "u.handle, p.stage_name, p.bio, p.location, p.genres, p.photo_url";
-
-/// Starts an artist's profile at sign-up; setup completes it later.
-pub async fn create_profile(
-    tx: &mut Tx,
-    user: UserId,
-    stage_name: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    const SQL: &str = "INSERT INTO artist_profiles (user_id, stage_name, created_at, updated_at) VALUES ($1, $2, $3, $3)";
-    exec_tx!(tx, conn => sqlx::query(SQL).bind(user.0).bind(stage_name).bind(now).execute(conn).await)?;
-    Ok(())
-}
+const CARD_COLUMNS: &str =
+    "u.handle, p.stage_name, p.bio, p.location, p.genres, p.photo_url, p.links, p.tips_enabled";
 
 /// Artists with a completed profile, newest first.
 pub async fn list_public(db: &Db, limit: i64) -> Result<Vec<ArtistCard>, AppError> {

@@ -61,6 +61,60 @@ pub fn session_token() -> Option<String> {
         .find_map(|v| session_token_from_cookies(v).map(str::to_owned))
 }
 
+/// The value of cookie `name` on this request, if any.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// Whether this request is a plain HTML form post (no JavaScript yet): those are
+/// answered with redirects, fetch calls with data.
+pub fn is_plain_form_post() -> bool {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Sends the browser to `url` (possibly another site, like the payment provider's
+/// checkout) when the request is a plain form post; a hydrated page navigates itself
+/// from the URL the server function returns.
+pub fn redirect_form_post(url: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(url);
+    }
+}
+
+/// Remembers an unfinished artist sign-up in this browser.
+pub fn set_signup_cookie(state: &AppState, secret: &str) {
+    let max_age = boptone::payments::signup::SIGNUP_LIFETIME_MS / 1000;
+    set_cookie(format!(
+        "{}={secret}{}; Max-Age={max_age}",
+        boptone::payments::signup::SIGNUP_COOKIE,
+        cookie_attributes(state)
+    ));
+}
+
+pub fn clear_signup_cookie(state: &AppState) {
+    set_cookie(format!(
+        "{}=; Max-Age=0{}",
+        boptone::payments::signup::SIGNUP_COOKIE,
+        cookie_attributes(state)
+    ));
+}
+
 /// The signed-in user, or `None`.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(token) = session_token() else {
@@ -96,15 +150,7 @@ pub fn rate_limit(limiter: &Limiter, key: &str) -> Result<(), AppError> {
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     // A plain form post (before hydration) is answered with a redirect back to the form;
     // an error status would replace that redirect with a JSON body.
-    let plain_form_post = parts()
-        .and_then(|p| {
-            p.headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false);
-    if plain_form_post {
+    if is_plain_form_post() {
         return result;
     }
     if let (Err(err), Some(res)) = (&result, use_context::<ResponseOptions>()) {

@@ -44,7 +44,7 @@ const TABS: [Tab; 4] = [
 fn is_current(path: &str, href: &str) -> bool {
     path == href
         || path.starts_with(&format!("{href}/"))
-        || (href == "/music" && path.starts_with("/artists/"))
+        || (href == "/music" && (path.starts_with("/artists/") || path.starts_with("/@")))
 }
 
 #[component]
@@ -184,6 +184,7 @@ mod tests {
     fn sections_match_their_pages() {
         assert!(is_current("/music", "/music"));
         assert!(is_current("/artists/nova", "/music"));
+        assert!(is_current("/@nova", "/music"));
         assert!(!is_current("/musicians", "/music"));
         assert!(is_current("/me", "/me"));
     }

@@ -1,1 +1,2 @@
+pub mod funnel_page;
 pub mod jobs_page;

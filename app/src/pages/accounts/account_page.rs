@@ -109,9 +109,24 @@ fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>
             {(user.role == Role::Admin).then(|| view! {
                 <section aria-labelledby="operator-heading" class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5">
                     <h2 id="operator-heading" class="text-sm font-semibold uppercase tracking-wider text-zinc-400">"Operator"</h2>
-                    <a href="/admin/jobs" class="link mt-2 inline-block">"Background jobs"</a>
+                    <div class="mt-2 flex flex-wrap gap-4">
+                        <a href="/admin/jobs" class="link">"Background jobs"</a>
+                        <a href="/admin/funnel" class="link">"Activation funnel"</a>
+                    </div>
                 </section>
             })}
+            <section aria-labelledby="artist-heading" class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5">
+                <h2 id="artist-heading" class="text-sm font-semibold uppercase tracking-wider text-zinc-400">"Artist"</h2>
+                {if matches!(user.role, Role::Artist | Role::Label) {
+                    view! { <a href="/dashboard" class="btn-primary mt-3 inline-flex">"Open your dashboard"</a> }.into_any()
+                } else {
+                    view! {
+                        <p class="mt-2 text-sm text-zinc-300">"Make music? Sell it, get tipped and get paid on Boptone."</p>
+                        <a href="/artist/signup" class="link mt-2 inline-block">"Start as an artist"</a>
+                    }
+                        .into_any()
+                }}
+            </section>
             <ActionForm action=session.sign_out>
                 <button type="submit" class="btn-secondary w-full sm:w-auto">"Sign out"</button>
             </ActionForm>

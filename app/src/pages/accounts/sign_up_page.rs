@@ -7,32 +7,35 @@ use crate::{
     contexts::session::use_session,
 };
 
-/// Create an account, as a fan or as an artist (`?as=artist` preselects artist).
+/// Create a fan account. Artists start at `/artist/signup` with a plan
+/// (`?as=artist` points them there).
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = use_session().sign_up;
     let value = action.value();
     let query = use_query_map();
     let as_artist = move || query.read().get("as").as_deref() == Some("artist");
+    let artist_note = move || {
+        let class = if as_artist() {
+            "rounded-xl border border-fuchsia-500/40 bg-fuchsia-500/10 px-4 py-3 text-sm text-zinc-200"
+        } else {
+            "text-sm text-zinc-400"
+        };
+        view! {
+            <p class=class>
+                "Are you an artist? "
+                <A href="/artist/signup" attr:class="link">"Start your artist business"</A>
+                " with a plan instead."
+            </p>
+        }
+    };
     view! {
         <Title text="Create your account" />
-        <AuthCard title="Create your account" subtitle="Free for fans. Artists set up their business next.">
+        <AuthCard title="Create your account" subtitle="Free for fans: follow artists, tip them, buy their music and merch.">
             <ActionForm action=action attr:class="space-y-5" attr:novalidate="true">
+                {artist_note}
                 <FormAlert message=form_error(value, &["name", "email", "password", "role"]) />
-                <fieldset class="space-y-2">
-                    <legend class="text-sm font-medium text-zinc-200">"I'm joining as"</legend>
-                    <div class="grid grid-cols-2 gap-3">
-                        <label class="choice">
-                            <input type="radio" name="role" value="fan" checked=move || !as_artist() class="sr-only peer" />
-                            <span class="choice-body">"A fan"</span>
-                        </label>
-                        <label class="choice">
-                            <input type="radio" name="role" value="artist" checked=as_artist class="sr-only peer" />
-                            <span class="choice-body">"An artist"</span>
-                        </label>
-                    </div>
-                    {move || field_error(value, "role").get().map(|m| view! { <p class="text-sm text-rose-300" role="alert">{m}</p> })}
-                </fieldset>
+                <input type="hidden" name="role" value="fan" />
                 <TextField name="name" label="Name" autocomplete="name" error=field_error(value, "name") />
                 <TextField name="email" label="Email" kind="email" autocomplete="email" error=field_error(value, "email") />
                 <TextField

@@ -48,7 +48,7 @@ pub fn LandingPage() -> impl IntoView {
                 "Boptone is the operating system for an independent artist: post Bops, release music, open a shop, take tips and see every dollar you earn, all from one profile."
             </p>
             <div class="mt-8 flex flex-col gap-3 sm:flex-row">
-                <a href="/signup?as=artist" class="btn-primary px-6 py-3 text-base">"Start as an artist"</a>
+                <a href="/artist/signup" class="btn-primary px-6 py-3 text-base">"Start as an artist"</a>
                 <a href="/signup" class="btn-secondary px-6 py-3 text-base">"Join as a fan"</a>
             </div>
             <p class="mt-4 text-sm text-zinc-400">

@@ -3,19 +3,45 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
+use boptone::onboarding::link_label;
+
 use super::music_page::ArtistAvatar;
 use crate::{
     api::artists::get_artist,
     components::ui::{LoadError, Loading},
+    pages::not_found_page::NotFoundPage,
 };
 
 /// An artist's public profile.
 #[component]
 pub fn ArtistPage() -> impl IntoView {
     let params = use_params_map();
+    // Any other single-segment path reaches this route too: it is not a profile.
+    if params
+        .read_untracked()
+        .get("profile")
+        .is_some_and(|p| !p.starts_with('@'))
+    {
+        return view! { <NotFoundPage /> }.into_any();
+    }
+    // `/artists/:handle`, or `/@handle` (the `profile` parameter, which must start with @).
     let artist = Resource::new(
-        move || params.read().get("handle").unwrap_or_default(),
-        get_artist,
+        move || {
+            let p = params.read();
+            p.get("handle")
+                .or_else(|| {
+                    p.get("profile")
+                        .and_then(|v| v.strip_prefix('@').map(str::to_owned))
+                })
+                .unwrap_or_default()
+        },
+        |handle| async move {
+            if handle.is_empty() {
+                Err(AppError::NotFound)
+            } else {
+                get_artist(handle).await
+            }
+        },
     );
     view! {
         <div class="px-4 py-8 sm:px-8">
@@ -37,6 +63,17 @@ pub fn ArtistPage() -> impl IntoView {
                                             </p>
                                         </div>
                                     </div>
+                                    {(!a.links.is_empty()).then(|| view! {
+                                        <ul class="mt-5 flex flex-wrap gap-2" aria-label="Links">
+                                            {a.links.iter().map(|url| view! {
+                                                <li>
+                                                    <a href=url.clone() rel="noopener noreferrer me" target="_blank" class="btn-secondary px-3 py-1.5 text-sm">
+                                                        {link_label(url)}
+                                                    </a>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
                                     <ul class="mt-6 flex flex-wrap gap-2" aria-label="Genres">
                                         {a.genres.iter().map(|g| view! { <li class="rounded-full border border-zinc-700 px-3 py-1 text-sm text-zinc-200">{g.clone()}</li> }).collect_view()}
                                     </ul>
@@ -47,6 +84,10 @@ pub fn ArtistPage() -> impl IntoView {
                                 .into_any()
                         }
                         Err(AppError::NotFound) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                                res.set_status(http::StatusCode::NOT_FOUND);
+                            }
                             view! {
                                 <Title text="Artist not found" />
                                 <div class="mx-auto max-w-md text-center">
@@ -63,4 +104,5 @@ pub fn ArtistPage() -> impl IntoView {
             </Suspense>
         </div>
     }
+    .into_any()
 }

@@ -26,7 +26,7 @@ pub fn MusicPage() -> impl IntoView {
                                         title="No artists yet"
                                         body="Be the first: set up an artist profile and your music appears here."
                                         action_label="Start as an artist"
-                                        action_href="/signup?as=artist"
+                                        action_href="/artist/signup"
                                     />
                                 </div>
                             }
@@ -50,7 +50,7 @@ pub fn MusicPage() -> impl IntoView {
 
 #[component]
 fn ArtistTile(artist: ArtistCard) -> impl IntoView {
-    let href = format!("/artists/{}", artist.handle);
+    let href = format!("/@{}", artist.handle);
     view! {
         <li>
             <a href=href class="group flex gap-4 rounded-2xl border border-zinc-800 bg-zinc-900/60 p-4 transition hover:border-fuchsia-500/50">

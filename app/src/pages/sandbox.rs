@@ -1,0 +1,3 @@
+pub mod billing_page;
+pub mod checkout_page;
+pub mod connect_page;

@@ -1,0 +1,263 @@
+//! Media: blobs in object storage (a local directory by default, S3 in production)
+//! and image processing for uploads. Uploads are checked by their content, never by
+//! their name or declared type.
+
+use std::{io::Cursor, path::Path, sync::Arc};
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType};
+use object_store::{
+    ObjectStore, ObjectStoreExt, PutPayload, local::LocalFileSystem, memory::InMemory,
+    path::Path as ObjectPath,
+};
+use sha2::{Digest, Sha256};
+
+use crate::{accounts::UserId, db::Db, error::AppError, exec_db, time::now_ms};
+
+pub use crate::artists::PHOTO_MAX_BYTES;
+/// Profile photos are stored square, this many pixels a side.
+pub const PHOTO_SIZE: u32 = 512;
+
+/// Where blobs live, behind `object_store`.
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Storage({})", self.store)
+    }
+}
+
+impl Storage {
+    /// `file:///abs/dir` or a plain path (a local directory, created if missing),
+    /// `s3://bucket/prefix` (credentials, region and endpoint from the usual `AWS_*`
+    /// variables), or `memory://` (tests).
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        let store: Arc<dyn ObjectStore> = if url == "memory://" {
+            Arc::new(InMemory::new())
+        } else if url.starts_with("s3://") {
+            crate::state::install_tls_provider();
+            let s3 = object_store::aws::AmazonS3Builder::from_env()
+                .with_url(url)
+                .build()
+                .map_err(|e| format!("S3 storage at {url}: {e}"))?;
+            Arc::new(s3)
+        } else {
+            let dir = url.strip_prefix("file://").unwrap_or(url);
+            std::fs::create_dir_all(dir).map_err(|e| format!("storage directory {dir}: {e}"))?;
+            let fs = LocalFileSystem::new_with_prefix(Path::new(dir))
+                .map_err(|e| format!("storage directory {dir}: {e}"))?;
+            Arc::new(fs)
+        };
+        Ok(Self { store })
+    }
+
+    pub fn in_memory() -> Self {
+        Self {
+            store: Arc::new(InMemory::new()),
+        }
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        let path = ObjectPath::parse(key).map_err(|e| AppError::internal("storage key", &e))?;
+        self.store
+            .put(&path, PutPayload::from(bytes))
+            .await
+            .map_err(|e| AppError::internal("storing a blob", &e))?;
+        Ok(())
+    }
+
+    /// A blob's bytes, or `None` if there is none under `key`.
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
+        let Ok(path) = ObjectPath::parse(key) else {
+            return Ok(None);
+        };
+        match self.store.get(&path).await {
+            Ok(result) => {
+                let bytes = result
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::internal("reading a blob", &e))?;
+                Ok(Some(bytes.to_vec()))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(AppError::internal("reading a blob", &e)),
+        }
+    }
+}
+
+/// An image format we accept, recognised from the file's first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl ImageKind {
+    /// Recognises JPEG, PNG and WebP by their signatures; anything else is `None`,
+    /// whatever its name says.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(Self::Webp)
+        } else {
+            None
+        }
+    }
+
+    fn format(self) -> ImageFormat {
+        match self {
+            Self::Jpeg => ImageFormat::Jpeg,
+            Self::Png => ImageFormat::Png,
+            Self::Webp => ImageFormat::WebP,
+        }
+    }
+}
+
+/// The content type of a stored blob, from its key's extension.
+pub fn content_type(key: &str) -> &'static str {
+    match key.rsplit('.').next() {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Turns an uploaded photo into a 512×512 JPEG: checked by content and size, decoded
+/// with memory limits, turned upright (EXIF orientation), centre-cropped and resized.
+pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(AppError::field(
+            "photo",
+            format!(
+                "That photo is too large. Choose one under {} MB.",
+                PHOTO_MAX_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    let kind = ImageKind::sniff(bytes).ok_or_else(|| {
+        AppError::field(
+            "photo",
+            "That file isn't a photo we can use. Choose a JPEG, PNG or WebP image.",
+        )
+    })?;
+    let unreadable = || AppError::field("photo", "We couldn't read that image. Try another photo.");
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
+    let orientation = decoder.orientation().map_err(|_| unreadable())?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| unreadable())?;
+    image.apply_orientation(orientation);
+    if image.width() < 64 || image.height() < 64 {
+        return Err(AppError::field(
+            "photo",
+            "That photo is too small. Choose one at least 64 pixels wide and tall.",
+        ));
+    }
+    let square = image.resize_to_fill(PHOTO_SIZE, PHOTO_SIZE, FilterType::Lanczos3);
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    square
+        .to_rgb8()
+        .write_with_encoder(encoder)
+        .map_err(|e| AppError::internal("encoding a profile photo", &e))?;
+    Ok(out)
+}
+
+/// Processes and stores an artist's new profile photo; returns its public URL.
+pub async fn store_profile_photo(
+    db: &Db,
+    storage: &Storage,
+    artist: UserId,
+    upload: Vec<u8>,
+) -> Result<String, AppError> {
+    let jpeg = tokio::task::spawn_blocking(move || profile_photo(&upload))
+        .await
+        .map_err(|e| AppError::internal("photo processing task", &e))??;
+    let digest = Sha256::digest(&jpeg);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let key = format!("artists/{}/photo-{hash}.jpg", artist.0);
+    storage.put(&key, jpeg).await?;
+    let url = format!("/media/{key}");
+    const SQL: &str =
+        "UPDATE artist_profiles SET photo_url = $2, updated_at = $3 WHERE user_id = $1";
+    let updated = exec_db!(db, pool => sqlx::query(SQL).bind(artist.0).bind(&url).bind(now_ms()).execute(pool).await)?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 255) as u8, (y % 255) as u8, 128])
+        });
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .expect("encode png");
+        out
+    }
+
+    #[test]
+    fn photos_become_512_square_jpegs() {
+        let jpeg = profile_photo(&png(900, 600)).expect("processed");
+        assert_eq!(ImageKind::sniff(&jpeg), Some(ImageKind::Jpeg));
+        let back = image::load_from_memory(&jpeg).expect("decode");
+        assert_eq!((back.width(), back.height()), (512, 512));
+    }
+
+    #[test]
+    fn content_decides_not_the_name() {
+        assert_eq!(ImageKind::sniff(b"GIF89a......"), None);
+        let err =
+            profile_photo(b"%PDF-1.7 pretending to be a photo").expect_err("should be refused");
+        assert!(
+            err.field_message("photo")
+                .is_some_and(|m| m.contains("JPEG, PNG or WebP"))
+        );
+        // A PNG signature on a truncated file is unreadable, not a crash.
+        let mut broken = png(100, 100);
+        broken.truncate(40);
+        assert!(
+            profile_photo(&broken)
+                .expect_err("should be refused")
+                .field_message("photo")
+                .is_some()
+        );
+        let big = vec![0u8; PHOTO_MAX_BYTES + 1];
+        assert!(
+            profile_photo(&big)
+                .expect_err("should be refused")
+                .field_message("photo")
+                .is_some_and(|m| m.contains("too large"))
+        );
+        assert!(
+            profile_photo(&png(20, 20))
+                .expect_err("should be refused")
+                .field_message("photo")
+                .is_some_and(|m| m.contains("too small"))
+        );
+    }
+
+    #[test]
+    fn blobs_are_served_with_their_type() {
+        assert_eq!(content_type("artists/1/photo-ab.jpg"), "image/jpeg");
+        assert_eq!(content_type("x.bin"), "application/octet-stream");
+    }
+}

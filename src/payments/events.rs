@@ -1,0 +1,210 @@
+//! Provider events: stored once by their id (webhook or sandbox), then processed by a
+//! job. Handlers fetch the object's current state from the provider instead of
+//! trusting the event's copy, so duplicates and out-of-order deliveries converge on
+//! the same result.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::signup;
+use crate::{
+    db::Tx,
+    error::AppError,
+    events::{PlatformEvent, bus},
+    exec_tx,
+    jobs::{
+        EnqueueOptions,
+        worker::{Job, JobContext, enqueue},
+    },
+    on_db, on_tx,
+    state::AppState,
+    time::now_ms,
+};
+
+/// The parts of a provider event every handler needs (Stripe's event envelope).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Envelope {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub data: EnvelopeData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvelopeData {
+    pub object: serde_json::Value,
+}
+
+impl Envelope {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let envelope: Self = serde_json::from_str(raw)
+            .map_err(|e| AppError::field("payload", format!("not a provider event: {e}")))?;
+        if envelope.id.is_empty() || envelope.id.len() > 255 {
+            return Err(AppError::field("payload", "the event has no usable id"));
+        }
+        Ok(envelope)
+    }
+
+    /// The id of the object the event is about.
+    pub fn object_id(&self) -> &str {
+        self.data.object["id"].as_str().unwrap_or_default()
+    }
+
+    /// The subscription an invoice event is about (older and newer API shapes).
+    fn invoice_subscription(&self) -> Option<&str> {
+        let object = &self.data.object;
+        object["subscription"]
+            .as_str()
+            .or_else(|| object["parent"]["subscription_details"]["subscription"].as_str())
+    }
+}
+
+/// Stores a provider event and queues its processing, in `tx`. A redelivery (same
+/// event id) changes nothing and returns `false`.
+pub async fn record(tx: &mut Tx, provider: &str, raw: &str) -> Result<bool, AppError> {
+    let envelope = Envelope::parse(raw)?;
+    const SQL: &str = "INSERT INTO payment_events (provider, event_id, event_type, object_id, created, payload, received_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING RETURNING id";
+    let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(provider)
+        .bind(&envelope.id)
+        .bind(&envelope.kind)
+        .bind(envelope.object_id())
+        .bind(envelope.created)
+        .bind(raw)
+        .bind(now_ms())
+        .fetch_optional(conn)
+        .await)?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    enqueue(
+        tx,
+        &ProcessPaymentEvent { event: id },
+        EnqueueOptions {
+            dedupe_key: Some(format!("payment-event:{id}")),
+            ..EnqueueOptions::default()
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Applies one stored provider event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessPaymentEvent {
+    /// `payment_events.id`.
+    pub event: i64,
+}
+
+#[async_trait]
+impl Job for ProcessPaymentEvent {
+    const KIND: &'static str = "payments.process_event";
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        process(&ctx.state, self.event).await?;
+        Ok(())
+    }
+}
+
+/// Applies stored event `id` unless it already was. Safe to run any number of times.
+pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
+    const LOAD: &str = "SELECT payload, processed_at FROM payment_events WHERE id = $1";
+    let row: Option<(String, Option<i64>)> =
+        on_db!(&state.db, pool => sqlx::query_as(LOAD).bind(id).fetch_optional(pool).await)?;
+    let Some((payload, processed_at)) = row else {
+        return Ok(());
+    };
+    if processed_at.is_some() {
+        return Ok(());
+    }
+    let event = Envelope::parse(&payload)?;
+    let mut follow_up = None;
+    match event.kind.as_str() {
+        "checkout.session.completed" => {
+            signup::complete_from_checkout(state, event.object_id()).await?;
+        }
+        "customer.subscription.created"
+        | "customer.subscription.updated"
+        | "customer.subscription.deleted" => {
+            sync_subscription(state, event.object_id()).await?;
+        }
+        "invoice.paid" | "invoice.payment_failed" => {
+            if let Some(subscription) = event.invoice_subscription() {
+                let user = sync_subscription(state, subscription).await?;
+                if event.kind == "invoice.payment_failed" {
+                    follow_up =
+                        user.map(|artist_id| PlatformEvent::PlanPaymentFailed { artist_id });
+                }
+            }
+        }
+        "account.updated" => {
+            sync_payout_account(state, event.object_id()).await?;
+        }
+        other => tracing::debug!(kind = other, "provider event not handled"),
+    }
+
+    // Mark it processed; a side effect that must happen once rides on that update.
+    let mut tx = state.db.begin().await?;
+    const MARK: &str =
+        "UPDATE payment_events SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL";
+    let marked =
+        exec_tx!(&mut tx, conn => sqlx::query(MARK).bind(id).bind(now_ms()).execute(conn).await)?;
+    if marked == 1
+        && let Some(event) = follow_up
+    {
+        bus::emit(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Copies a subscription's current state from the provider; returns its artist's id
+/// when Boptone knows the subscription (a checkout that has not completed yet records
+/// it itself when it does).
+pub async fn sync_subscription(state: &AppState, id: &str) -> Result<Option<i64>, AppError> {
+    let current = state
+        .payments
+        .subscription(id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a subscription"))?;
+    let mut tx = state.db.begin().await?;
+    let user = signup::store_subscription(&mut tx, None, &current).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Copies a payout account's current state from the provider onto its artist, and
+/// records the funnel step the first time payouts turn on.
+pub async fn sync_payout_account(state: &AppState, id: &str) -> Result<(), AppError> {
+    let account = state
+        .payments
+        .account(id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a payout account"))?;
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    const ENABLE: &str = "UPDATE artist_profiles SET payouts_enabled = TRUE, payout_details_submitted = TRUE, updated_at = $2 \
+                          WHERE payout_account_id = $1 AND payouts_enabled = FALSE RETURNING user_id";
+    let newly_enabled: Option<i64> = if account.payouts_enabled {
+        on_tx!(&mut tx, conn => sqlx::query_scalar(ENABLE).bind(&account.id).bind(now).fetch_optional(conn).await)?
+    } else {
+        None
+    };
+    const SYNC: &str = "UPDATE artist_profiles SET payouts_enabled = $2, payout_details_submitted = $3, updated_at = $4 \
+                        WHERE payout_account_id = $1";
+    exec_tx!(&mut tx, conn => sqlx::query(SYNC)
+        .bind(&account.id)
+        .bind(account.payouts_enabled)
+        .bind(account.details_submitted)
+        .bind(now)
+        .execute(conn)
+        .await)?;
+    if let Some(artist_id) = newly_enabled {
+        bus::emit(&mut tx, &PlatformEvent::PayoutsEnabled { artist_id }).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

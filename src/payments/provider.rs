@@ -1,0 +1,147 @@
+//! The payment provider: what Boptone asks of Stripe (or of the sandbox that stands in
+//! for it). Every call that creates something carries an idempotency key.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{SubscriptionStatus, Tier};
+use crate::error::AppError;
+
+pub type SharedPayments = Arc<dyn PaymentProvider>;
+
+/// A subscription checkout for a new artist's plan.
+#[derive(Debug, Clone)]
+pub struct SubscriptionCheckout {
+    /// Our `artist_signups.id`, echoed back as the session's `client_reference_id`.
+    pub signup_id: i64,
+    pub tier: Tier,
+    pub email: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    pub idempotency_key: String,
+}
+
+/// Where to send the browser to pay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutRedirect {
+    pub session_id: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckoutStatus {
+    Open,
+    Complete,
+    Expired,
+}
+
+/// A checkout session as the provider reports it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutSessionState {
+    pub id: String,
+    pub status: CheckoutStatus,
+    /// Where to pay while the session is open.
+    pub url: Option<String>,
+    pub client_reference_id: Option<String>,
+    pub customer: Option<String>,
+    pub subscription: Option<String>,
+}
+
+/// A subscription as the provider reports it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionState {
+    pub id: String,
+    pub customer: String,
+    pub status: SubscriptionStatus,
+    pub tier: Option<Tier>,
+    /// Unix seconds.
+    pub current_period_end: Option<i64>,
+    pub cancel_at_period_end: bool,
+}
+
+/// A connected (payout) account as the provider reports it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub id: String,
+    pub details_submitted: bool,
+    pub charges_enabled: bool,
+    pub payouts_enabled: bool,
+}
+
+/// A payout account to open for an artist.
+#[derive(Debug, Clone)]
+pub struct NewPayoutAccount {
+    pub user_id: i64,
+    pub email: String,
+    pub idempotency_key: String,
+}
+
+/// Where the provider's onboarding sends the artist back to.
+#[derive(Debug, Clone)]
+pub struct OnboardingLinks {
+    pub return_url: String,
+    pub refresh_url: String,
+}
+
+/// A provider failure, in terms the caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// The provider refused the request (a bad parameter, a declined card).
+    #[error("{message}")]
+    Refused { code: String, message: String },
+    #[error("not found at the payment provider: {0}")]
+    NotFound(String),
+    /// The provider could not be reached or answered nonsense; worth retrying.
+    #[error("payment provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl ProviderError {
+    /// The error a person sees: refusals as they are, outages as an internal error.
+    pub fn into_app_error(self, context: &str) -> AppError {
+        match self {
+            Self::Refused { code, message } => AppError::Payment { code, message },
+            Self::NotFound(_) => AppError::NotFound,
+            Self::Unavailable(_) => AppError::internal(context, &self),
+        }
+    }
+}
+
+#[async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// "stripe" or "sandbox": stored with every event.
+    fn name(&self) -> &'static str;
+
+    /// Starts a hosted checkout for a plan's monthly subscription.
+    async fn create_subscription_checkout(
+        &self,
+        request: &SubscriptionCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError>;
+
+    async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError>;
+
+    async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError>;
+
+    /// A page where the customer manages their plan and card.
+    async fn billing_portal(
+        &self,
+        customer: &str,
+        return_url: &str,
+    ) -> Result<String, ProviderError>;
+
+    /// Opens an Express payout account; returns its id.
+    async fn create_payout_account(
+        &self,
+        request: &NewPayoutAccount,
+    ) -> Result<String, ProviderError>;
+
+    /// A single-use link to the provider's hosted onboarding for `account`.
+    async fn onboarding_link(
+        &self,
+        account: &str,
+        links: &OnboardingLinks,
+    ) -> Result<String, ProviderError>;
+
+    async fn account(&self, id: &str) -> Result<AccountState, ProviderError>;
+}

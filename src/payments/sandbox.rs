@@ -1,0 +1,738 @@
+//! The sandbox payment provider: the default when no Stripe keys are configured. It
+//! keeps Stripe-shaped objects in `sandbox_objects`, hosts its own checkout, payout
+//! onboarding and billing pages inside the app, accepts Stripe's test card numbers
+//! (declines and 3-D Secure included) and emits the same events Stripe's webhooks
+//! deliver, through the same processing.
+
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::{
+    AUTHENTICATION_FAILED, CardInput, CardOutcome, SubscriptionStatus, Tier, card_outcome, events,
+    provider::{
+        AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
+        OnboardingLinks, PaymentProvider, ProviderError, SubscriptionCheckout, SubscriptionState,
+    },
+};
+use crate::{
+    accounts::UserId,
+    db::{Db, Tx},
+    error::{AppError, FieldError},
+    exec_tx, on_db, on_tx,
+    state::AppState,
+    time::{DAY, now_ms},
+};
+
+pub use super::views::{
+    BillingChange, BillingView, CheckoutView, ConnectView, OnboardingForm, PayResult,
+};
+
+/// How long a sandbox checkout stays open, like Stripe's default.
+const CHECKOUT_LIFETIME_SECS: i64 = 24 * 60 * 60;
+/// A month, for subscription periods.
+const PERIOD_SECS: i64 = 30 * 24 * 60 * 60;
+
+pub struct Sandbox {
+    db: Db,
+    public_url: String,
+}
+
+impl Sandbox {
+    pub fn new(db: Db, public_url: impl Into<String>) -> Self {
+        Self {
+            db,
+            public_url: public_url.into(),
+        }
+    }
+}
+
+/// A stable id from an idempotency key: the same request gives the same object.
+fn id_from_key(prefix: &str, key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}_sbx_{hex}")
+}
+
+fn random_id(prefix: &str) -> String {
+    format!(
+        "{prefix}_sbx_{:016x}{:08x}",
+        rand::random::<u64>(),
+        rand::random::<u32>()
+    )
+}
+
+fn unavailable(e: AppError) -> ProviderError {
+    ProviderError::Unavailable(e.to_string())
+}
+
+async fn load(db: &Db, id: &str) -> Result<Option<Value>, AppError> {
+    const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
+    let data: Option<String> =
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await)?;
+    data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
+        .transpose()
+}
+
+async fn load_tx(tx: &mut Tx, id: &str) -> Result<Option<Value>, AppError> {
+    const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
+    let data: Option<String> =
+        on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(id).fetch_optional(conn).await)?;
+    data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
+        .transpose()
+}
+
+/// Inserts `object` unless its id exists (an idempotent create). Returns the stored one.
+async fn create(db: &Db, object: Value) -> Result<Value, AppError> {
+    let id = object["id"].as_str().unwrap_or_default().to_owned();
+    let kind = object["object"].as_str().unwrap_or_default().to_owned();
+    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                       ON CONFLICT (id) DO NOTHING";
+    crate::exec_db!(db, pool => sqlx::query(SQL)
+        .bind(&id)
+        .bind(&kind)
+        .bind(object.to_string())
+        .bind(now_ms())
+        .execute(pool)
+        .await)?;
+    load(db, &id).await?.ok_or(AppError::NotFound)
+}
+
+async fn save(tx: &mut Tx, object: &Value) -> Result<(), AppError> {
+    let id = object["id"].as_str().unwrap_or_default();
+    let kind = object["object"].as_str().unwrap_or_default();
+    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                       ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
+    exec_tx!(tx, conn => sqlx::query(SQL)
+        .bind(id)
+        .bind(kind)
+        .bind(object.to_string())
+        .bind(now_ms())
+        .execute(conn)
+        .await)?;
+    Ok(())
+}
+
+/// The object as the provider would send it: without the sandbox's private notes.
+fn public(object: &Value) -> Value {
+    let mut object = object.clone();
+    if let Some(map) = object.as_object_mut() {
+        map.remove("_sandbox");
+    }
+    object
+}
+
+/// Stores `object` and emits the event `kind` about it, like a webhook delivery.
+async fn emit(tx: &mut Tx, kind: &str, object: &Value) -> Result<(), AppError> {
+    let event = json!({
+        "id": random_id("evt"),
+        "object": "event",
+        "type": kind,
+        "created": now_ms() / 1000,
+        "livemode": false,
+        "api_version": "sandbox",
+        "data": { "object": public(object) },
+    });
+    events::record(tx, "sandbox", &event.to_string()).await?;
+    Ok(())
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value[key].as_str().map(str::to_owned)
+}
+
+fn checkout_status(session: &Value) -> CheckoutStatus {
+    match session["status"].as_str() {
+        Some("complete") => CheckoutStatus::Complete,
+        Some("expired") => CheckoutStatus::Expired,
+        _ if session["expires_at"].as_i64().unwrap_or(i64::MAX) < now_ms() / 1000 => {
+            CheckoutStatus::Expired
+        }
+        _ => CheckoutStatus::Open,
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for Sandbox {
+    fn name(&self) -> &'static str {
+        "sandbox"
+    }
+
+    async fn create_subscription_checkout(
+        &self,
+        request: &SubscriptionCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError> {
+        let id = id_from_key("cs_test", &request.idempotency_key);
+        let plan = request.tier.plan();
+        let url = format!("{}/sandbox/checkout/{id}", self.public_url);
+        let session = json!({
+            "id": id,
+            "object": "checkout.session",
+            "mode": "subscription",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": plan.monthly_cents,
+            "currency": plan.currency.to_ascii_lowercase(),
+            "customer": null,
+            "customer_email": request.email,
+            "client_reference_id": request.signup_id.to_string(),
+            "subscription": null,
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "url": url,
+            "created": now_ms() / 1000,
+            "expires_at": now_ms() / 1000 + CHECKOUT_LIFETIME_SECS,
+            "metadata": { "tier": request.tier.as_str(), "signup_id": request.signup_id.to_string() },
+        });
+        let stored = create(&self.db, session).await.map_err(unavailable)?;
+        Ok(CheckoutRedirect {
+            session_id: id,
+            url: text(&stored, "url").unwrap_or(url),
+        })
+    }
+
+    async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
+        let session = load(&self.db, id)
+            .await
+            .map_err(unavailable)?
+            .filter(|s| s["object"] == "checkout.session")
+            .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
+        let status = checkout_status(&session);
+        Ok(CheckoutSessionState {
+            id: id.to_owned(),
+            status,
+            url: (status == CheckoutStatus::Open)
+                .then(|| text(&session, "url"))
+                .flatten(),
+            client_reference_id: text(&session, "client_reference_id"),
+            customer: text(&session, "customer"),
+            subscription: text(&session, "subscription"),
+        })
+    }
+
+    async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError> {
+        let sub = load(&self.db, id)
+            .await
+            .map_err(unavailable)?
+            .filter(|s| s["object"] == "subscription")
+            .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
+        Ok(SubscriptionState {
+            id: id.to_owned(),
+            customer: text(&sub, "customer").unwrap_or_default(),
+            status: sub["status"]
+                .as_str()
+                .and_then(SubscriptionStatus::parse)
+                .unwrap_or(SubscriptionStatus::Incomplete),
+            tier: sub["metadata"]["tier"]
+                .as_str()
+                .and_then(|t| Tier::parse(t).ok()),
+            current_period_end: sub["current_period_end"].as_i64(),
+            cancel_at_period_end: sub["cancel_at_period_end"].as_bool().unwrap_or(false),
+        })
+    }
+
+    async fn billing_portal(
+        &self,
+        customer: &str,
+        return_url: &str,
+    ) -> Result<String, ProviderError> {
+        let mut object = load(&self.db, customer)
+            .await
+            .map_err(unavailable)?
+            .filter(|c| c["object"] == "customer")
+            .ok_or_else(|| ProviderError::NotFound(customer.to_owned()))?;
+        object["_sandbox"]["portal_return_url"] = json!(return_url);
+        let mut tx = self.db.begin().await.map_err(unavailable)?;
+        save(&mut tx, &object).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(format!("{}/sandbox/billing/{customer}", self.public_url))
+    }
+
+    async fn create_payout_account(
+        &self,
+        request: &NewPayoutAccount,
+    ) -> Result<String, ProviderError> {
+        let id = id_from_key("acct", &request.idempotency_key);
+        let account = json!({
+            "id": id,
+            "object": "account",
+            "type": "express",
+            "email": request.email,
+            "country": "US",
+            "default_currency": "usd",
+            "details_submitted": false,
+            "charges_enabled": false,
+            "payouts_enabled": false,
+            "capabilities": { "transfers": "inactive", "card_payments": "inactive" },
+            "metadata": { "user_id": request.user_id.to_string() },
+            "created": now_ms() / 1000,
+        });
+        create(&self.db, account).await.map_err(unavailable)?;
+        Ok(id)
+    }
+
+    async fn onboarding_link(
+        &self,
+        account: &str,
+        links: &OnboardingLinks,
+    ) -> Result<String, ProviderError> {
+        let mut object = load(&self.db, account)
+            .await
+            .map_err(unavailable)?
+            .filter(|a| a["object"] == "account")
+            .ok_or_else(|| ProviderError::NotFound(account.to_owned()))?;
+        object["_sandbox"]["return_url"] = json!(links.return_url);
+        object["_sandbox"]["refresh_url"] = json!(links.refresh_url);
+        // Like Stripe's account links, a link works for a few minutes.
+        object["_sandbox"]["link_expires_at"] = json!(now_ms() + 5 * 60 * 1000);
+        let mut tx = self.db.begin().await.map_err(unavailable)?;
+        save(&mut tx, &object).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(format!("{}/sandbox/connect/{account}", self.public_url))
+    }
+
+    async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {
+        let account = load(&self.db, id)
+            .await
+            .map_err(unavailable)?
+            .filter(|a| a["object"] == "account")
+            .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
+        Ok(AccountState {
+            id: id.to_owned(),
+            details_submitted: account["details_submitted"].as_bool().unwrap_or(false),
+            charges_enabled: account["charges_enabled"].as_bool().unwrap_or(false),
+            payouts_enabled: account["payouts_enabled"].as_bool().unwrap_or(false),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The sandbox's hosted pages: checkout, 3-D Secure, payout onboarding, billing.
+// ---------------------------------------------------------------------------------
+
+async fn checkout_object(db: &Db, id: &str) -> Result<Value, AppError> {
+    load(db, id)
+        .await?
+        .filter(|s| s["object"] == "checkout.session")
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn checkout_view(db: &Db, id: &str) -> Result<CheckoutView, AppError> {
+    let session = checkout_object(db, id).await?;
+    let tier = session["metadata"]["tier"]
+        .as_str()
+        .and_then(|t| Tier::parse(t).ok())
+        .unwrap_or(Tier::Starter);
+    Ok(CheckoutView {
+        id: id.to_owned(),
+        description: format!("Boptone {} plan, billed monthly", tier.plan().name),
+        amount_cents: session["amount_total"].as_i64().unwrap_or_default(),
+        currency: session["currency"]
+            .as_str()
+            .unwrap_or("usd")
+            .to_ascii_uppercase(),
+        email: text(&session, "customer_email").unwrap_or_default(),
+        open: checkout_status(&session) == CheckoutStatus::Open,
+        awaiting_authentication: session["_sandbox"]["awaiting_authentication"]
+            .as_bool()
+            .unwrap_or(false),
+        cancel_url: text(&session, "cancel_url").unwrap_or_else(|| "/".into()),
+    })
+}
+
+fn success_redirect(session: &Value) -> String {
+    let id = session["id"].as_str().unwrap_or_default();
+    text(session, "success_url")
+        .unwrap_or_else(|| "/".into())
+        .replace("{CHECKOUT_SESSION_ID}", id)
+}
+
+/// Charges `card` for checkout `id`, with Stripe's test-card behaviour. A decline
+/// changes nothing: the checkout stays open for another card.
+pub async fn pay(
+    state: &AppState,
+    id: &str,
+    card: &CardInput,
+    today: (i32, u32),
+) -> Result<PayResult, AppError> {
+    let session = checkout_object(&state.db, id).await?;
+    match checkout_status(&session) {
+        CheckoutStatus::Complete => {
+            return Ok(PayResult::Paid {
+                redirect: success_redirect(&session),
+            });
+        }
+        CheckoutStatus::Expired => {
+            return Err(AppError::Conflict(
+                "This checkout has expired. Go back and start again.".into(),
+            ));
+        }
+        CheckoutStatus::Open => {}
+    }
+    match card_outcome(card, today).map_err(AppError::Validation)? {
+        CardOutcome::Declined { code, message } => Err(AppError::Payment {
+            code: code.into(),
+            message: message.into(),
+        }),
+        CardOutcome::RequiresAuthentication => {
+            let mut session = session;
+            session["_sandbox"]["awaiting_authentication"] = json!(true);
+            session["_sandbox"]["card_last4"] = json!(last4(&card.number));
+            let mut tx = state.db.begin().await?;
+            save(&mut tx, &session).await?;
+            tx.commit().await?;
+            Ok(PayResult::NeedsAuthentication)
+        }
+        CardOutcome::Approved => complete_checkout(state, id, &last4(&card.number)).await,
+    }
+}
+
+/// The cardholder's answer on the 3-D Secure step.
+pub async fn authenticate(
+    state: &AppState,
+    id: &str,
+    approve: bool,
+) -> Result<PayResult, AppError> {
+    let mut session = checkout_object(&state.db, id).await?;
+    if !session["_sandbox"]["awaiting_authentication"]
+        .as_bool()
+        .unwrap_or(false)
+    {
+        return Err(AppError::Conflict(
+            "There is no payment waiting for authentication.".into(),
+        ));
+    }
+    let last4 = text(&session["_sandbox"], "card_last4").unwrap_or_default();
+    session["_sandbox"]["awaiting_authentication"] = json!(false);
+    let mut tx = state.db.begin().await?;
+    save(&mut tx, &session).await?;
+    tx.commit().await?;
+    if !approve {
+        return Err(AppError::Payment {
+            code: "payment_intent_authentication_failure".into(),
+            message: AUTHENTICATION_FAILED.into(),
+        });
+    }
+    complete_checkout(state, id, &last4).await
+}
+
+fn last4(number: &str) -> String {
+    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(4)..].iter().collect()
+}
+
+/// Pays the session: a customer, an active subscription, and the events Stripe sends.
+async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<PayResult, AppError> {
+    let now = now_ms() / 1000;
+    let mut tx = state.db.begin_write().await?;
+    let mut session = load_tx(&mut tx, id)
+        .await?
+        .filter(|s| s["object"] == "checkout.session")
+        .ok_or(AppError::NotFound)?;
+    if checkout_status(&session) == CheckoutStatus::Complete {
+        return Ok(PayResult::Paid {
+            redirect: success_redirect(&session),
+        });
+    }
+    let customer = json!({
+        "id": id_from_key("cus", id),
+        "object": "customer",
+        "email": session["customer_email"],
+        "created": now,
+        "invoice_settings": { "default_payment_method": format!("pm_card_{last4}") },
+        "_sandbox": { "card_last4": last4 },
+    });
+    let subscription = json!({
+        "id": id_from_key("sub", id),
+        "object": "subscription",
+        "customer": customer["id"],
+        "status": "active",
+        "currency": session["currency"],
+        "current_period_start": now,
+        "current_period_end": now + PERIOD_SECS,
+        "cancel_at_period_end": false,
+        "created": now,
+        "metadata": session["metadata"],
+        "items": { "object": "list", "data": [{
+            "object": "subscription_item",
+            "price": { "object": "price", "unit_amount": session["amount_total"], "currency": session["currency"],
+                       "recurring": { "interval": "month" } },
+            "current_period_end": now + PERIOD_SECS,
+        }]},
+    });
+    let invoice = json!({
+        "id": id_from_key("in", id),
+        "object": "invoice",
+        "customer": customer["id"],
+        "subscription": subscription["id"],
+        "status": "paid",
+        "amount_paid": session["amount_total"],
+        "currency": session["currency"],
+        "created": now,
+    });
+    session["status"] = json!("complete");
+    session["payment_status"] = json!("paid");
+    session["customer"] = customer["id"].clone();
+    session["subscription"] = subscription["id"].clone();
+    session["url"] = Value::Null;
+    save(&mut tx, &customer).await?;
+    save(&mut tx, &subscription).await?;
+    save(&mut tx, &invoice).await?;
+    save(&mut tx, &session).await?;
+    emit(&mut tx, "customer.created", &customer).await?;
+    emit(&mut tx, "customer.subscription.created", &subscription).await?;
+    emit(&mut tx, "invoice.paid", &invoice).await?;
+    emit(&mut tx, "checkout.session.completed", &session).await?;
+    tx.commit().await?;
+    Ok(PayResult::Paid {
+        redirect: success_redirect(&session),
+    })
+}
+
+/// The connected account `id`, if it is `user`'s own payout account.
+async fn owned_account(db: &Db, user: UserId, id: &str) -> Result<Value, AppError> {
+    const SQL: &str =
+        "SELECT COUNT(*) FROM artist_profiles WHERE user_id = $1 AND payout_account_id = $2";
+    let n: i64 =
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).bind(id).fetch_one(pool).await)?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    load(db, id)
+        .await?
+        .filter(|a| a["object"] == "account")
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn connect_view(db: &Db, user: UserId, id: &str) -> Result<ConnectView, AppError> {
+    let account = owned_account(db, user, id).await?;
+    Ok(ConnectView {
+        id: id.to_owned(),
+        email: text(&account, "email").unwrap_or_default(),
+        details_submitted: account["details_submitted"].as_bool().unwrap_or(false),
+        link_expired: account["_sandbox"]["link_expires_at"]
+            .as_i64()
+            .is_none_or(|t| t < now_ms()),
+    })
+}
+
+fn validate_onboarding(form: &OnboardingForm, today_ms: i64) -> Result<(String, String), AppError> {
+    let mut errors = Vec::new();
+    let name = form
+        .legal_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.chars().count() < 2 {
+        errors.push(FieldError::new("legal_name", "Enter your legal name."));
+    }
+    match crate::time::parse_date(&form.date_of_birth) {
+        Some(born) if born + 18 * 365 * DAY + 4 * DAY <= today_ms => {}
+        Some(_) => errors.push(FieldError::new(
+            "date_of_birth",
+            "You must be 18 or older to receive payouts.",
+        )),
+        None => errors.push(FieldError::new(
+            "date_of_birth",
+            "Enter your date of birth as YYYY-MM-DD.",
+        )),
+    }
+    let routing: String = form
+        .routing_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if routing.len() != 9 {
+        errors.push(FieldError::new(
+            "routing_number",
+            "A routing number has 9 digits (test: 110000000).",
+        ));
+    }
+    let account: String = form
+        .account_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if !(4..=17).contains(&account.len()) {
+        errors.push(FieldError::new(
+            "account_number",
+            "An account number has 4 to 17 digits (test: 000123456789).",
+        ));
+    }
+    if errors.is_empty() {
+        Ok((name, account))
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Submits the onboarding form: the account is verified at once (the sandbox has no
+/// review), `account.updated` is emitted, and the artist goes back to the return URL.
+pub async fn submit_onboarding(
+    state: &AppState,
+    user: UserId,
+    id: &str,
+    form: &OnboardingForm,
+) -> Result<String, AppError> {
+    let mut account = owned_account(&state.db, user, id).await?;
+    let (name, account_number) = validate_onboarding(form, now_ms())?;
+    let last4: String = account_number[account_number.len() - 4..].to_owned();
+    account["details_submitted"] = json!(true);
+    account["charges_enabled"] = json!(true);
+    account["payouts_enabled"] = json!(true);
+    account["capabilities"] = json!({ "transfers": "active", "card_payments": "active" });
+    account["individual"] = json!({ "name": name });
+    account["external_accounts"] = json!({ "object": "list", "data": [{
+        "object": "bank_account", "last4": last4, "routing_number": form.routing_number.trim(),
+        "currency": "usd", "status": "new"
+    }]});
+    let return_url = text(&account["_sandbox"], "return_url")
+        .unwrap_or_else(|| state.settings.link("/artist/payout?return=1"));
+    let mut tx = state.db.begin().await?;
+    save(&mut tx, &account).await?;
+    emit(&mut tx, "account.updated", &account).await?;
+    tx.commit().await?;
+    Ok(return_url)
+}
+
+/// The customer `id`, if one of `user`'s subscriptions belongs to it; and that subscription.
+async fn owned_customer(db: &Db, user: UserId, id: &str) -> Result<(Value, Value), AppError> {
+    const SQL: &str = "SELECT provider_subscription_id FROM subscriptions WHERE user_id = $1 AND provider_customer_id = $2 \
+                       ORDER BY updated_at DESC LIMIT 1";
+    let sub: Option<String> = on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).bind(id).fetch_optional(pool).await)?;
+    let sub = sub.ok_or(AppError::NotFound)?;
+    let customer = load(db, id).await?.ok_or(AppError::NotFound)?;
+    let subscription = load(db, &sub).await?.ok_or(AppError::NotFound)?;
+    Ok((customer, subscription))
+}
+
+pub async fn billing_view(db: &Db, user: UserId, customer: &str) -> Result<BillingView, AppError> {
+    let (customer_obj, sub) = owned_customer(db, user, customer).await?;
+    Ok(BillingView {
+        customer: customer.to_owned(),
+        subscription: text(&sub, "id").unwrap_or_default(),
+        tier: sub["metadata"]["tier"]
+            .as_str()
+            .and_then(|t| Tier::parse(t).ok())
+            .unwrap_or(Tier::Starter),
+        status: sub["status"]
+            .as_str()
+            .and_then(SubscriptionStatus::parse)
+            .unwrap_or(SubscriptionStatus::Incomplete),
+        current_period_end: sub["current_period_end"].as_i64().map(|s| s * 1000),
+        card_last4: text(&customer_obj["_sandbox"], "card_last4").unwrap_or_default(),
+        return_url: text(&customer_obj["_sandbox"], "portal_return_url")
+            .unwrap_or_else(|| "/dashboard".into()),
+    })
+}
+
+/// Changes the plan or cancels it, emitting the subscription event Stripe would.
+pub async fn change_billing(
+    state: &AppState,
+    user: UserId,
+    customer: &str,
+    change: BillingChange,
+) -> Result<(), AppError> {
+    let (_, mut sub) = owned_customer(&state.db, user, customer).await?;
+    if sub["status"] == "canceled" {
+        return Err(AppError::Conflict(
+            "This plan is canceled. Choose a plan again from the sign-up page.".into(),
+        ));
+    }
+    let kind = match change {
+        BillingChange::SwitchTo(tier) => {
+            let plan = tier.plan();
+            sub["metadata"]["tier"] = json!(tier.as_str());
+            sub["items"]["data"][0]["price"]["unit_amount"] = json!(plan.monthly_cents);
+            "customer.subscription.updated"
+        }
+        BillingChange::Cancel => {
+            sub["status"] = json!("canceled");
+            sub["canceled_at"] = json!(now_ms() / 1000);
+            "customer.subscription.deleted"
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    save(&mut tx, &sub).await?;
+    emit(&mut tx, kind, &sub).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Test support and demo data: makes an active subscription and an enabled payout
+/// account directly, as if the artist had gone through both hosted pages.
+pub async fn provision_ready_artist(
+    tx: &mut Tx,
+    user: UserId,
+    email: &str,
+    tier: Tier,
+) -> Result<(String, String, String), AppError> {
+    let now = now_ms() / 1000;
+    let key = format!("demo-{}", user.0);
+    let customer = json!({ "id": id_from_key("cus", &key), "object": "customer", "email": email, "created": now,
+                           "_sandbox": { "card_last4": "4242" } });
+    let subscription = json!({
+        "id": id_from_key("sub", &key), "object": "subscription", "customer": customer["id"], "status": "active",
+        "current_period_start": now, "current_period_end": now + PERIOD_SECS, "cancel_at_period_end": false,
+        "created": now, "metadata": { "tier": tier.as_str() },
+    });
+    let account = json!({
+        "id": id_from_key("acct", &key), "object": "account", "type": "express", "email": email, "country": "US",
+        "details_submitted": true, "charges_enabled": true, "payouts_enabled": true,
+        "capabilities": { "transfers": "active", "card_payments": "active" },
+        "metadata": { "user_id": user.0.to_string() }, "created": now,
+    });
+    save(tx, &customer).await?;
+    save(tx, &subscription).await?;
+    save(tx, &account).await?;
+    Ok((
+        text(&customer, "id").unwrap_or_default(),
+        text(&subscription, "id").unwrap_or_default(),
+        text(&account, "id").unwrap_or_default(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_per_idempotency_key() {
+        assert_eq!(id_from_key("cs_test", "a"), id_from_key("cs_test", "a"));
+        assert_ne!(id_from_key("cs_test", "a"), id_from_key("cs_test", "b"));
+        assert!(id_from_key("acct", "a").starts_with("acct_sbx_"));
+    }
+
+    #[test]
+    fn onboarding_form_is_checked_field_by_field() {
+        let now = crate::time::parse_date("2026-11-25").expect("a valid date");
+        let good = OnboardingForm {
+            legal_name: "Nova  Reyes".into(),
+            date_of_birth: "1990-04-02".into(),
+            routing_number: "110000000".into(),
+            account_number: "000123456789".into(),
+        };
+        assert_eq!(
+            validate_onboarding(&good, now).ok(),
+            Some(("Nova Reyes".into(), "000123456789".into()))
+        );
+        let minor = OnboardingForm {
+            date_of_birth: "2010-01-01".into(),
+            ..good.clone()
+        };
+        assert!(
+            validate_onboarding(&minor, now)
+                .expect_err("should be refused")
+                .field_message("date_of_birth")
+                .is_some()
+        );
+        let bad = OnboardingForm::default();
+        let AppError::Validation(errors) =
+            validate_onboarding(&bad, now).expect_err("should be refused")
+        else {
+            panic!("expected validation errors");
+        };
+        assert_eq!(errors.len(), 4);
+        assert_eq!(last4("4242 4242 4242 4242"), "4242");
+    }
+}

@@ -1,0 +1,494 @@
+//! Artist sign-up with a paid plan (SPEC ONB-2). A sign-up is a row in
+//! `artist_signups` plus a provider checkout; the user and the artist profile are made
+//! only when the checkout completes, by whichever comes first: the browser returning
+//! from checkout or the provider's event. Until then the browser holding the sign-up's
+//! secret can resume the checkout or start over.
+
+use serde::{Deserialize, Serialize};
+
+pub use super::PendingSignup;
+use super::{
+    Tier,
+    provider::{CheckoutStatus, SubscriptionCheckout, SubscriptionState},
+};
+use crate::{
+    accounts::{
+        DisplayName, Email, Password, Role, SessionUser, UserId,
+        service::{self as accounts, NewUser},
+    },
+    db::{Db, Tx},
+    error::{AppError, FieldError},
+    events::{PlatformEvent, bus},
+    exec_db, exec_tx, on_db, on_tx,
+    state::AppState,
+    time::now_ms,
+};
+
+/// The cookie that remembers an unfinished sign-up in this browser.
+pub const SIGNUP_COOKIE: &str = "bt_signup";
+/// How long an unfinished sign-up can be resumed.
+pub const SIGNUP_LIFETIME_MS: i64 = 7 * crate::time::DAY;
+
+/// Who is signing up.
+pub enum Applicant {
+    /// Someone new: the account is created when checkout completes.
+    New {
+        name: DisplayName,
+        email: Email,
+        password: Password,
+    },
+    /// A signed-in fan becoming an artist.
+    Existing(SessionUser),
+}
+
+/// The sign-up form as posted; `name`, `email` and `password` are ignored for a
+/// signed-in user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ArtistSignupForm {
+    pub tier: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl Applicant {
+    /// Parses the form for someone not signed in, one message per bad field.
+    pub fn parse_new(form: &ArtistSignupForm) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let name = DisplayName::parse(&form.name)
+            .map_err(|m| errors.push(FieldError::new("name", m)))
+            .ok();
+        let email = Email::parse(&form.email)
+            .map_err(|m| errors.push(FieldError::new("email", m)))
+            .ok();
+        let password = Password::parse(&form.password)
+            .map_err(|m| errors.push(FieldError::new("password", m)))
+            .ok();
+        match (name, email, password) {
+            (Some(name), Some(email), Some(password)) if errors.is_empty() => Ok(Self::New {
+                name,
+                email,
+                password,
+            }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// A started sign-up: the secret for the browser's cookie and where to pay.
+#[derive(Debug)]
+pub struct StartedSignup {
+    pub secret: String,
+    pub checkout_url: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignupRow {
+    id: i64,
+    secret_hash: String,
+    email: String,
+    display_name: String,
+    password_hash: Option<String>,
+    existing_user_id: Option<i64>,
+    tier: String,
+    checkout_session_id: Option<String>,
+    state: String,
+    user_id: Option<i64>,
+    created_at: i64,
+}
+
+const SIGNUP_COLUMNS: &str = "id, secret_hash, email, display_name, password_hash, existing_user_id, tier, \
+                              checkout_session_id, state, user_id, created_at";
+
+impl SignupRow {
+    fn tier(&self) -> Tier {
+        Tier::parse(&self.tier).unwrap_or(Tier::Starter)
+    }
+}
+
+/// Starts an artist sign-up: records it and opens the plan's checkout.
+pub async fn start(
+    state: &AppState,
+    tier: Tier,
+    applicant: Applicant,
+) -> Result<StartedSignup, AppError> {
+    let now = now_ms();
+    let (email, name, password_hash, existing) = match applicant {
+        Applicant::New {
+            name,
+            email,
+            password,
+        } => {
+            if email_in_use(&state.db, &email).await? {
+                return Err(AppError::field(
+                    "email",
+                    "An account with this email already exists. Sign in, then choose your plan.",
+                ));
+            }
+            let hash = accounts::hash_password(&password).await?;
+            (
+                email.as_str().to_owned(),
+                name.as_str().to_owned(),
+                Some(hash),
+                None,
+            )
+        }
+        Applicant::Existing(user) => {
+            if let Some(status) = current_plan(&state.db, user.id).await?
+                && status.in_good_standing()
+            {
+                return Err(AppError::Conflict(
+                    "You already have a plan. Manage it from your dashboard.".into(),
+                ));
+            }
+            (
+                user.email.clone(),
+                user.display_name.clone(),
+                None,
+                Some(user.id.0),
+            )
+        }
+    };
+
+    let secret = accounts::new_secret();
+    const INSERT: &str = "INSERT INTO artist_signups (secret_hash, email, display_name, password_hash, existing_user_id, tier, state, created_at, updated_at) \
+                          VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) RETURNING id";
+    let id: i64 = on_db!(&state.db, pool => sqlx::query_scalar(INSERT)
+        .bind(accounts::digest(&secret))
+        .bind(&email)
+        .bind(&name)
+        .bind(&password_hash)
+        .bind(existing)
+        .bind(tier.as_str())
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+    let checkout_url = open_checkout(state, id, tier, &email, 0).await?;
+    Ok(StartedSignup {
+        secret,
+        checkout_url,
+    })
+}
+
+/// Opens a checkout for sign-up `id`; `attempt` makes a fresh idempotency key when an
+/// earlier checkout expired.
+async fn open_checkout(
+    state: &AppState,
+    id: i64,
+    tier: Tier,
+    email: &str,
+    attempt: u32,
+) -> Result<String, AppError> {
+    let request = SubscriptionCheckout {
+        signup_id: id,
+        tier,
+        email: email.to_owned(),
+        success_url: state
+            .settings
+            .link("/artist/signup/return?session_id={CHECKOUT_SESSION_ID}"),
+        cancel_url: state.settings.link("/artist/signup?canceled=1"),
+        idempotency_key: format!("artist-signup-{id}-checkout-{attempt}"),
+    };
+    let redirect = state
+        .payments
+        .create_subscription_checkout(&request)
+        .await
+        .map_err(|e| e.into_app_error("opening a subscription checkout"))?;
+    const SQL: &str =
+        "UPDATE artist_signups SET checkout_session_id = $2, updated_at = $3 WHERE id = $1";
+    exec_db!(&state.db, pool => sqlx::query(SQL).bind(id).bind(&redirect.session_id).bind(now_ms()).execute(pool).await)?;
+    Ok(redirect.url)
+}
+
+async fn email_in_use(db: &Db, email: &Email) -> Result<bool, AppError> {
+    const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
+    let n: i64 =
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(pool).await)?;
+    Ok(n > 0)
+}
+
+/// The status of `user`'s newest subscription, if any.
+pub async fn current_plan(
+    db: &Db,
+    user: UserId,
+) -> Result<Option<super::SubscriptionStatus>, AppError> {
+    const SQL: &str = "SELECT status FROM subscriptions WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1";
+    let status: Option<String> =
+        on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).fetch_optional(pool).await)?;
+    Ok(status.as_deref().and_then(super::SubscriptionStatus::parse))
+}
+
+async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<SignupRow>, AppError> {
+    if secret.is_empty() || secret.len() > 128 {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {SIGNUP_COLUMNS} FROM artist_signups WHERE secret_hash = $1");
+    let row: Option<SignupRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(accounts::digest(secret))
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.filter(|r| r.created_at + SIGNUP_LIFETIME_MS > now_ms()))
+}
+
+async fn find_by_checkout(db: &Db, session_id: &str) -> Result<Option<SignupRow>, AppError> {
+    let sql = format!("SELECT {SIGNUP_COLUMNS} FROM artist_signups WHERE checkout_session_id = $1");
+    let row: Option<SignupRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(session_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// The unfinished sign-up this browser started, if it can still be resumed.
+pub async fn pending(db: &Db, secret: &str) -> Result<Option<PendingSignup>, AppError> {
+    Ok(find_by_secret(db, secret)
+        .await?
+        .filter(|r| r.state == "open")
+        .map(|r| PendingSignup {
+            tier: r.tier(),
+            email: r.email.clone(),
+        }))
+}
+
+/// Where to continue an unfinished sign-up: its open checkout, or a new one when the
+/// old one expired. A checkout that completed meanwhile finishes the sign-up instead.
+pub async fn resume(state: &AppState, secret: &str) -> Result<Resumed, AppError> {
+    let row = find_by_secret(&state.db, secret)
+        .await?
+        .filter(|r| r.state == "open")
+        .ok_or(AppError::NotFound)?;
+    if let Some(session_id) = &row.checkout_session_id {
+        let session = state
+            .payments
+            .checkout_session(session_id)
+            .await
+            .map_err(|e| e.into_app_error("fetching a checkout session"))?;
+        match session.status {
+            CheckoutStatus::Open => {
+                if let Some(url) = session.url {
+                    return Ok(Resumed::Checkout(url));
+                }
+            }
+            CheckoutStatus::Complete => return Ok(Resumed::Finish(session_id.clone())),
+            CheckoutStatus::Expired => {}
+        }
+    }
+    let attempt = u32::try_from((now_ms() - row.created_at).max(0) / 1000).unwrap_or(0);
+    let url = open_checkout(state, row.id, row.tier(), &row.email, attempt.max(1)).await?;
+    Ok(Resumed::Checkout(url))
+}
+
+/// What resuming a sign-up leads to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resumed {
+    /// Pay at this URL.
+    Checkout(String),
+    /// The checkout already completed: finish with this session id.
+    Finish(String),
+}
+
+/// Gives up an unfinished sign-up (the browser starts over). A checkout paid
+/// meanwhile still completes: money is never dropped.
+pub async fn abandon(db: &Db, secret: &str) -> Result<(), AppError> {
+    const SQL: &str = "UPDATE artist_signups SET state = 'abandoned', updated_at = $2 WHERE secret_hash = $1 AND state = 'open'";
+    exec_db!(db, pool => sqlx::query(SQL).bind(accounts::digest(secret)).bind(now_ms()).execute(pool).await)?;
+    Ok(())
+}
+
+/// Makes the user, the artist profile and the subscription of a completed checkout.
+/// Idempotent and safe to race: returns the artist's id, or `None` while the checkout
+/// is still open (or is not a sign-up).
+pub async fn complete_from_checkout(
+    state: &AppState,
+    session_id: &str,
+) -> Result<Option<UserId>, AppError> {
+    let Some(signup) = find_by_checkout(&state.db, session_id).await? else {
+        tracing::warn!(session_id, "checkout completed for no known sign-up");
+        return Ok(None);
+    };
+    if signup.state == "complete" {
+        return Ok(signup.user_id.map(UserId));
+    }
+    let session = state
+        .payments
+        .checkout_session(session_id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a checkout session"))?;
+    if session.status != CheckoutStatus::Complete {
+        return Ok(None);
+    }
+    let subscription = match &session.subscription {
+        Some(id) => Some(
+            state
+                .payments
+                .subscription(id)
+                .await
+                .map_err(|e| e.into_app_error("fetching a subscription"))?,
+        ),
+        None => None,
+    };
+
+    let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
+    const CLAIM: &str = "UPDATE artist_signups SET state = 'complete', updated_at = $2 WHERE id = $1 AND state <> 'complete'";
+    let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(signup.id).bind(now).execute(conn).await)?;
+    if claimed == 0 {
+        drop(tx);
+        return Ok(find_by_checkout(&state.db, session_id)
+            .await?
+            .and_then(|r| r.user_id)
+            .map(UserId));
+    }
+    let tier = subscription
+        .as_ref()
+        .and_then(|s| s.tier)
+        .unwrap_or_else(|| signup.tier());
+    let user_id = match signup.existing_user_id {
+        Some(id) => {
+            const PROMOTE: &str =
+                "UPDATE users SET role = 'artist', updated_at = $2 WHERE id = $1 AND role = 'fan'";
+            exec_tx!(&mut tx, conn => sqlx::query(PROMOTE).bind(id).bind(now).execute(conn).await)?;
+            UserId(id)
+        }
+        None => {
+            let email = Email::parse(&signup.email).map_err(|m| AppError::field("email", m))?;
+            let password_hash = signup.password_hash.clone().unwrap_or_default();
+            accounts::create_user(
+                &mut tx,
+                state,
+                &NewUser {
+                    email: &email,
+                    name: &signup.display_name,
+                    password_hash: &password_hash,
+                    role: Role::Artist,
+                },
+            )
+            .await?
+        }
+    };
+    const PROFILE: &str = "INSERT INTO artist_profiles (user_id, stage_name, tier, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                           ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at";
+    exec_tx!(&mut tx, conn => sqlx::query(PROFILE)
+        .bind(user_id.0)
+        .bind(&signup.display_name)
+        .bind(tier.as_str())
+        .bind(now)
+        .execute(conn)
+        .await)?;
+    const LINK: &str = "UPDATE artist_signups SET user_id = $2 WHERE id = $1";
+    exec_tx!(&mut tx, conn => sqlx::query(LINK).bind(signup.id).bind(user_id.0).execute(conn).await)?;
+    if let Some(subscription) = &subscription {
+        store_subscription(&mut tx, Some((user_id, tier)), subscription).await?;
+    }
+    bus::emit(
+        &mut tx,
+        &PlatformEvent::ArtistSignedUp {
+            artist_id: user_id.0,
+            tier: tier.as_str().to_owned(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(artist = user_id.0, tier = tier.as_str(), "artist signed up");
+    Ok(Some(user_id))
+}
+
+/// Records a subscription's state. With `owner`, a subscription seen for the first
+/// time is attached to that artist; without, only a known one is updated. The plan's
+/// tier is copied onto the artist's profile. Returns the artist's id if known.
+pub async fn store_subscription(
+    tx: &mut Tx,
+    owner: Option<(UserId, Tier)>,
+    subscription: &SubscriptionState,
+) -> Result<Option<i64>, AppError> {
+    let now = now_ms();
+    let period_end = subscription.current_period_end.map(|s| s * 1000);
+    let tier = subscription.tier.map(Tier::as_str);
+    let user: Option<i64> = match owner {
+        Some((user, fallback_tier)) => {
+            const UPSERT: &str = "INSERT INTO subscriptions (user_id, provider_subscription_id, provider_customer_id, tier, status, current_period_end, cancel_at_period_end, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                                  ON CONFLICT (provider_subscription_id) DO UPDATE SET tier = excluded.tier, status = excluded.status, \
+                                  current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end, updated_at = excluded.updated_at \
+                                  RETURNING user_id";
+            on_tx!(tx, conn => sqlx::query_scalar(UPSERT)
+                .bind(user.0)
+                .bind(&subscription.id)
+                .bind(&subscription.customer)
+                .bind(tier.unwrap_or(fallback_tier.as_str()))
+                .bind(subscription.status.as_str())
+                .bind(period_end)
+                .bind(subscription.cancel_at_period_end)
+                .bind(now)
+                .fetch_optional(conn)
+                .await)?
+        }
+        None => {
+            const UPDATE: &str = "UPDATE subscriptions SET tier = COALESCE($2, tier), status = $3, current_period_end = $4, \
+                                  cancel_at_period_end = $5, updated_at = $6 WHERE provider_subscription_id = $1 RETURNING user_id";
+            on_tx!(tx, conn => sqlx::query_scalar(UPDATE)
+                .bind(&subscription.id)
+                .bind(tier)
+                .bind(subscription.status.as_str())
+                .bind(period_end)
+                .bind(subscription.cancel_at_period_end)
+                .bind(now)
+                .fetch_optional(conn)
+                .await)?
+        }
+    };
+    if let (Some(user), Some(tier)) = (user, tier) {
+        const TIER: &str = "UPDATE artist_profiles SET tier = $2, updated_at = $3 WHERE user_id = $1 AND tier <> $2";
+        exec_tx!(tx, conn => sqlx::query(TIER).bind(user).bind(tier).bind(now).execute(conn).await)?;
+    }
+    Ok(user)
+}
+
+/// How returning from checkout ended.
+#[derive(Debug)]
+pub enum Finished {
+    /// The artist exists; `session` is a new session secret when this browser was not
+    /// signed in as them yet.
+    Ready {
+        artist: UserId,
+        session: Option<String>,
+    },
+    /// The payment is still being confirmed; the page checks again shortly.
+    Pending,
+}
+
+/// The browser is back from checkout: completes the sign-up if the provider says so,
+/// and signs this browser in as the new artist. Only the browser that started the
+/// sign-up (its secret) or the signed-in account that is upgrading may finish it.
+pub async fn finish(
+    state: &AppState,
+    session_id: &str,
+    secret: Option<&str>,
+    signed_in: Option<&SessionUser>,
+    user_agent: Option<&str>,
+) -> Result<Finished, AppError> {
+    let signup = find_by_checkout(&state.db, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let by_secret = secret.is_some_and(|s| accounts::digest(s) == signup.secret_hash);
+    let by_account = signed_in.is_some_and(|u| Some(u.id.0) == signup.existing_user_id);
+    if !by_secret && !by_account {
+        return Err(AppError::NotFound);
+    }
+    let Some(artist) = complete_from_checkout(state, session_id).await? else {
+        return Ok(Finished::Pending);
+    };
+    if signed_in.is_some_and(|u| u.id == artist) {
+        return Ok(Finished::Ready {
+            artist,
+            session: None,
+        });
+    }
+    let mut tx = state.db.begin().await?;
+    let token = accounts::insert_session(&mut tx, artist, user_agent).await?;
+    tx.commit().await?;
+    Ok(Finished::Ready {
+        artist,
+        session: Some(token),
+    })
+}

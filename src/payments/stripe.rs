@@ -1,0 +1,246 @@
+//! The Stripe provider (async-stripe): Checkout for plans, the billing portal, Connect
+//! Express accounts and account links. Every create carries the caller's idempotency
+//! key as Stripe's `Idempotency-Key`.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use stripe::{ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
+use stripe_billing::{
+    billing_portal_session::CreateBillingPortalSession, subscription::RetrieveSubscription,
+};
+use stripe_checkout::{
+    CheckoutSessionMode, CheckoutSessionStatus,
+    checkout_session::{
+        CreateCheckoutSession, CreateCheckoutSessionLineItems,
+        CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataRecurring,
+        CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
+        CreateCheckoutSessionSubscriptionData, ProductData, RetrieveCheckoutSession,
+    },
+};
+use stripe_connect::{
+    account::{
+        CreateAccount, CreateAccountCapabilities, CreateAccountCapabilitiesTransfers,
+        CreateAccountType, RetrieveAccount,
+    },
+    account_link::{CreateAccountLink, CreateAccountLinkType},
+};
+use stripe_types::Currency;
+
+use super::{
+    SubscriptionStatus, Tier,
+    provider::{
+        AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
+        OnboardingLinks, PaymentProvider, ProviderError, SubscriptionCheckout, SubscriptionState,
+    },
+};
+
+/// Stripe's production API.
+pub const API_BASE: &str = "https://api.stripe.com/";
+
+pub struct Stripe {
+    client: stripe::Client,
+}
+
+impl Stripe {
+    /// A client for `secret_key` against `api_base` (Stripe's API, or a local server
+    /// that speaks its wire format in tests).
+    pub fn new(secret_key: &str, api_base: &str) -> Result<Self, String> {
+        crate::state::install_tls_provider();
+        let client = ClientBuilder::new(secret_key)
+            .url(api_base)
+            .request_strategy(RequestStrategy::Once)
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("Stripe client: {e}"))?;
+        Ok(Self { client })
+    }
+}
+
+fn strategy(key: &str) -> Result<RequestStrategy, ProviderError> {
+    IdempotencyKey::new(key)
+        .map(RequestStrategy::Idempotent)
+        .map_err(|e| ProviderError::Unavailable(format!("idempotency key: {e:?}")))
+}
+
+fn failure(err: StripeError) -> ProviderError {
+    match err {
+        StripeError::Stripe(api, 404) => {
+            ProviderError::NotFound(api.message.clone().unwrap_or_default())
+        }
+        StripeError::Stripe(api, status) if (400..500).contains(&status) && status != 429 => {
+            ProviderError::Refused {
+                code: api
+                    .code
+                    .as_ref()
+                    .map(|c| c.as_str().to_owned())
+                    .or_else(|| api.decline_code.clone())
+                    .unwrap_or_else(|| api.type_.as_str().to_owned()),
+                message: api
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "The payment provider refused the request.".into()),
+            }
+        }
+        StripeError::Stripe(api, status) => ProviderError::Unavailable(format!(
+            "HTTP {status}: {}",
+            api.message.clone().unwrap_or_default()
+        )),
+        other => ProviderError::Unavailable(other.to_string()),
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for Stripe {
+    fn name(&self) -> &'static str {
+        "stripe"
+    }
+
+    async fn create_subscription_checkout(
+        &self,
+        request: &SubscriptionCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError> {
+        let plan = request.tier.plan();
+        let mut price = CreateCheckoutSessionLineItemsPriceData::new(Currency::USD);
+        price.unit_amount = Some(plan.monthly_cents);
+        price.recurring = Some(CreateCheckoutSessionLineItemsPriceDataRecurring::new(
+            CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Month,
+        ));
+        price.product_data = Some(ProductData::new(format!("Boptone {}", plan.name)));
+        let mut item = CreateCheckoutSessionLineItems::new();
+        item.price_data = Some(price);
+        item.quantity = Some(1);
+        let metadata = HashMap::from([
+            ("tier".to_owned(), request.tier.as_str().to_owned()),
+            ("signup_id".to_owned(), request.signup_id.to_string()),
+        ]);
+        let mut subscription = CreateCheckoutSessionSubscriptionData::new();
+        subscription.metadata = Some(metadata.clone());
+        let session = CreateCheckoutSession::new()
+            .mode(CheckoutSessionMode::Subscription)
+            .line_items(vec![item])
+            .customer_email(&request.email)
+            .client_reference_id(request.signup_id.to_string())
+            .metadata(metadata)
+            .subscription_data(subscription)
+            .success_url(&request.success_url)
+            .cancel_url(&request.cancel_url)
+            .customize()
+            .request_strategy(strategy(&request.idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        let url = session
+            .url
+            .clone()
+            .ok_or_else(|| ProviderError::Unavailable("checkout session without a URL".into()))?;
+        Ok(CheckoutRedirect {
+            session_id: session.id.as_str().to_owned(),
+            url,
+        })
+    }
+
+    async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
+        let session = RetrieveCheckoutSession::new(id)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        let status = match session.status {
+            Some(CheckoutSessionStatus::Complete) => CheckoutStatus::Complete,
+            Some(CheckoutSessionStatus::Expired) => CheckoutStatus::Expired,
+            _ => CheckoutStatus::Open,
+        };
+        Ok(CheckoutSessionState {
+            id: session.id.as_str().to_owned(),
+            status,
+            url: session.url.clone(),
+            client_reference_id: session.client_reference_id.clone(),
+            customer: session
+                .customer
+                .as_ref()
+                .map(|c| c.id().as_str().to_owned()),
+            subscription: session
+                .subscription
+                .as_ref()
+                .map(|s| s.id().as_str().to_owned()),
+        })
+    }
+
+    async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError> {
+        let sub = RetrieveSubscription::new(id)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(SubscriptionState {
+            id: sub.id.as_str().to_owned(),
+            customer: sub.customer.id().as_str().to_owned(),
+            status: SubscriptionStatus::parse(sub.status.as_str())
+                .unwrap_or(SubscriptionStatus::Incomplete),
+            tier: sub.metadata.get("tier").and_then(|t| Tier::parse(t).ok()),
+            current_period_end: sub.items.data.iter().map(|i| i.current_period_end).max(),
+            cancel_at_period_end: sub.cancel_at_period_end,
+        })
+    }
+
+    async fn billing_portal(
+        &self,
+        customer: &str,
+        return_url: &str,
+    ) -> Result<String, ProviderError> {
+        let session = CreateBillingPortalSession::new()
+            .customer(customer)
+            .return_url(return_url)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(session.url)
+    }
+
+    async fn create_payout_account(
+        &self,
+        request: &NewPayoutAccount,
+    ) -> Result<String, ProviderError> {
+        let mut capabilities = CreateAccountCapabilities::new();
+        capabilities.transfers = Some(CreateAccountCapabilitiesTransfers {
+            requested: Some(true),
+        });
+        let account = CreateAccount::new()
+            .type_(CreateAccountType::Express)
+            .email(&request.email)
+            .capabilities(capabilities)
+            .metadata([("user_id".to_owned(), request.user_id.to_string())])
+            .customize()
+            .request_strategy(strategy(&request.idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(account.id.as_str().to_owned())
+    }
+
+    async fn onboarding_link(
+        &self,
+        account: &str,
+        links: &OnboardingLinks,
+    ) -> Result<String, ProviderError> {
+        let link = CreateAccountLink::new(account, CreateAccountLinkType::AccountOnboarding)
+            .refresh_url(&links.refresh_url)
+            .return_url(&links.return_url)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(link.url)
+    }
+
+    async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {
+        let account = RetrieveAccount::new(id)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(AccountState {
+            id: account.id.as_str().to_owned(),
+            details_submitted: account.details_submitted.unwrap_or(false),
+            charges_enabled: account.charges_enabled.unwrap_or(false),
+            payouts_enabled: account.payouts_enabled.unwrap_or(false),
+        })
+    }
+}
