@@ -115,26 +115,19 @@ async fn clashing_handles_get_suffixes(t: TestDb) {
     assert!(b.user.handle.starts_with("sam_lee_"), "{}", b.user.handle);
 }
 
-async fn artists_get_a_profile_to_complete(t: TestDb) {
+async fn artists_start_with_a_plan_not_a_plain_sign_up(t: TestDb) {
     let state = t.state();
     let mut input = sign_up_input("Mira Sol", "mira@example.com");
     input.role = boptone::accounts::Role::Artist;
-    service::sign_up(&state, input, None).await.expect("artist");
-    assert_eq!(
-        count(
-            &t,
-            "SELECT COUNT(*) FROM artist_profiles WHERE onboarding_completed = FALSE"
-        )
-        .await,
-        1
-    );
-    // Not listed publicly until setup is complete.
+    let err = service::sign_up(&state, input, None)
+        .await
+        .expect_err("artists sign up with a plan");
     assert!(
-        boptone::artists::service::list_public(&t.db, 10)
-            .await
-            .expect("list")
-            .is_empty()
+        err.field_message("role")
+            .is_some_and(|m| m.contains("/artist/signup"))
     );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 0);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM artist_profiles").await, 0);
 }
 
 async fn sign_in_checks_the_password(t: TestDb) {
@@ -356,7 +349,7 @@ both_databases!(
     sign_up_creates_a_signed_in_account,
     an_email_has_one_account_and_writes_nothing_twice,
     clashing_handles_get_suffixes,
-    artists_get_a_profile_to_complete,
+    artists_start_with_a_plan_not_a_plain_sign_up,
     sign_in_checks_the_password,
     sessions_expire_and_end_at_sign_out,
     verification_links_work_once,

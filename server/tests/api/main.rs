@@ -1,9 +1,12 @@
 //! HTTP tests against the real server on a free port, on SQLite and PostgreSQL.
+#![recursion_limit = "256"]
 
 mod accounts;
 mod admin;
+mod fake_stripe;
 mod health;
 mod helpers;
+mod onboarding;
 mod pages;
 mod realtime;
 mod security;

@@ -95,7 +95,22 @@ fn DashboardBody(
         }
     };
     let tips_on = status.tips_enabled;
-    view! {
+    let first_dollar = view! {
+        <section aria-labelledby="goal-heading" class="rounded-3xl border border-zinc-800 bg-gradient-to-br from-fuchsia-500/15 to-violet-600/10 p-6">
+            <h2 id="goal-heading" class="text-lg font-semibold text-white">"Goal: your first dollar"</h2>
+            <p class="mt-1 text-sm text-zinc-300">
+                {if status.first_dollar {
+                    "Done! Your first fan paid you. Keep the momentum: share your profile again."
+                } else if d.next_step.is_none() && status.tips_enabled {
+                    "You're ready. Share your link: most first tips come within a day of posting it."
+                } else {
+                    "Finish the checklist and turn on Kick In; your first tip or sale lands here."
+                }}
+            </p>
+        </section>
+    }
+    .into_any();
+    let header = view! {
         <header class="flex flex-wrap items-end justify-between gap-4">
             <div>
                 <p class="text-sm text-zinc-400">"Your dashboard"</p>
@@ -103,8 +118,9 @@ fn DashboardBody(
             </div>
             <a href=format!("/@{}", status.handle) class="btn-secondary">"View your profile"</a>
         </header>
-        {next}
-        <div class="mt-8 grid gap-6 lg:grid-cols-5">
+    }
+    .into_any();
+    let checklist = view! {
             <section aria-labelledby="checklist-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 lg:col-span-3">
                 <div class="flex items-baseline justify-between">
                     <h2 id="checklist-heading" class="text-lg font-semibold text-white">"Your first dollar"</h2>
@@ -138,7 +154,9 @@ fn DashboardBody(
                 </ol>
             </section>
 
-            <div class="space-y-6 lg:col-span-2">
+    }
+    .into_any();
+    let kick_in_card = view! {
                 <section id="kick-in" aria-labelledby="kick-in-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
                     <h2 id="kick-in-heading" class="text-lg font-semibold text-white">"Kick In tips"</h2>
                     <p class="mt-1 text-sm text-zinc-300">
@@ -154,6 +172,9 @@ fn DashboardBody(
                     </div>
                 </section>
 
+    }
+    .into_any();
+    let share_card = view! {
                 <section id="share" aria-labelledby="share-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
                     <h2 id="share-heading" class="text-lg font-semibold text-white">"Share your profile"</h2>
                     <div class="mt-4 flex flex-col items-center gap-4 sm:flex-row lg:flex-col xl:flex-row">
@@ -173,6 +194,9 @@ fn DashboardBody(
                     </div>
                 </section>
 
+    }
+    .into_any();
+    let plan_card = view! {
                 <section id="plan" aria-labelledby="plan-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
                     <h2 id="plan-heading" class="text-lg font-semibold text-white">"Your plan"</h2>
                     <p class="mt-1 text-zinc-200">
@@ -192,6 +216,18 @@ fn DashboardBody(
                         </ActionForm>
                     </div>
                 </section>
+    }
+    .into_any();
+    view! {
+        {header}
+        {next}
+        <div class="mt-8 grid gap-6 lg:grid-cols-5">
+            {checklist}
+            <div class="space-y-6 lg:col-span-2">
+                {first_dollar}
+                {kick_in_card}
+                {share_card}
+                {plan_card}
             </div>
         </div>
     }

@@ -1,0 +1,332 @@
+//! A local HTTP server that speaks Stripe's wire format for the calls Boptone makes:
+//! form-encoded requests (recorded, so tests check them field by field) and JSON
+//! responses shaped like Stripe's objects.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    Form, Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+
+/// One request as Stripe would have received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: &'static str,
+    pub path: String,
+    pub form: Vec<(String, String)>,
+    pub authorization: String,
+    pub idempotency_key: Option<String>,
+    pub stripe_version: Option<String>,
+}
+
+impl Recorded {
+    /// The value of form field `name` (bracket notation, e.g. `line_items[0][quantity]`).
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<Recorded>,
+    sessions: HashMap<String, Value>,
+    subscriptions: HashMap<String, Value>,
+    accounts: HashMap<String, Value>,
+    next: u32,
+}
+
+#[derive(Clone, Default)]
+pub struct FakeStripe {
+    inner: Arc<Mutex<Inner>>,
+    pub base: String,
+}
+
+const NOW: i64 = 1_780_000_000;
+
+fn record(
+    fake: &FakeStripe,
+    method: &'static str,
+    path: String,
+    headers: &HeaderMap,
+    form: Vec<(String, String)>,
+) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    fake.lock().requests.push(Recorded {
+        method,
+        path,
+        form,
+        authorization: header("authorization").unwrap_or_default(),
+        idempotency_key: header("idempotency-key"),
+        stripe_version: header("stripe-version"),
+    });
+}
+
+fn not_found(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(
+            json!({ "error": { "type": "invalid_request_error", "code": "resource_missing",
+            "message": format!("No such {what}") } }),
+        ),
+    )
+        .into_response()
+}
+
+impl FakeStripe {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().expect("fake stripe state")
+    }
+
+    /// Starts the server on a free port.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!(
+            "http://127.0.0.1:{}/",
+            listener.local_addr().expect("addr").port()
+        );
+        let fake = Self {
+            inner: Arc::default(),
+            base,
+        };
+        let router = Router::new()
+            .route("/v1/checkout/sessions", post(create_session))
+            .route("/v1/checkout/sessions/{id}", get(get_session))
+            .route("/v1/subscriptions/{id}", get(get_subscription))
+            .route("/v1/accounts", post(create_account))
+            .route("/v1/accounts/{id}", get(get_account))
+            .route("/v1/account_links", post(create_account_link))
+            .route("/v1/billing_portal/sessions", post(create_portal))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        fake
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().requests.clone()
+    }
+
+    /// The last request to `path` with `method`.
+    pub fn last(&self, method: &str, path: &str) -> Recorded {
+        self.requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.method == method && r.path == path)
+            .unwrap_or_else(|| panic!("no {method} {path} reached Stripe"))
+    }
+
+    /// The customer pays: the session completes with a customer and an active
+    /// subscription. Returns the session object (for a webhook event).
+    pub fn complete_session(&self, id: &str, tier: &str) -> Value {
+        let mut inner = self.lock();
+        let sub_id = format!("sub_{id}");
+        let subscription = subscription_json(&sub_id, "cus_test_1", "active", tier);
+        inner.subscriptions.insert(sub_id.clone(), subscription);
+        let session = inner.sessions.get_mut(id).expect("known session");
+        session["status"] = json!("complete");
+        session["payment_status"] = json!("paid");
+        session["customer"] = json!("cus_test_1");
+        session["subscription"] = json!(sub_id);
+        session["url"] = Value::Null;
+        session.clone()
+    }
+
+    /// Stripe's verification finished for a connected account.
+    pub fn enable_account(&self, id: &str) -> Value {
+        let mut inner = self.lock();
+        let account = inner.accounts.get_mut(id).expect("known account");
+        account["details_submitted"] = json!(true);
+        account["charges_enabled"] = json!(true);
+        account["payouts_enabled"] = json!(true);
+        account.clone()
+    }
+
+    pub fn set_subscription_status(&self, id: &str, status: &str) -> Value {
+        let mut inner = self.lock();
+        let sub = inner.subscriptions.get_mut(id).expect("known subscription");
+        sub["status"] = json!(status);
+        sub.clone()
+    }
+}
+
+fn subscription_json(id: &str, customer: &str, status: &str, tier: &str) -> Value {
+    json!({
+        "id": id, "object": "subscription", "automatic_tax": { "enabled": false },
+        "billing_cycle_anchor": NOW, "billing_mode": { "type": "classic" }, "billing_schedules": [],
+        "cancel_at_period_end": false, "collection_method": "charge_automatically", "created": NOW,
+        "currency": "usd", "customer": customer, "discounts": [], "invoice_settings": { "issuer": { "type": "self" } },
+        "livemode": false, "metadata": { "tier": tier }, "start_date": NOW, "status": status,
+        "items": { "object": "list", "has_more": false, "url": format!("/v1/subscription_items?subscription={id}"), "data": [{
+            "id": "si_1", "object": "subscription_item", "created": NOW, "current_period_start": NOW,
+            "current_period_end": NOW + 2_592_000, "discounts": [], "metadata": {}, "subscription": id, "quantity": 1,
+            "plan": { "id": "price_1", "object": "plan", "active": true, "billing_scheme": "per_unit", "created": NOW,
+                      "currency": "usd", "interval": "month", "interval_count": 1, "livemode": false, "usage_type": "licensed",
+                      "amount": 2900, "product": "prod_1" },
+            "price": { "id": "price_1", "object": "price", "active": true, "billing_scheme": "per_unit", "created": NOW,
+                       "currency": "usd", "livemode": false, "metadata": {}, "product": "prod_1", "type": "recurring",
+                       "unit_amount": 2900, "recurring": { "interval": "month", "interval_count": 1, "usage_type": "licensed" } }
+        }]}
+    })
+}
+
+async fn create_session(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(
+        &fake,
+        "POST",
+        "/v1/checkout/sessions".into(),
+        &headers,
+        form.clone(),
+    );
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let mut inner = fake.lock();
+    inner.next += 1;
+    let id = format!("cs_test_{}", inner.next);
+    let session = json!({
+        "id": id, "object": "checkout.session", "automatic_tax": { "enabled": false }, "created": NOW,
+        "custom_fields": [], "custom_text": {}, "expires_at": NOW + 86_400, "livemode": false,
+        "mode": get("mode"), "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
+        "status": "open", "url": format!("https://checkout.stripe.test/c/pay/{id}"),
+        "client_reference_id": get("client_reference_id"), "customer_email": get("customer_email"),
+        "metadata": { "tier": get("metadata[tier]"), "signup_id": get("metadata[signup_id]") },
+        "customer": null, "subscription": null,
+    });
+    inner.sessions.insert(id, session.clone());
+    Json(session).into_response()
+}
+
+async fn get_session(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    record(
+        &fake,
+        "GET",
+        format!("/v1/checkout/sessions/{id}"),
+        &headers,
+        vec![],
+    );
+    match fake.lock().sessions.get(&id) {
+        Some(s) => Json(s.clone()).into_response(),
+        None => not_found("checkout session"),
+    }
+}
+
+async fn get_subscription(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    record(
+        &fake,
+        "GET",
+        format!("/v1/subscriptions/{id}"),
+        &headers,
+        vec![],
+    );
+    match fake.lock().subscriptions.get(&id) {
+        Some(s) => Json(s.clone()).into_response(),
+        None => not_found("subscription"),
+    }
+}
+
+async fn create_account(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(&fake, "POST", "/v1/accounts".into(), &headers, form.clone());
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let mut inner = fake.lock();
+    inner.next += 1;
+    let id = format!("acct_test_{}", inner.next);
+    let account = json!({
+        "id": id, "object": "account", "type": get("type"), "email": get("email"), "created": NOW,
+        "charges_enabled": false, "payouts_enabled": false, "details_submitted": false,
+        "metadata": { "user_id": get("metadata[user_id]") },
+    });
+    inner.accounts.insert(id, account.clone());
+    Json(account).into_response()
+}
+
+async fn get_account(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    record(&fake, "GET", format!("/v1/accounts/{id}"), &headers, vec![]);
+    match fake.lock().accounts.get(&id) {
+        Some(a) => Json(a.clone()).into_response(),
+        None => not_found("account"),
+    }
+}
+
+async fn create_account_link(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(
+        &fake,
+        "POST",
+        "/v1/account_links".into(),
+        &headers,
+        form.clone(),
+    );
+    let account = form
+        .iter()
+        .find(|(n, _)| n == "account")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    Json(json!({
+        "object": "account_link", "created": NOW, "expires_at": NOW + 300,
+        "url": format!("https://connect.stripe.test/setup/e/{account}"),
+    }))
+    .into_response()
+}
+
+async fn create_portal(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(
+        &fake,
+        "POST",
+        "/v1/billing_portal/sessions".into(),
+        &headers,
+        form.clone(),
+    );
+    let customer = form
+        .iter()
+        .find(|(n, _)| n == "customer")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    Json(json!({
+        "id": "bps_1", "object": "billing_portal.session", "configuration": "bpc_1", "created": NOW,
+        "customer": customer, "livemode": false, "return_url": form.iter().find(|(n, _)| n == "return_url").map(|(_, v)| v.clone()),
+        "url": "https://billing.stripe.test/p/session/bps_1",
+    }))
+    .into_response()
+}
