@@ -37,6 +37,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "../target/site",
       PUBLIC_URL: baseURL,
+      STORAGE_URL: process.env.E2E_STORAGE_URL ?? join(tmpdir(), `boptone-e2e-media-${Date.now()}`),
       RUST_LOG: "warn",
     },
   },

@@ -62,4 +62,10 @@ npm_ci() {
 }
 npm_ci .
 (( WITH_TEST )) && npm_ci end2end
+
+# moto's S3-compatible server, for the object storage tests.
+if (( WITH_TEST )) && ! command -v moto_server >/dev/null; then
+  say "installing moto's S3 server (PyPI moto[server])"
+  python3 -m pip install --quiet 'moto[server]==5.2.1'
+fi
 exit 0

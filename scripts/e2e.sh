@@ -23,6 +23,7 @@ fi
 export E2E_PORT=$port
 export BASE_URL="http://127.0.0.1:$port"
 export E2E_DATABASE_URL=$db_url
+export E2E_STORAGE_URL="$tmp/media"
 export E2E_SERVER_BIN="$PWD/target/release/boptone"
 export E2E_SITE_ROOT="$PWD/target/site"
 cd end2end

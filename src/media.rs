@@ -32,17 +32,35 @@ impl std::fmt::Debug for Storage {
 impl Storage {
     /// `file:///abs/dir` or a plain path (a local directory, created if missing),
     /// `s3://bucket/prefix` (credentials, region and endpoint from the usual `AWS_*`
-    /// variables), or `memory://` (tests).
+    /// variables, or as query parameters named like object_store's S3 options:
+    /// `?endpoint=http://127.0.0.1:9000&allow_http=true&region=…`), or `memory://`.
     pub fn from_url(url: &str) -> Result<Self, String> {
         let store: Arc<dyn ObjectStore> = if url == "memory://" {
             Arc::new(InMemory::new())
         } else if url.starts_with("s3://") {
             crate::state::install_tls_provider();
-            let s3 = object_store::aws::AmazonS3Builder::from_env()
-                .with_url(url)
+            let (location, query) = url.split_once('?').unwrap_or((url, ""));
+            // `s3://bucket/some/prefix`: object_store reads only the bucket from the URL.
+            let rest = location.trim_start_matches("s3://");
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let prefix = prefix.trim_matches('/').to_owned();
+            let mut builder =
+                object_store::aws::AmazonS3Builder::from_env().with_url(format!("s3://{bucket}"));
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let key: object_store::aws::AmazonS3ConfigKey = key
+                    .parse()
+                    .map_err(|e| format!("S3 option {key} in STORAGE_URL: {e}"))?;
+                builder = builder.with_config(key, value);
+            }
+            let s3 = builder
                 .build()
-                .map_err(|e| format!("S3 storage at {url}: {e}"))?;
-            Arc::new(s3)
+                .map_err(|e| format!("S3 storage at {location}: {e}"))?;
+            if prefix.is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+            }
         } else {
             let dir = url.strip_prefix("file://").unwrap_or(url);
             std::fs::create_dir_all(dir).map_err(|e| format!("storage directory {dir}: {e}"))?;

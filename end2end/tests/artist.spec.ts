@@ -1,5 +1,7 @@
 import path from "node:path";
 
+import AxeBuilder from "@axe-core/playwright";
+
 import { expect, test } from "./fixtures";
 import { hydrated, open, uniqueEmail } from "./helpers";
 import type { Page } from "@playwright/test";
@@ -99,6 +101,8 @@ test("a new artist goes from sign-up to a dashboard with every step done", async
   await expect(page.getByRole("img", { name: "QR code for your profile link" })).toBeVisible();
   await expect(page.getByTestId("plan-status")).toHaveText("Active");
   await expect(page.getByText(/Pro · \$29\/month/)).toBeVisible();
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
 
   // The public profile at /@handle.
   await open(page, `/@${artist.handle}`);

@@ -41,11 +41,12 @@ test.describe("on a desktop", () => {
 test("the landing page offers artist and fan sign-up", async ({ page }) => {
   await open(page, "/");
   await page.getByRole("link", { name: "Start as an artist" }).click();
-  await expect(page).toHaveURL(/\/signup\?as=artist$/);
-  await expect(page.getByRole("radio", { name: "An artist" })).toBeChecked();
+  await expect(page).toHaveURL(/\/artist\/signup$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Run your music business from one place" })).toBeVisible();
   await open(page, "/");
   await page.getByRole("link", { name: "Join as a fan" }).click();
-  await expect(page.getByRole("radio", { name: "A fan" })).toBeChecked();
+  await expect(page).toHaveURL(/\/signup/);
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
 });
 
 test("an unknown path answers 404 with a way home", async ({ page }) => {
@@ -55,7 +56,7 @@ test("an unknown path answers 404 with a way home", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Go home" })).toBeVisible();
 });
 
-for (const path of ["/", "/signin", "/signup", "/forgot-password", "/music", "/feed", "/shop", "/me"]) {
+for (const path of ["/", "/signin", "/signup", "/forgot-password", "/music", "/feed", "/shop", "/me", "/artist/signup", "/@nova_reyes"]) {
   test(`${path} has no accessibility violations`, async ({ page }) => {
     await open(page, path);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
