@@ -40,13 +40,17 @@ pub fn NotificationBell(#[prop(optional)] with_label: bool) -> AnyView {
             1 => "Notifications, 1 unread".to_owned(),
             n => format!("Notifications, {n} unread"),
         };
-        // With a visible label the name comes from the content (the count is read out
-        // after it); the icon-only bell carries it as aria-label.
-        let unread_text = (count > 0).then(|| format!(", {count} unread"));
+        // With a visible label the name comes from the content (screen readers get the
+        // count with it); the icon-only bell carries it as aria-label.
+        let (aria_label, spoken) = if with_label {
+            (None, Some(label))
+        } else {
+            (Some(label), None)
+        };
         Some(view! {
-            <a href="/notifications" aria-label=(!with_label).then_some(label) class="side-link relative" data-unread=count>
+            <a href="/notifications" aria-label=aria_label class="side-link relative" data-unread=count>
                 <Icon path=BELL />
-                {with_label.then(|| view! { "Notifications"<span class="sr-only">{unread_text}</span> })}
+                {spoken.map(|text| view! { <span aria-hidden="true">"Notifications"</span><span class="sr-only">{text}</span> })}
                 {(count > 0).then(|| view! {
                     <span aria-hidden="true" class="absolute left-7 top-1.5 min-w-5 rounded-full bg-fuchsia-400 px-1.5 text-center text-xs font-bold text-zinc-950">
                         {if count > 99 { "99+".to_owned() } else { count.to_string() }}
