@@ -27,6 +27,7 @@ pub const MUSIC: &str =
     "M9 18V5l11-2v13M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0zM20 16a3 3 0 1 1-6 0 3 3 0 0 1 6 0z";
 pub const SHOP: &str = "M6 7h12l1 13H5L6 7zM9 7a3 3 0 0 1 6 0";
 pub const ME: &str = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0";
+pub const DASHBOARD: &str = "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z";
 pub const HOME: &str = "M3 11l9-7 9 7M5 10v10h14V10";
 
 /// The Boptone mark and word. `id` names its gradient, unique per instance on a page

@@ -1,5 +1,6 @@
 //! The app shell: a side bar on desktop, a top bar and a bottom tab bar on phones.
 
+use boptone::accounts::Role;
 use leptos::prelude::*;
 use leptos_router::{components::Outlet, hooks::use_location};
 
@@ -81,6 +82,7 @@ pub fn AppLayout() -> impl IntoView {
                         })
                         .collect_view()}
                     <NotificationBell with_label=true />
+                    <DashboardLink current=Signal::derive(move || current("/dashboard")) />
                 </nav>
                 <div class="mt-auto">
                     <AccountBlock />
@@ -116,6 +118,29 @@ pub fn AppLayout() -> impl IntoView {
             </nav>
         </div>
     }
+}
+
+/// The artist's dashboard, in the side bar for artists.
+#[component]
+fn DashboardLink(current: Signal<Option<&'static str>>) -> AnyView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) if matches!(user.role, Role::Artist | Role::Label) => view! {
+                        <a href="/dashboard" aria-current=move || current.get() class="side-link">
+                            <Icon path=icons::DASHBOARD />
+                            "Dashboard"
+                        </a>
+                    }
+                        .into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
 }
 
 /// Desktop side bar foot: who is signed in, or the ways in.
