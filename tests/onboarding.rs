@@ -564,7 +564,59 @@ async fn demo_artists_are_ready_to_earn(t: TestDb) {
     );
 }
 
+async fn a_signed_in_fan_becomes_an_artist(t: TestDb) {
+    let state = t.state();
+    let fan = boptone::accounts::service::sign_up(
+        &state,
+        boptone::accounts::SignUp::parse(&boptone::accounts::SignUpForm {
+            name: "Ana Souza".into(),
+            email: "ana@example.com".into(),
+            password: "correct horse".into(),
+            role: "fan".into(),
+        })
+        .expect("valid"),
+        None,
+    )
+    .await
+    .expect("fan");
+    let started = signup::start(&state, Tier::Label, Applicant::Existing(fan.user.clone()))
+        .await
+        .expect("start");
+    let session = started
+        .checkout_url
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .to_owned();
+    sandbox::pay(&state, &session, &card("5555 5555 5555 4444"), TODAY)
+        .await
+        .expect("paid");
+    // Back in the browser that is signed in as the fan: no new session is needed.
+    let finished = signup::finish(&state, &session, None, Some(&fan.user), None)
+        .await
+        .expect("finish");
+    assert!(matches!(finished, Finished::Ready { artist, session: None } if artist == fan.user.id));
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM users WHERE role = 'artist'").await,
+        1
+    );
+    let status = service::status(&t.db, fan.user.id)
+        .await
+        .expect("status")
+        .expect("artist");
+    assert_eq!(status.tier, Tier::Label);
+    assert_eq!(status.stage_name, "Ana Souza");
+    // With a plan in good standing, a second sign-up is refused.
+    let again = signup::start(&state, Tier::Pro, Applicant::Existing(fan.user.clone())).await;
+    assert!(matches!(again, Err(AppError::Conflict(_))));
+    // An email that already has an account cannot start a new one.
+    let taken = signup::start(&state, Tier::Pro, applicant("ana@example.com")).await;
+    assert!(taken.expect_err("taken").field_message("email").is_some());
+}
+
 both_databases!(
+    a_signed_in_fan_becomes_an_artist,
     checkout_creates_the_artist_only_when_paid,
     an_abandoned_checkout_can_be_resumed,
     three_d_secure_asks_before_paying,
