@@ -1,0 +1,360 @@
+//! The ledger on real databases: property tests over random sequences of money
+//! operations (every transaction balances, no held balance goes negative, replaying
+//! any operation changes nothing), the database's own guards, and concurrent payouts.
+
+use boptone::{
+    AppError, both_databases, exec_db, fees,
+    ledger::{
+        Account, AccountKind, NewTransaction, Owner, Posting,
+        service::{self, Posted},
+    },
+    on_db,
+    testing::TestDb,
+};
+use proptest::prelude::*;
+
+const USD: &str = "USD";
+
+fn acct(owner: Owner, kind: AccountKind) -> Account {
+    Account::new(owner, kind, USD)
+}
+
+fn txn(key: String, kind: &str, artist: i64, postings: Vec<(Account, i64)>) -> NewTransaction {
+    NewTransaction {
+        idempotency_key: key,
+        kind: kind.into(),
+        memo: String::new(),
+        reference: None,
+        artist_id: Some(artist),
+        postings: postings
+            .into_iter()
+            .map(|(account, amount)| Posting { account, amount })
+            .collect(),
+    }
+}
+
+/// A money operation, as the services issue them.
+#[derive(Debug, Clone)]
+enum Op {
+    Tip { artist: i64, gross: i64, key: u8 },
+    Settle { artist: i64, amount: i64, key: u8 },
+    Payout { artist: i64, amount: i64, key: u8 },
+    PayoutPaid { artist: i64, amount: i64, key: u8 },
+    PayoutFailed { artist: i64, amount: i64, key: u8 },
+}
+
+impl Op {
+    fn transaction(&self) -> NewTransaction {
+        match *self {
+            Op::Tip { artist, gross, key } => {
+                let b = fees::tip(gross, false);
+                txn(
+                    format!("tip-{key}"),
+                    "tip",
+                    artist,
+                    vec![
+                        (acct(Owner::External, AccountKind::CardPayments), -b.gross),
+                        (
+                            acct(Owner::Platform, AccountKind::ProcessorFees),
+                            b.processing_fee,
+                        ),
+                        (acct(Owner::Artist(artist), AccountKind::Pending), b.net),
+                    ],
+                )
+            }
+            Op::Settle {
+                artist,
+                amount,
+                key,
+            } => txn(
+                format!("settle-{key}"),
+                "settlement",
+                artist,
+                vec![
+                    (acct(Owner::Artist(artist), AccountKind::Pending), -amount),
+                    (acct(Owner::Artist(artist), AccountKind::Available), amount),
+                ],
+            ),
+            Op::Payout {
+                artist,
+                amount,
+                key,
+            } => txn(
+                format!("payout-{key}"),
+                "payout",
+                artist,
+                vec![
+                    (acct(Owner::Artist(artist), AccountKind::Available), -amount),
+                    (
+                        acct(Owner::Artist(artist), AccountKind::PayoutInFlight),
+                        amount,
+                    ),
+                ],
+            ),
+            Op::PayoutPaid {
+                artist,
+                amount,
+                key,
+            } => txn(
+                format!("paid-{key}"),
+                "payout.paid",
+                artist,
+                vec![
+                    (
+                        acct(Owner::Artist(artist), AccountKind::PayoutInFlight),
+                        -amount,
+                    ),
+                    (acct(Owner::External, AccountKind::BankPayouts), amount),
+                ],
+            ),
+            Op::PayoutFailed {
+                artist,
+                amount,
+                key,
+            } => txn(
+                format!("failed-{key}"),
+                "payout.failed",
+                artist,
+                vec![
+                    (
+                        acct(Owner::Artist(artist), AccountKind::PayoutInFlight),
+                        -amount,
+                    ),
+                    (acct(Owner::Artist(artist), AccountKind::Available), amount),
+                ],
+            ),
+        }
+    }
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let artist = 1i64..=2;
+    let key = 0u8..12;
+    prop_oneof![
+        (artist.clone(), 100i64..20_000, key.clone()).prop_map(|(artist, gross, key)| Op::Tip {
+            artist,
+            gross,
+            key
+        }),
+        (artist.clone(), 1i64..20_000, key.clone()).prop_map(|(artist, amount, key)| Op::Settle {
+            artist,
+            amount,
+            key
+        }),
+        (artist.clone(), 1i64..20_000, key.clone()).prop_map(|(artist, amount, key)| Op::Payout {
+            artist,
+            amount,
+            key
+        }),
+        (artist.clone(), 1i64..20_000, key.clone()).prop_map(|(artist, amount, key)| {
+            Op::PayoutPaid {
+                artist,
+                amount,
+                key,
+            }
+        }),
+        (artist, 1i64..20_000, key).prop_map(|(artist, amount, key)| Op::PayoutFailed {
+            artist,
+            amount,
+            key
+        }),
+    ]
+}
+
+/// Every account's balance, in a stable order.
+async fn snapshot(t: &TestDb) -> Vec<(i64, i64)> {
+    let sql = "SELECT a.id, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_accounts a \
+               LEFT JOIN ledger_entries e ON e.account_id = a.id GROUP BY a.id ORDER BY a.id";
+    on_db!(&t.db, pool => sqlx::query_as::<_, (i64, i64)>(sql).fetch_all(pool).await)
+        .expect("snapshot")
+}
+
+async fn unbalanced_transactions(t: &TestDb) -> i64 {
+    let sql = "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id, currency \
+               HAVING SUM(amount) <> 0) x";
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+}
+
+async fn negative_held_balances(t: &TestDb) -> i64 {
+    let sql = "SELECT COUNT(*) FROM (SELECT a.id FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id \
+               WHERE a.kind IN ('available', 'pending', 'payout_in_flight', 'wallet') GROUP BY a.id HAVING SUM(e.amount) < 0) x";
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+}
+
+/// Applies `op` in its own database transaction; a refusal writes nothing.
+async fn apply(t: &TestDb, op: &Op) -> Result<Posted, AppError> {
+    let mut tx = t.db.begin_write().await?;
+    let posted = service::post(&mut tx, &op.transaction()).await?;
+    tx.commit().await?;
+    Ok(posted)
+}
+
+async fn run_sequence(t: &TestDb, ops: &[Op]) {
+    for op in ops {
+        let result = apply(t, op).await;
+        if let Err(err) = &result {
+            assert!(
+                matches!(err, AppError::Conflict(m) if m.contains("insufficient")),
+                "{op:?}: {err:?}"
+            );
+        }
+        assert_eq!(unbalanced_transactions(t).await, 0, "after {op:?}");
+        assert_eq!(negative_held_balances(t).await, 0, "after {op:?}");
+        // Replaying the operation with the same key changes nothing.
+        let before = snapshot(t).await;
+        let again = apply(t, op).await;
+        if let Ok(posted) = &again {
+            assert!(posted.replayed || result.is_err(), "{op:?} posted twice");
+        }
+        if result.is_ok() {
+            assert_eq!(
+                snapshot(t).await,
+                before,
+                "replaying {op:?} changed balances"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_keep_the_books_straight(ops in proptest::collection::vec(op(), 1..40)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let t = TestDb::sqlite().await;
+            run_sequence(&t, &ops).await;
+        });
+    }
+}
+
+/// A fixed busy sequence, on both databases.
+async fn a_day_of_money_balances(t: TestDb) {
+    let mut ops = Vec::new();
+    for key in 0..10u8 {
+        let artist = i64::from(key % 2) + 1;
+        ops.push(Op::Tip {
+            artist,
+            gross: 500 + i64::from(key) * 137,
+            key,
+        });
+        ops.push(Op::Settle {
+            artist,
+            amount: 400,
+            key,
+        });
+        ops.push(Op::Payout {
+            artist,
+            amount: 300 + i64::from(key) * 50,
+            key,
+        });
+        if key % 3 == 0 {
+            ops.push(Op::PayoutFailed {
+                artist,
+                amount: 300 + i64::from(key) * 50,
+                key,
+            });
+        } else {
+            ops.push(Op::PayoutPaid {
+                artist,
+                amount: 300 + i64::from(key) * 50,
+                key,
+            });
+        }
+    }
+    run_sequence(&t, &ops).await;
+    let balances = service::artist_balances(&t.db, 1, USD)
+        .await
+        .expect("balances");
+    assert!(balances.available >= 0 && balances.pending >= 0 && balances.in_payout >= 0);
+    let total: i64 = snapshot(&t).await.iter().map(|(_, b)| b).sum();
+    assert_eq!(total, 0, "the books sum to zero");
+}
+
+async fn the_database_refuses_unbalanced_or_edited_books(t: TestDb) {
+    let tip = Op::Tip {
+        artist: 1,
+        gross: 1_000,
+        key: 1,
+    };
+    apply(&t, &tip).await.expect("posted");
+    // Bypassing the service: an unbalanced transaction cannot be posted.
+    exec_db!(&t.db, pool => sqlx::query("INSERT INTO ledger_transactions (idempotency_key, kind, created_at) VALUES ('raw', 'raw', 0)")
+        .execute(pool).await)
+    .expect("open transaction");
+    let raw: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idempotency_key = 'raw'")
+        .fetch_one(pool).await)
+    .expect("id");
+    let account: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT MIN(id) FROM ledger_accounts").fetch_one(pool).await)
+        .expect("account");
+    exec_db!(&t.db, pool => sqlx::query("INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, created_at) VALUES ($1, $2, 500, 'USD', 0)")
+        .bind(raw).bind(account).execute(pool).await)
+    .expect("one-sided entry");
+    let post = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_transactions SET posted_at = 1 WHERE id = $1").bind(raw).execute(pool).await);
+    assert!(post.is_err(), "an unbalanced transaction was posted");
+    // Entries are never updated or deleted; posted transactions never change.
+    let update = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_entries SET amount = amount + 1").execute(pool).await);
+    assert!(update.is_err());
+    let delete =
+        exec_db!(&t.db, pool => sqlx::query("DELETE FROM ledger_entries").execute(pool).await);
+    assert!(delete.is_err());
+    let edit = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_transactions SET memo = 'x' WHERE idempotency_key = 'tip-1'").execute(pool).await);
+    assert!(edit.is_err());
+    // The unposted one counts for nothing.
+    let pending = service::artist_balances(&t.db, 1, USD)
+        .await
+        .expect("balances")
+        .pending;
+    assert_eq!(pending, fees::tip(1_000, false).net);
+}
+
+async fn two_payouts_of_one_balance_pay_once(t: TestDb) {
+    apply(
+        &t,
+        &Op::Tip {
+            artist: 1,
+            gross: 5_000,
+            key: 1,
+        },
+    )
+    .await
+    .expect("tip");
+    let net = fees::tip(5_000, false).net;
+    apply(
+        &t,
+        &Op::Settle {
+            artist: 1,
+            amount: net,
+            key: 1,
+        },
+    )
+    .await
+    .expect("settle");
+    let a = Op::Payout {
+        artist: 1,
+        amount: net,
+        key: 1,
+    };
+    let b = Op::Payout {
+        artist: 1,
+        amount: net,
+        key: 2,
+    };
+    let (ra, rb) = tokio::join!(apply(&t, &a), apply(&t, &b));
+    assert_eq!(
+        [ra.is_ok(), rb.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{ra:?} {rb:?}"
+    );
+    let balances = service::artist_balances(&t.db, 1, USD)
+        .await
+        .expect("balances");
+    assert_eq!((balances.available, balances.in_payout), (0, net));
+}
+
+both_databases!(
+    a_day_of_money_balances,
+    the_database_refuses_unbalanced_or_edited_books,
+    two_payouts_of_one_balance_pay_once,
+);
