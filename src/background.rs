@@ -25,15 +25,19 @@ pub fn registry() -> Registry {
         .register::<DispatchEvent>()
         .register::<DeliverNotifications>()
         .register::<crate::payments::events::ProcessPaymentEvent>()
+        .register::<crate::tips::service::SettleTips>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).
 pub fn schedules() -> Vec<ScheduleSpec> {
-    vec![ScheduleSpec::of(
-        "accounts.purge_expired",
-        "*/10 * * * *",
-        &PurgeExpired,
-    )]
+    vec![
+        ScheduleSpec::of("accounts.purge_expired", "*/10 * * * *", &PurgeExpired),
+        ScheduleSpec::of(
+            "tips.settle",
+            "5 * * * *",
+            &crate::tips::service::SettleTips,
+        ),
+    ]
 }
 
 /// Starts the worker pool and the cron scheduler; both stop when `stop` is cancelled.

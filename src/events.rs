@@ -45,6 +45,15 @@ pub enum PlatformEvent {
         amount_cents: i64,
         currency: String,
     },
+    #[serde(rename = "tip.received")]
+    TipReceived {
+        tip_id: i64,
+        artist_id: i64,
+        fan_id: Option<i64>,
+        /// What the fan tipped (before processing).
+        amount_cents: i64,
+        currency: String,
+    },
     #[serde(rename = "track.published")]
     TrackPublished { track_id: i64, artist_id: i64 },
     #[serde(rename = "order.completed")]
@@ -80,6 +89,7 @@ impl PlatformEvent {
             Self::BopPublished { .. } => "bop.published",
             Self::BopLiked { .. } => "bop.liked",
             Self::BopTipReceived { .. } => "bop.tip.received",
+            Self::TipReceived { .. } => "tip.received",
             Self::TrackPublished { .. } => "track.published",
             Self::OrderCompleted { .. } => "order.completed",
             Self::FanFollowed { .. } => "fan.followed",

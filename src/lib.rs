@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod onboarding;
 pub mod payments;
 pub mod time;
+pub mod tips;
 
 #[cfg(feature = "ssr")]
 pub mod background;

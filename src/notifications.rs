@@ -46,6 +46,12 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
             body: "A fan tipped one of your Bops. All of it is yours, minus processing.".into(),
             link: Some("/dashboard".into()),
         }],
+        PlatformEvent::TipReceived { artist_id, amount_cents, currency, .. } => vec![Draft {
+            recipient: *artist_id,
+            title: format!("A fan kicked in {}", amount(*amount_cents, currency)),
+            body: "A new Kick In tip. Boptone takes no fee on tips; see it in your earnings.".into(),
+            link: Some("/dashboard/earnings".into()),
+        }],
         PlatformEvent::FanFollowed { artist_id, .. } => vec![Draft {
             recipient: *artist_id,
             title: "You have a new follower".into(),

@@ -14,6 +14,8 @@ pub struct Settings {
     pub public_url: String,
     /// The signing secret of the Stripe webhook endpoint (`None`: webhooks refused).
     pub stripe_webhook_secret: Option<String>,
+    /// Kick In tips one fan may send one artist per hour.
+    pub tips_per_fan_per_hour: i64,
 }
 
 impl Settings {

@@ -90,6 +90,7 @@ impl TestDb {
             settings: Arc::new(Settings {
                 public_url: "http://127.0.0.1:3000".into(),
                 stripe_webhook_secret: None,
+                tips_per_fan_per_hour: 10,
             }),
             auth_limits: Arc::new(AuthLimits::default()),
             realtime: crate::realtime::Realtime::new(self.db.clone()),

@@ -7,6 +7,7 @@ pub mod mailbox;
 pub mod notifications;
 pub mod onboarding;
 pub mod sandbox;
+pub mod tips;
 
 #[cfg(feature = "ssr")]
 pub mod guards;

@@ -2,6 +2,7 @@
 
 pub mod gate;
 pub mod icons;
+pub mod kick_in;
 pub mod notifications;
 pub mod photo_upload;
 pub mod ui;

@@ -138,6 +138,15 @@ pub struct Config {
     #[arg(long, env = "STRIPE_API_BASE", default_value = boptone::payments::stripe::API_BASE, global = true)]
     pub stripe_api_base: String,
 
+    /// Kick In tips one fan may send one artist per hour.
+    #[arg(
+        long,
+        env = "TIPS_PER_FAN_PER_HOUR",
+        default_value_t = 10,
+        global = true
+    )]
+    pub tips_per_fan_per_hour: i64,
+
     /// Blob storage: a local directory (default), `s3://bucket/prefix` (credentials
     /// and endpoint from `AWS_*`), or `memory://`.
     #[arg(long, env = "STORAGE_URL", default_value = "data/media", global = true)]
@@ -184,6 +193,7 @@ impl Config {
             stripe_webhook_secret: None,
             stripe_api_base: boptone::payments::stripe::API_BASE.into(),
             storage_url: "memory://".into(),
+            tips_per_fan_per_hour: 10,
         }
     }
 }

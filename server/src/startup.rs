@@ -99,6 +99,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
                 .stripe_webhook_secret
                 .clone()
                 .filter(|s| !s.is_empty()),
+            tips_per_fan_per_hour: config.tips_per_fan_per_hour,
         }),
         auth_limits: Arc::new(AuthLimits::default()),
         payments,

@@ -124,7 +124,16 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
     let mut follow_up = None;
     match event.kind.as_str() {
         "checkout.session.completed" => {
-            signup::complete_from_checkout(state, event.object_id()).await?;
+            if event.data.object["mode"] == "payment" {
+                crate::tips::service::sync_checkout(state, event.object_id()).await?;
+            } else {
+                signup::complete_from_checkout(state, event.object_id()).await?;
+            }
+        }
+        "payment_intent.succeeded" => {
+            if let Some(reference) = event.data.object["metadata"]["reference"].as_str() {
+                crate::tips::service::sync_reference(state, reference).await?;
+            }
         }
         "customer.subscription.created"
         | "customer.subscription.updated"

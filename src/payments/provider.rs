@@ -22,6 +22,27 @@ pub struct SubscriptionCheckout {
     pub idempotency_key: String,
 }
 
+/// A one-off payment from a fan to an artist (a Kick In tip), through a hosted checkout,
+/// paid to the artist's connected account.
+#[derive(Debug, Clone)]
+pub struct PaymentCheckout {
+    /// What the checkout is for, echoed in metadata (`tip:12`).
+    pub reference: String,
+    pub description: String,
+    /// What the fan pays, in minor units of `currency`.
+    pub amount: i64,
+    pub currency: String,
+    /// The artist's connected account, which receives the money.
+    pub destination: String,
+    /// What the platform keeps of `amount` (covers the processing cost; no platform fee
+    /// on tips).
+    pub application_fee: i64,
+    pub email: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    pub idempotency_key: String,
+}
+
 /// Where to send the browser to pay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutRedirect {
@@ -46,6 +67,10 @@ pub struct CheckoutSessionState {
     pub client_reference_id: Option<String>,
     pub customer: Option<String>,
     pub subscription: Option<String>,
+    /// Whether the money was collected (`payment_status` paid or nothing to pay).
+    pub paid: bool,
+    /// The payment of a one-off checkout.
+    pub payment_intent: Option<String>,
 }
 
 /// A subscription as the provider reports it now.
@@ -117,6 +142,12 @@ pub trait PaymentProvider: Send + Sync {
     async fn create_subscription_checkout(
         &self,
         request: &SubscriptionCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError>;
+
+    /// Starts a hosted checkout for a one-off payment to an artist.
+    async fn create_payment_checkout(
+        &self,
+        request: &PaymentCheckout,
     ) -> Result<CheckoutRedirect, ProviderError>;
 
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError>;

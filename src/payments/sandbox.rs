@@ -12,7 +12,8 @@ use super::{
     AUTHENTICATION_FAILED, CardInput, CardOutcome, SubscriptionStatus, Tier, card_outcome, events,
     provider::{
         AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
-        OnboardingLinks, PaymentProvider, ProviderError, SubscriptionCheckout, SubscriptionState,
+        OnboardingLinks, PaymentCheckout, PaymentProvider, ProviderError, SubscriptionCheckout,
+        SubscriptionState,
     },
 };
 use crate::{
@@ -191,6 +192,42 @@ impl PaymentProvider for Sandbox {
         })
     }
 
+    async fn create_payment_checkout(
+        &self,
+        request: &PaymentCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError> {
+        let id = id_from_key("cs_test", &request.idempotency_key);
+        let url = format!("{}/sandbox/checkout/{id}", self.public_url);
+        let session = json!({
+            "id": id,
+            "object": "checkout.session",
+            "mode": "payment",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": request.amount,
+            "currency": request.currency.to_ascii_lowercase(),
+            "customer_email": request.email,
+            "client_reference_id": request.reference,
+            "payment_intent": null,
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "url": url,
+            "created": now_ms() / 1000,
+            "expires_at": now_ms() / 1000 + CHECKOUT_LIFETIME_SECS,
+            "metadata": { "reference": request.reference },
+            "_sandbox": {
+                "description": request.description,
+                "destination": request.destination,
+                "application_fee_amount": request.application_fee,
+            },
+        });
+        let stored = create(&self.db, session).await.map_err(unavailable)?;
+        Ok(CheckoutRedirect {
+            session_id: id,
+            url: text(&stored, "url").unwrap_or(url),
+        })
+    }
+
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
         let session = load(&self.db, id)
             .await
@@ -207,6 +244,8 @@ impl PaymentProvider for Sandbox {
             client_reference_id: text(&session, "client_reference_id"),
             customer: text(&session, "customer"),
             subscription: text(&session, "subscription"),
+            paid: session["payment_status"] == "paid",
+            payment_intent: text(&session, "payment_intent"),
         })
     }
 
@@ -323,9 +362,15 @@ pub async fn checkout_view(db: &Db, id: &str) -> Result<CheckoutView, AppError> 
         .as_str()
         .and_then(|t| Tier::parse(t).ok())
         .unwrap_or(Tier::Starter);
+    let payment = session["mode"] == "payment";
     Ok(CheckoutView {
         id: id.to_owned(),
-        description: format!("Boptone {} plan, billed monthly", tier.plan().name),
+        recurring: !payment,
+        description: if payment {
+            text(&session["_sandbox"], "description").unwrap_or_default()
+        } else {
+            format!("Boptone {} plan, billed monthly", tier.plan().name)
+        },
         amount_cents: session["amount_total"].as_i64().unwrap_or_default(),
         currency: session["currency"]
             .as_str()
@@ -430,6 +475,35 @@ async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<Pa
         .filter(|s| s["object"] == "checkout.session")
         .ok_or(AppError::NotFound)?;
     if checkout_status(&session) == CheckoutStatus::Complete {
+        return Ok(PayResult::Paid {
+            redirect: success_redirect(&session),
+        });
+    }
+    if session["mode"] == "payment" {
+        let intent = json!({
+            "id": id_from_key("pi", id),
+            "object": "payment_intent",
+            "amount": session["amount_total"],
+            "amount_received": session["amount_total"],
+            "currency": session["currency"],
+            "status": "succeeded",
+            "application_fee_amount": session["_sandbox"]["application_fee_amount"],
+            "transfer_data": { "destination": session["_sandbox"]["destination"] },
+            "metadata": session["metadata"],
+            "receipt_email": session["customer_email"],
+            "latest_charge": id_from_key("ch", id),
+            "created": now,
+            "_sandbox": { "card_last4": last4 },
+        });
+        session["status"] = json!("complete");
+        session["payment_status"] = json!("paid");
+        session["payment_intent"] = intent["id"].clone();
+        session["url"] = Value::Null;
+        save(&mut tx, &intent).await?;
+        save(&mut tx, &session).await?;
+        emit(&mut tx, "payment_intent.succeeded", &intent).await?;
+        emit(&mut tx, "checkout.session.completed", &session).await?;
+        tx.commit().await?;
         return Ok(PayResult::Paid {
             redirect: success_redirect(&session),
         });

@@ -10,11 +10,12 @@ use stripe_billing::{
     billing_portal_session::CreateBillingPortalSession, subscription::RetrieveSubscription,
 };
 use stripe_checkout::{
-    CheckoutSessionMode, CheckoutSessionStatus,
+    CheckoutSessionMode, CheckoutSessionPaymentStatus, CheckoutSessionStatus,
     checkout_session::{
         CreateCheckoutSession, CreateCheckoutSessionLineItems,
         CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataRecurring,
         CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
+        CreateCheckoutSessionPaymentIntentData, CreateCheckoutSessionPaymentIntentDataTransferData,
         CreateCheckoutSessionSubscriptionData, ProductData, RetrieveCheckoutSession,
     },
 };
@@ -31,7 +32,8 @@ use super::{
     SubscriptionStatus, Tier,
     provider::{
         AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
-        OnboardingLinks, PaymentProvider, ProviderError, SubscriptionCheckout, SubscriptionState,
+        OnboardingLinks, PaymentCheckout, PaymentProvider, ProviderError, SubscriptionCheckout,
+        SubscriptionState,
     },
 };
 
@@ -140,6 +142,52 @@ impl PaymentProvider for Stripe {
         })
     }
 
+    async fn create_payment_checkout(
+        &self,
+        request: &PaymentCheckout,
+    ) -> Result<CheckoutRedirect, ProviderError> {
+        let currency: Currency =
+            request.currency.to_ascii_lowercase().parse().map_err(|_| {
+                ProviderError::Unavailable(format!("currency {}", request.currency))
+            })?;
+        let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
+        price.unit_amount = Some(request.amount);
+        price.product_data = Some(ProductData::new(&request.description));
+        let mut item = CreateCheckoutSessionLineItems::new();
+        item.price_data = Some(price);
+        item.quantity = Some(1);
+        let metadata = HashMap::from([("reference".to_owned(), request.reference.clone())]);
+        let mut payment = CreateCheckoutSessionPaymentIntentData::new();
+        payment.application_fee_amount = Some(request.application_fee);
+        payment.transfer_data = Some(CreateCheckoutSessionPaymentIntentDataTransferData::new(
+            &request.destination,
+        ));
+        payment.metadata = Some(metadata.clone());
+        payment.receipt_email = Some(request.email.clone());
+        let session = CreateCheckoutSession::new()
+            .mode(CheckoutSessionMode::Payment)
+            .line_items(vec![item])
+            .customer_email(&request.email)
+            .client_reference_id(&request.reference)
+            .metadata(metadata)
+            .payment_intent_data(payment)
+            .success_url(&request.success_url)
+            .cancel_url(&request.cancel_url)
+            .customize()
+            .request_strategy(strategy(&request.idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        let url = session
+            .url
+            .clone()
+            .ok_or_else(|| ProviderError::Unavailable("checkout session without a URL".into()))?;
+        Ok(CheckoutRedirect {
+            session_id: session.id.as_str().to_owned(),
+            url,
+        })
+    }
+
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
         let session = RetrieveCheckoutSession::new(id)
             .send(&self.client)
@@ -163,6 +211,15 @@ impl PaymentProvider for Stripe {
                 .subscription
                 .as_ref()
                 .map(|s| s.id().as_str().to_owned()),
+            paid: matches!(
+                session.payment_status,
+                CheckoutSessionPaymentStatus::Paid
+                    | CheckoutSessionPaymentStatus::NoPaymentRequired
+            ),
+            payment_intent: session
+                .payment_intent
+                .as_ref()
+                .map(|p| p.id().as_str().to_owned()),
         })
     }
 

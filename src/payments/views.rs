@@ -8,6 +8,8 @@ use super::{SubscriptionStatus, Tier};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutView {
     pub id: String,
+    /// A subscription (billed monthly) rather than a one-off payment.
+    pub recurring: bool,
     pub description: String,
     pub amount_cents: i64,
     pub currency: String,

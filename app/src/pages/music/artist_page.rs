@@ -1,14 +1,15 @@
 use boptone::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use boptone::onboarding::link_label;
+use boptone::{money::format_amount, onboarding::link_label};
 
 use super::music_page::ArtistAvatar;
 use crate::{
-    api::artists::get_artist,
-    components::ui::{LoadError, Loading},
+    api::{artists::get_artist, tips::confirm_tip},
+    components::kick_in::KickInForm,
+    components::ui::{LoadError, Loading, Notice},
     pages::not_found_page::NotFoundPage,
 };
 
@@ -24,6 +25,17 @@ pub fn ArtistPage() -> impl IntoView {
     {
         return view! { <NotFoundPage /> }.into_any();
     }
+    // Back from paying a tip: `?tip=<checkout session>` confirms it and thanks the fan.
+    let query = use_query_map();
+    let receipt = Resource::new(
+        move || query.read().get("tip"),
+        |session| async move {
+            match session {
+                Some(session_id) => confirm_tip(session_id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
     // `/artists/:handle`, or `/@handle` (the `profile` parameter, which must start with @).
     let artist = Resource::new(
         move || {
@@ -45,6 +57,22 @@ pub fn ArtistPage() -> impl IntoView {
     );
     view! {
         <div class="px-4 py-8 sm:px-8">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    receipt.await.map(|r| {
+                        let text = if r.paid {
+                            format!(
+                                "Thank you! Your {} tip reached {}. A receipt is on its way to your inbox.",
+                                format_amount(r.amount_cents, &r.currency),
+                                r.artist_name
+                            )
+                        } else {
+                            "Your payment is being confirmed. We'll email your receipt.".to_owned()
+                        };
+                        view! { <div class="mx-auto mb-6 max-w-3xl"><Notice>{text}</Notice></div> }
+                    })
+                })}
+            </Suspense>
             <Suspense fallback=|| view! { <Loading label="Loading artist…" /> }>
                 {move || Suspend::new(async move {
                     match artist.await {
@@ -79,6 +107,7 @@ pub fn ArtistPage() -> impl IntoView {
                                     </ul>
                                     <h2 class="mt-8 text-lg font-semibold text-white">"About"</h2>
                                     <p class="mt-2 max-w-prose leading-relaxed text-zinc-300">{a.bio.clone()}</p>
+                                    {a.kick_in.then(|| view! { <KickInForm handle=a.handle.clone() artist_name=a.stage_name.clone() /> })}
                                 </article>
                             }
                                 .into_any()

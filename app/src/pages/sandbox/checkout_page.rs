@@ -89,8 +89,8 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
         <div class="mt-6 grid gap-8 md:grid-cols-2">
             <section aria-labelledby="summary-heading">
                 <a href=view.cancel_url.clone() class="link text-sm">"← Back to Boptone"</a>
-                <h1 id="summary-heading" class="mt-4 text-sm text-zinc-400">"Subscribe to Boptone"</h1>
-                <p class="mt-1 text-4xl font-bold text-white">{amount.clone()}<span class="text-base font-normal text-zinc-400">" per month"</span></p>
+                <h1 id="summary-heading" class="mt-4 text-sm text-zinc-400">{if view.recurring { "Subscribe to Boptone" } else { "Pay" }}</h1>
+                <p class="mt-1 text-4xl font-bold text-white">{amount.clone()}{view.recurring.then(|| view! { <span class="text-base font-normal text-zinc-400">" per month"</span> })}</p>
                 <p class="mt-3 text-zinc-300">{view.description.clone()}</p>
                 <p class="mt-1 text-sm text-zinc-400">{view.email.clone()}</p>
                 <details class="mt-6 rounded-xl border border-zinc-800 p-4 text-sm text-zinc-300">
@@ -115,7 +115,7 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                         <TextField name="cvc" label="CVC" autocomplete="cc-csc" error=field_error(value, "cvc") />
                     </div>
                     <TextField name="name" label="Name on card" autocomplete="cc-name" required=false error=field_error(value, "name") />
-                    <SubmitButton label="Subscribe" pending_label="Processing…" pending=pay.pending() />
+                    <SubmitButton label=if view.recurring { "Subscribe" } else { "Pay" } pending_label="Processing…" pending=pay.pending() />
                 </ActionForm>
             </section>
         </div>

@@ -1,0 +1,56 @@
+//! Kick In server functions: start a tip, and the thank-you after paying.
+
+use boptone::{AppError, tips::TipReceipt};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::guards::{self, app_state},
+    boptone::tips::{TipForm, TipInput, service},
+};
+
+/// Starts a tip to the artist at `handle`; returns the checkout URL to pay at.
+/// Refused when the artist cannot receive money, and past the hourly limit per fan.
+#[server(prefix = "/api", endpoint = "tips/kick_in")]
+pub async fn kick_in(
+    handle: String,
+    amount: String,
+    #[server(default)] message: String,
+    #[server(default)] email: String,
+    #[server(default)] cover_fee: bool,
+    idempotency_key: String,
+) -> Result<String, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let fan = guards::current_user().await?;
+            let input = TipInput::parse(
+                &TipForm {
+                    handle,
+                    amount,
+                    message,
+                    email,
+                    cover_fee,
+                    idempotency_key,
+                },
+                fan.is_some(),
+            )?;
+            let url = service::start(&state, fan.as_ref(), &input).await?;
+            guards::redirect_form_post(&url);
+            Ok(url)
+        }
+        .await,
+    )
+}
+
+/// The tip paid in checkout `session_id` (confirming it with the provider now).
+#[server(prefix = "/api", endpoint = "tips/receipt")]
+pub async fn confirm_tip(session_id: String) -> Result<Option<TipReceipt>, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            service::sync_checkout(&state, &session_id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,397 @@
+//! Taking a tip: the gate and the per-fan limit, a hosted checkout paid to the artist's
+//! payout account, and — when the provider confirms the payment — the ledger posting,
+//! the artist's notification and the fan's receipt, exactly once.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{CURRENCY, TipInput, TipReceipt};
+use crate::{
+    accounts::SessionUser,
+    db::Tx,
+    error::AppError,
+    events::{PlatformEvent, bus},
+    exec_tx,
+    jobs::worker::{Job, JobContext},
+    ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
+    mail::OutgoingEmail,
+    money::format_amount,
+    on_db, on_tx,
+    onboarding::service::require_revenue_ready,
+    payments::provider::{CheckoutStatus, PaymentCheckout},
+    state::AppState,
+    time::{DAY, HOUR, now_ms},
+};
+
+/// How long card money takes to settle before it can be paid out (Stripe's standard
+/// US schedule); the sandbox settles at once.
+pub const SETTLEMENT_HOLD_MS: i64 = 2 * DAY;
+
+#[derive(sqlx::FromRow)]
+struct ArtistRow {
+    user_id: i64,
+    stage_name: String,
+    tips_enabled: bool,
+    payout_account_id: Option<String>,
+}
+
+/// Starts a tip and returns the checkout URL to pay at. Refused, writing nothing,
+/// when the artist cannot receive money (the gate) or the fan hit the hourly limit.
+pub async fn start(
+    state: &AppState,
+    fan: Option<&SessionUser>,
+    input: &TipInput,
+) -> Result<String, AppError> {
+    const ARTIST: &str = "SELECT p.user_id, p.stage_name, p.tips_enabled, p.payout_account_id FROM artist_profiles p \
+                          JOIN users u ON u.id = p.user_id WHERE u.handle = $1 AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
+    let artist: ArtistRow = on_db!(&state.db, pool => sqlx::query_as(ARTIST).bind(&input.handle).fetch_optional(pool).await)?
+        .ok_or(AppError::NotFound)?;
+    let refused = || {
+        AppError::Conflict(format!(
+            "{} can't receive tips yet. Check back soon!",
+            artist.stage_name
+        ))
+    };
+    // The gate: the artist must be able to receive money.
+    match require_revenue_ready(&state.db, crate::accounts::UserId(artist.user_id)).await {
+        Ok(_) => {}
+        Err(AppError::Gate { .. }) => return Err(refused()),
+        Err(other) => return Err(other),
+    }
+    let destination = artist.payout_account_id.clone().ok_or_else(refused)?;
+    if !artist.tips_enabled {
+        return Err(refused());
+    }
+    if fan.is_some_and(|f| f.id.0 == artist.user_id) {
+        return Err(AppError::Conflict("You can't tip yourself.".into()));
+    }
+    let (fan_id, fan_email) = match (fan, &input.guest_email) {
+        (Some(f), _) => (Some(f.id.0), f.email.clone()),
+        (None, Some(email)) => (None, email.as_str().to_owned()),
+        (None, None) => {
+            return Err(AppError::field(
+                "email",
+                "Enter your email for the receipt.",
+            ));
+        }
+    };
+    let fan_key = fan_id.map_or_else(|| format!("email:{fan_email}"), |id| format!("user:{id}"));
+
+    let now = now_ms();
+    // A retry of the same attempt (same key) resumes its checkout instead of paying twice.
+    const EXISTING: &str = "SELECT id, checkout_session_id FROM tips WHERE idempotency_key = $1";
+    let existing: Option<(i64, Option<String>)> = on_db!(&state.db, pool => sqlx::query_as(EXISTING)
+        .bind(&input.idempotency_key)
+        .fetch_optional(pool)
+        .await)?;
+    let tip_id = match existing {
+        Some((id, Some(session))) => {
+            let current = state
+                .payments
+                .checkout_session(&session)
+                .await
+                .map_err(|e| e.into_app_error("fetching a tip checkout"))?;
+            if let (CheckoutStatus::Open, Some(url)) = (current.status, current.url) {
+                return Ok(url);
+            }
+            if current.status == CheckoutStatus::Complete {
+                return Err(AppError::Conflict(
+                    "This tip is already paid. Thank you!".into(),
+                ));
+            }
+            id
+        }
+        Some((id, None)) => id,
+        None => {
+            check_rate(state, artist.user_id, &fan_key, now).await?;
+            let b = input.breakdown;
+            const INSERT: &str = "INSERT INTO tips (artist_id, fan_id, fan_email, fan_key, amount_cents, gross_cents, processing_fee_cents, \
+                                  net_cents, currency, fan_covers_fee, message, idempotency_key, state, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13, $13) \
+                                  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+            let id: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(INSERT)
+                .bind(artist.user_id)
+                .bind(fan_id)
+                .bind(&fan_email)
+                .bind(&fan_key)
+                .bind(input.amount_cents)
+                .bind(b.gross)
+                .bind(b.processing_fee)
+                .bind(b.net)
+                .bind(CURRENCY)
+                .bind(input.cover_fee)
+                .bind(&input.message)
+                .bind(&input.idempotency_key)
+                .bind(now)
+                .fetch_optional(pool)
+                .await)?;
+            id.ok_or_else(|| AppError::Conflict("This tip is already on its way.".into()))?
+        }
+    };
+    let redirect = state
+        .payments
+        .create_payment_checkout(&PaymentCheckout {
+            reference: format!("tip:{tip_id}"),
+            description: format!("Kick In for {}", artist.stage_name),
+            amount: input.breakdown.gross,
+            currency: CURRENCY.into(),
+            destination,
+            application_fee: input.breakdown.processing_fee,
+            email: fan_email,
+            success_url: state
+                .settings
+                .link(&format!("/@{}?tip={{CHECKOUT_SESSION_ID}}", input.handle)),
+            cancel_url: state.settings.link(&format!("/@{}", input.handle)),
+            idempotency_key: format!("tip-{}", input.idempotency_key),
+        })
+        .await
+        .map_err(|e| e.into_app_error("opening a tip checkout"))?;
+    const LINK: &str = "UPDATE tips SET checkout_session_id = $2, updated_at = $3 WHERE id = $1";
+    crate::exec_db!(&state.db, pool => sqlx::query(LINK).bind(tip_id).bind(&redirect.session_id).bind(now_ms()).execute(pool).await)?;
+    Ok(redirect.url)
+}
+
+/// Refuses when the fan already tipped this artist `tips_per_fan_per_hour` times in
+/// the last hour (counted in the database, so it holds across servers).
+async fn check_rate(
+    state: &AppState,
+    artist: i64,
+    fan_key: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let limit = state.settings.tips_per_fan_per_hour;
+    const SQL: &str = "SELECT created_at FROM tips WHERE artist_id = $1 AND fan_key = $2 AND created_at > $3 \
+                       AND state IN ('pending', 'succeeded') ORDER BY created_at";
+    let recent: Vec<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL)
+        .bind(artist)
+        .bind(fan_key)
+        .bind(now - HOUR)
+        .fetch_all(pool)
+        .await)?;
+    if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= limit {
+        let oldest = recent.first().copied().unwrap_or(now);
+        let wait = u64::try_from((oldest + HOUR - now).max(1_000) / 1_000).unwrap_or(60);
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct TipRow {
+    id: i64,
+    artist_id: i64,
+    fan_id: Option<i64>,
+    fan_email: String,
+    amount_cents: i64,
+    gross_cents: i64,
+    processing_fee_cents: i64,
+    net_cents: i64,
+    currency: String,
+    message: String,
+    state: String,
+}
+
+const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
+                           currency, message, state";
+
+/// Applies a tip checkout's current state: when paid, posts the tip to the ledger,
+/// notifies the artist and emails the fan's receipt — once, however often it runs.
+pub async fn sync_checkout(
+    state: &AppState,
+    session_id: &str,
+) -> Result<Option<TipReceipt>, AppError> {
+    let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
+    let tip: Option<TipRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_optional(pool).await)?;
+    let Some(tip) = tip else {
+        return Ok(None);
+    };
+    let session = state
+        .payments
+        .checkout_session(session_id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a tip checkout"))?;
+    let paid = session.status == CheckoutStatus::Complete && session.paid;
+    if paid && tip.state == "pending" {
+        let mut tx = state.db.begin_write().await?;
+        const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state = 'pending'";
+        let now = now_ms();
+        let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(now).execute(conn).await)?;
+        if claimed == 1 {
+            record_paid_tip(&mut tx, state, &tip).await?;
+        }
+        tx.commit().await?;
+        if state.payments.name() == "sandbox" {
+            settle_tip(state, tip.id).await?;
+        }
+    }
+    receipt_for(state, &tip, paid).await.map(Some)
+}
+
+async fn receipt_for(state: &AppState, tip: &TipRow, paid: bool) -> Result<TipReceipt, AppError> {
+    const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
+    let artist_name: String = on_db!(&state.db, pool => sqlx::query_scalar(NAME).bind(tip.artist_id).fetch_one(pool).await)?;
+    Ok(TipReceipt {
+        artist_name,
+        amount_cents: tip.amount_cents,
+        gross_cents: tip.gross_cents,
+        currency: tip.currency.clone(),
+        paid,
+    })
+}
+
+/// The paid tip's effects, in the transaction that marked it paid.
+async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<(), AppError> {
+    let c = &tip.currency;
+    ledger::post(
+        tx,
+        &NewTransaction {
+            idempotency_key: format!("tip:{}", tip.id),
+            kind: "tip".into(),
+            memo: "Kick In tip".into(),
+            reference: Some(format!("tip:{}", tip.id)),
+            artist_id: Some(tip.artist_id),
+            postings: vec![
+                Posting {
+                    account: Account::new(Owner::External, AccountKind::CardPayments, c),
+                    amount: -tip.gross_cents,
+                },
+                Posting {
+                    account: Account::new(Owner::Platform, AccountKind::ProcessorFees, c),
+                    amount: tip.processing_fee_cents,
+                },
+                Posting {
+                    account: Account::new(Owner::Artist(tip.artist_id), AccountKind::Pending, c),
+                    amount: tip.net_cents,
+                },
+            ],
+        },
+    )
+    .await?;
+    const FIRST: &str = "UPDATE artist_profiles SET first_dollar_at = $2 WHERE user_id = $1 AND first_dollar_at IS NULL";
+    exec_tx!(tx, conn => sqlx::query(FIRST).bind(tip.artist_id).bind(now_ms()).execute(conn).await)?;
+    bus::emit(
+        tx,
+        &PlatformEvent::TipReceived {
+            tip_id: tip.id,
+            artist_id: tip.artist_id,
+            fan_id: tip.fan_id,
+            amount_cents: tip.amount_cents,
+            currency: tip.currency.clone(),
+        },
+    )
+    .await?;
+    const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
+    let artist_name: String =
+        on_tx!(tx, conn => sqlx::query_scalar(NAME).bind(tip.artist_id).fetch_one(conn).await)?;
+    if let Ok(to) = crate::accounts::Email::parse(&tip.fan_email) {
+        let message = if tip.message.is_empty() {
+            String::new()
+        } else {
+            format!("Your message: \"{}\"\n\n", tip.message)
+        };
+        crate::mail::send_later(
+            tx,
+            OutgoingEmail {
+                to,
+                subject: format!(
+                    "Your receipt: {} for {artist_name}",
+                    format_amount(tip.gross_cents, &tip.currency)
+                ),
+                body_text: format!(
+                    "Thank you for kicking in!\n\n\
+                     Tip to {artist_name}: {tip_amount}\n\
+                     Card processing: {fee}\n\
+                     Charged: {gross}\n\
+                     Boptone fee: none. Tips go to the artist, minus the card processor's cost.\n\n\
+                     {message}Receipt reference: tip-{id}\n{link}\n",
+                    tip_amount = format_amount(tip.amount_cents, &tip.currency),
+                    fee = format_amount(tip.processing_fee_cents, &tip.currency),
+                    gross = format_amount(tip.gross_cents, &tip.currency),
+                    id = tip.id,
+                    link = state.settings.link("/music"),
+                ),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves a paid tip's money from pending to available (once, by key).
+pub async fn settle_tip(state: &AppState, tip_id: i64) -> Result<(), AppError> {
+    const SQL: &str =
+        "SELECT artist_id, net_cents, currency FROM tips WHERE id = $1 AND state = 'succeeded'";
+    let row: Option<(i64, i64, String)> =
+        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(tip_id).fetch_optional(pool).await)?;
+    let Some((artist, net, currency)) = row else {
+        return Ok(());
+    };
+    let mut tx = state.db.begin_write().await?;
+    ledger::post(
+        &mut tx,
+        &NewTransaction {
+            idempotency_key: format!("settle:tip:{tip_id}"),
+            kind: "settlement".into(),
+            memo: "Tip settled".into(),
+            reference: Some(format!("tip:{tip_id}")),
+            artist_id: Some(artist),
+            postings: vec![
+                Posting {
+                    account: Account::new(Owner::Artist(artist), AccountKind::Pending, &currency),
+                    amount: -net,
+                },
+                Posting {
+                    account: Account::new(Owner::Artist(artist), AccountKind::Available, &currency),
+                    amount: net,
+                },
+            ],
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Settles every paid tip past the settlement hold (cron, hourly). Idempotent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SettleTips;
+
+#[async_trait]
+impl Job for SettleTips {
+    const KIND: &'static str = "tips.settle";
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        let state = &ctx.state;
+        let hold = if state.payments.name() == "sandbox" {
+            0
+        } else {
+            SETTLEMENT_HOLD_MS
+        };
+        const SQL: &str = "SELECT t.id FROM tips t WHERE t.state = 'succeeded' AND t.paid_at <= $1 \
+                           AND NOT EXISTS (SELECT 1 FROM ledger_transactions l WHERE l.idempotency_key = 'settle:tip:' || CAST(t.id AS TEXT)) \
+                           ORDER BY t.id LIMIT 1000";
+        let due: Vec<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(now_ms() - hold).fetch_all(pool).await)?;
+        for id in due {
+            settle_tip(state, id).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Finds the tip a provider reference (`tip:12`) names and syncs its checkout.
+pub async fn sync_reference(state: &AppState, reference: &str) -> Result<(), AppError> {
+    let Some(id) = reference
+        .strip_prefix("tip:")
+        .and_then(|i| i.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    const SQL: &str = "SELECT checkout_session_id FROM tips WHERE id = $1";
+    let session: Option<Option<String>> =
+        on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await)?;
+    if let Some(Some(session)) = session {
+        sync_checkout(state, &session).await?;
+    }
+    Ok(())
+}

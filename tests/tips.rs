@@ -1,0 +1,282 @@
+//! Kick In on both databases through the sandbox: the ledger posting happens once on
+//! the confirmed payment, however often (and in whatever order) its events arrive; the
+//! gate and the hourly limit refuse without writing anything.
+
+use std::sync::Arc;
+
+use boptone::{
+    AppError, both_databases, exec_db, fees,
+    ledger::service as ledger,
+    on_db,
+    payments::{
+        CardInput, events,
+        sandbox::{self, PayResult},
+    },
+    state::{AppState, Settings},
+    testing::TestDb,
+    tips::{TipForm, TipInput, service},
+};
+
+async fn count(t: &TestDb, sql: &'static str) -> i64 {
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+}
+
+fn card() -> CardInput {
+    CardInput {
+        number: "4242424242424242".into(),
+        expiry: "12/34".into(),
+        cvc: "123".into(),
+        name: String::new(),
+    }
+}
+
+fn guest_tip(amount: &str, key: &str) -> TipInput {
+    TipInput::parse(
+        &TipForm {
+            handle: "nova_reyes".into(),
+            amount: amount.into(),
+            message: "Loved the show".into(),
+            email: "guest@example.com".into(),
+            cover_fee: false,
+            idempotency_key: key.into(),
+        },
+        false,
+    )
+    .expect("valid tip")
+}
+
+async fn seeded(t: &TestDb) -> i64 {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE handle = 'nova_reyes'").fetch_one(pool).await)
+        .expect("nova")
+}
+
+/// Tips and pays; returns the checkout session.
+async fn tip_and_pay(state: &AppState, input: &TipInput) -> String {
+    let url = service::start(state, None, input).await.expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    let paid = sandbox::pay(state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    assert!(
+        matches!(paid, PayResult::Paid { ref redirect } if redirect.contains("/@nova_reyes?tip="))
+    );
+    session
+}
+
+async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    let input = guest_tip("10", "tip-aaaaaaaaaaaa");
+    // A double submit of the same attempt pays once.
+    let first = service::start(&state, None, &input)
+        .await
+        .expect("checkout");
+    let again = service::start(&state, None, &input)
+        .await
+        .expect("same checkout");
+    assert_eq!(first, again);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 1);
+    let session = first.rsplit('/').next().expect("session").to_owned();
+    sandbox::pay(&state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    t.run_jobs().await;
+
+    let b = fees::tip(1_000, false);
+    let balances = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(
+        (balances.available, balances.pending),
+        (b.net, 0),
+        "the sandbox settles at once"
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'succeeded'").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'tip.received'"
+        )
+        .await,
+        1
+    );
+    let receipts = boptone::mail::list_mailbox(
+        &t.db,
+        Some(&boptone::accounts::Email::parse("guest@example.com").expect("email")),
+        10,
+    )
+    .await
+    .expect("mailbox");
+    assert_eq!(receipts.len(), 1);
+    assert!(
+        receipts[0].body_text.contains("Tip to Nova Reyes: $10.00"),
+        "{}",
+        receipts[0].body_text
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM artist_profiles WHERE first_dollar_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    // The thank-you page confirms it again: nothing changes.
+    let receipt = service::sync_checkout(&state, &session)
+        .await
+        .expect("sync")
+        .expect("a tip");
+    assert!(receipt.paid);
+    assert_eq!(
+        ledger::artist_balances(&t.db, nova, "USD")
+            .await
+            .expect("balances"),
+        balances
+    );
+}
+
+async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    tip_and_pay(&state, &guest_tip("7.50", "tip-bbbbbbbbbbbb")).await;
+    t.run_jobs().await;
+    let once = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    let entries = count(&t, "SELECT COUNT(*) FROM ledger_entries").await;
+
+    // Every event about the tip, redelivered 1,000 times under new ids (as a provider
+    // retrying would), in a shuffled order.
+    let payloads: Vec<String> = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>(
+        "SELECT payload FROM payment_events WHERE event_type IN ('payment_intent.succeeded', 'checkout.session.completed') ORDER BY id")
+        .fetch_all(pool).await)
+    .expect("payloads");
+    assert_eq!(payloads.len(), 2);
+    let mut deliveries: Vec<String> = (0..1_000)
+        .map(|i| {
+            let mut event: serde_json::Value =
+                serde_json::from_str(&payloads[i % 2]).expect("json");
+            // Half are true duplicates (same id), half are distinct deliveries.
+            if i % 4 < 2 {
+                event["id"] = serde_json::json!(format!("evt_redelivery_{i}"));
+            }
+            event.to_string()
+        })
+        .collect();
+    // A deterministic shuffle.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for i in (1..deliveries.len()).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let j = usize::try_from(seed % (i as u64 + 1)).unwrap_or(0);
+        deliveries.swap(i, j);
+    }
+    let mut tx = t.db.begin().await.expect("tx");
+    for raw in &deliveries {
+        events::record(&mut tx, "sandbox", raw)
+            .await
+            .expect("stored");
+    }
+    tx.commit().await.expect("commit");
+    t.run_jobs().await;
+    assert_eq!(
+        ledger::artist_balances(&t.db, nova, "USD")
+            .await
+            .expect("balances"),
+        once
+    );
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM ledger_entries").await,
+        entries
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'tip.received'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM mailbox_messages WHERE subject LIKE 'Your receipt%'"
+        )
+        .await,
+        1
+    );
+}
+
+async fn an_artist_who_cannot_receive_money_is_refused(t: TestDb) {
+    let nova = seeded(&t).await;
+    exec_db!(&t.db, pool => sqlx::query("UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = $1").bind(nova).execute(pool).await)
+        .expect("payouts off");
+    let state = t.state();
+    let refused = service::start(&state, None, &guest_tip("5", "tip-cccccccccccc")).await;
+    assert!(
+        matches!(refused, Err(AppError::Conflict(ref m)) if m.contains("can't receive tips")),
+        "{refused:?}"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 0);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM sandbox_objects WHERE kind = 'checkout.session'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM ledger_entries").await, 0);
+    // Unknown artists are not found.
+    let nobody = TipInput {
+        handle: "nobody_here".into(),
+        ..guest_tip("5", "tip-dddddddddddd")
+    };
+    assert!(matches!(
+        service::start(&state, None, &nobody).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+async fn tips_are_limited_per_fan_per_artist_per_hour(t: TestDb) {
+    seeded(&t).await;
+    let base = t.state();
+    let state = AppState {
+        settings: Arc::new(Settings {
+            tips_per_fan_per_hour: 2,
+            ..(*base.settings).clone()
+        }),
+        ..base
+    };
+    for key in ["tip-eeeeeeeeeee1", "tip-eeeeeeeeeee2"] {
+        service::start(&state, None, &guest_tip("3", key))
+            .await
+            .expect("within the limit");
+    }
+    let third = service::start(&state, None, &guest_tip("3", "tip-eeeeeeeeeee3")).await;
+    assert!(
+        matches!(third, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs > 3_000),
+        "{third:?}"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 2);
+    // Another fan is not affected.
+    let other = TipInput {
+        guest_email: Some(boptone::accounts::Email::parse("other@example.com").expect("email")),
+        ..guest_tip("3", "tip-ffffffffffff")
+    };
+    service::start(&state, None, &other)
+        .await
+        .expect("another fan");
+}
+
+both_databases!(
+    a_paid_tip_reaches_the_artist_once,
+    events_delivered_a_thousand_times_in_any_order_post_once,
+    an_artist_who_cannot_receive_money_is_refused,
+    tips_are_limited_per_fan_per_artist_per_hour,
+);
