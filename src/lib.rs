@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod artists;
+pub mod earnings;
 pub mod error;
 pub mod events;
 pub mod fees;

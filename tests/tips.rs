@@ -125,6 +125,28 @@ async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
         .await,
         1
     );
+    // The earnings dashboard reads it from the ledger, with its breakdown.
+    let earnings = boptone::earnings::service::overview(&t.db, nova, boptone::time::now_ms())
+        .await
+        .expect("earnings");
+    assert_eq!(
+        (
+            earnings.total,
+            earnings.month_to_date,
+            earnings.year_to_date
+        ),
+        (b.net, b.net, b.net)
+    );
+    assert_eq!(earnings.by_source[0], ("Tips".to_owned(), b.net));
+    assert_eq!(earnings.daily.len(), 90);
+    assert_eq!(earnings.daily.last().map(|d| d.1), Some(b.net));
+    let line = &earnings.recent[0];
+    assert_eq!(
+        (line.gross, line.platform_fee, line.processing_fee, line.net),
+        (b.gross, 0, b.processing_fee, b.net)
+    );
+    assert_eq!(earnings.recent.len(), 1, "the settlement is not an earning");
+    assert_eq!(earnings.balances.available, b.net);
     // The thank-you page confirms it again: nothing changes.
     let receipt = service::sync_checkout(&state, &session)
         .await

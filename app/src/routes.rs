@@ -19,9 +19,9 @@ use crate::{
         },
         admin::{funnel_page::FunnelPage, jobs_page::JobsPage},
         artist::{
-            dashboard_page::DashboardPage, payout_page::ArtistPayoutPage,
-            setup_page::ArtistSetupPage, signup_page::ArtistSignupPage,
-            signup_return_page::ArtistSignupReturnPage,
+            dashboard_page::DashboardPage, earnings_page::EarningsPage,
+            payout_page::ArtistPayoutPage, setup_page::ArtistSetupPage,
+            signup_page::ArtistSignupPage, signup_return_page::ArtistSignupReturnPage,
         },
         dev::mailbox_page::MailboxPage,
         feed::feed_page::FeedPage,
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("artist/setup") view=ArtistSetupPage />
                     <Route path=path!("artist/payout") view=ArtistPayoutPage />
                     <Route path=path!("dashboard") view=DashboardPage />
+                    <Route path=path!("dashboard/earnings") view=EarningsPage />
                     <Route path=path!("sandbox/checkout/:id") view=SandboxCheckoutPage />
                     <Route path=path!("sandbox/connect/:id") view=SandboxConnectPage />
                     <Route path=path!("sandbox/billing/:id") view=SandboxBillingPage />

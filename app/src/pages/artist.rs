@@ -1,4 +1,5 @@
 pub mod dashboard_page;
+pub mod earnings_page;
 pub mod payout_page;
 pub mod setup_page;
 pub mod signup_page;

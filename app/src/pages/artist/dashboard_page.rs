@@ -116,7 +116,10 @@ fn DashboardBody(
                 <p class="text-sm text-zinc-400">"Your dashboard"</p>
                 <h1 class="text-3xl font-bold tracking-tight text-white">{status.stage_name.clone()}</h1>
             </div>
-            <a href=format!("/@{}", status.handle) class="btn-secondary">"View your profile"</a>
+            <div class="flex flex-wrap gap-2">
+                <a href="/dashboard/earnings" class="btn-secondary">"Earnings"</a>
+                <a href=format!("/@{}", status.handle) class="btn-secondary">"View your profile"</a>
+            </div>
         </header>
     }
     .into_any();

@@ -1,0 +1,54 @@
+//! The unified earnings dashboard (SPEC MON-2, MON-3): totals, sources, the last 90
+//! days, and the breakdown of every dollar, all read from the ledger.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::ArtistBalances;
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// Ledger transaction kinds that are earnings, and how the dashboard names them.
+pub const SOURCES: [(&str, &str); 4] = [
+    ("tip", "Tips"),
+    ("sale", "Shop"),
+    ("royalty", "Royalties"),
+    ("subscription", "Subscriptions"),
+];
+
+/// The name of earnings source `kind`.
+pub fn source_label(kind: &str) -> &'static str {
+    SOURCES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Other", |(_, label)| label)
+}
+
+/// One earning with the breakdown of its dollar (MON-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarningLine {
+    pub id: i64,
+    pub kind: String,
+    pub memo: String,
+    pub created_at: i64,
+    pub currency: String,
+    pub gross: i64,
+    pub platform_fee: i64,
+    pub processing_fee: i64,
+    pub net: i64,
+}
+
+/// Everything the earnings page shows, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earnings {
+    pub currency: String,
+    pub total: i64,
+    pub month_to_date: i64,
+    pub year_to_date: i64,
+    /// Net earned by source, every source listed (zero until it earns).
+    pub by_source: Vec<(String, i64)>,
+    /// Net earned per UTC day, oldest first, 90 days ending today.
+    pub daily: Vec<(i64, i64)>,
+    pub recent: Vec<EarningLine>,
+    pub balances: ArtistBalances,
+}

@@ -1,0 +1,123 @@
+//! Earnings read from the ledger. Every query is bounded by the artist's index on
+//! `ledger_transactions (artist_id, created_at)`.
+
+use super::{EarningLine, Earnings, SOURCES};
+use crate::{
+    db::Db,
+    error::AppError,
+    ledger::service as ledger,
+    on_db,
+    time::{DAY, civil_date, parse_date},
+};
+
+const KINDS: &str = "('tip', 'sale', 'royalty', 'subscription')";
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: i64,
+    kind: String,
+    memo: String,
+    created_at: i64,
+    currency: String,
+    gross: i64,
+    platform_fee: i64,
+    processing_fee: i64,
+    net: i64,
+}
+
+/// Net earned since `since` (unix ms), per source kind.
+async fn net_by_kind(db: &Db, artist: i64, since: i64) -> Result<Vec<(String, i64)>, AppError> {
+    let sql = format!(
+        "SELECT t.kind, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_transactions t \
+         JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
+         WHERE t.artist_id = $1 AND t.created_at >= $2 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
+         AND a.owner_kind = 'artist' GROUP BY t.kind"
+    );
+    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(artist)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+fn sum(rows: &[(String, i64)]) -> i64 {
+    rows.iter().map(|(_, n)| n).sum()
+}
+
+/// The artist's earnings as of `now` (unix ms).
+pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppError> {
+    let currency = crate::tips::CURRENCY.to_owned();
+    let (year, month, _) = civil_date(now);
+    let month_start = parse_date(&format!("{year:04}-{month:02}-01")).unwrap_or(0);
+    let year_start = parse_date(&format!("{year:04}-01-01")).unwrap_or(0);
+    let today = now.div_euclid(DAY) * DAY;
+    let window_start = today - 89 * DAY;
+
+    let all = net_by_kind(db, artist, 0).await?;
+    let by_source = SOURCES
+        .iter()
+        .map(|(kind, label)| {
+            let net = all.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+            ((*label).to_owned(), net)
+        })
+        .collect();
+
+    let daily_sql = format!(
+        "SELECT t.created_at, e.amount FROM ledger_transactions t \
+         JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
+         WHERE t.artist_id = $1 AND t.created_at >= $2 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
+         AND a.owner_kind = 'artist'"
+    );
+    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(daily_sql.as_str()))
+        .bind(artist)
+        .bind(window_start)
+        .fetch_all(pool)
+        .await)?;
+    let mut daily: Vec<(i64, i64)> = (0..90).map(|i| (window_start + i * DAY, 0)).collect();
+    for (at, amount) in rows {
+        let index = usize::try_from((at - window_start).div_euclid(DAY)).unwrap_or(0);
+        if let Some(day) = daily.get_mut(index) {
+            day.1 += amount;
+        }
+    }
+
+    let recent_sql = format!(
+        "SELECT t.id, t.kind, t.memo, t.created_at, e.currency, \
+         CAST(SUM(CASE WHEN a.owner_kind = 'external' AND a.kind = 'card_payments' THEN -e.amount ELSE 0 END) AS BIGINT) AS gross, \
+         CAST(SUM(CASE WHEN a.owner_kind = 'platform' AND a.kind = 'revenue' THEN e.amount ELSE 0 END) AS BIGINT) AS platform_fee, \
+         CAST(SUM(CASE WHEN a.owner_kind = 'platform' AND a.kind = 'processor_fees' THEN e.amount ELSE 0 END) AS BIGINT) AS processing_fee, \
+         CAST(SUM(CASE WHEN a.owner_kind = 'artist' THEN e.amount ELSE 0 END) AS BIGINT) AS net \
+         FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
+         WHERE t.artist_id = $1 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
+         GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC LIMIT 25"
+    );
+    let recent: Vec<LineRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(recent_sql.as_str()))
+        .bind(artist)
+        .fetch_all(pool)
+        .await)?;
+
+    Ok(Earnings {
+        total: sum(&all),
+        month_to_date: sum(&net_by_kind(db, artist, month_start).await?),
+        year_to_date: sum(&net_by_kind(db, artist, year_start).await?),
+        by_source,
+        daily,
+        recent: recent
+            .into_iter()
+            .map(|r| EarningLine {
+                id: r.id,
+                kind: r.kind,
+                memo: r.memo,
+                created_at: r.created_at,
+                currency: r.currency,
+                gross: r.gross,
+                platform_fee: r.platform_fee,
+                processing_fee: r.processing_fee,
+                net: r.net,
+            })
+            .collect(),
+        balances: ledger::artist_balances(db, artist, &currency).await?,
+        currency,
+    })
+}
