@@ -26,12 +26,18 @@ pub fn registry() -> Registry {
         .register::<DeliverNotifications>()
         .register::<crate::payments::events::ProcessPaymentEvent>()
         .register::<crate::tips::service::SettleTips>()
+        .register::<crate::payouts::service::ScheduledPayouts>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).
 pub fn schedules() -> Vec<ScheduleSpec> {
     vec![
         ScheduleSpec::of("accounts.purge_expired", "*/10 * * * *", &PurgeExpired),
+        ScheduleSpec::of(
+            "payouts.scheduled",
+            "0 6 * * *",
+            &crate::payouts::service::ScheduledPayouts,
+        ),
         ScheduleSpec::of(
             "tips.settle",
             "5 * * * *",

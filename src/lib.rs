@@ -14,6 +14,7 @@ pub mod money;
 pub mod notifications;
 pub mod onboarding;
 pub mod payments;
+pub mod payouts;
 pub mod time;
 pub mod tips;
 

@@ -149,6 +149,9 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
                 }
             }
         }
+        "payout.paid" | "payout.failed" | "payout.canceled" | "payout.updated" => {
+            crate::payouts::service::sync(state, event.object_id()).await?;
+        }
         "account.updated" => {
             sync_payout_account(state, event.object_id()).await?;
         }

@@ -43,6 +43,30 @@ pub struct PaymentCheckout {
     pub idempotency_key: String,
 }
 
+/// A payout from an artist's payout account to their bank.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest {
+    pub account: String,
+    /// What reaches the bank, in minor units.
+    pub amount: i64,
+    pub currency: String,
+    pub instant: bool,
+    /// `payout:12`, echoed in metadata.
+    pub reference: String,
+    pub idempotency_key: String,
+}
+
+/// A payout as the provider reports it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayoutState {
+    pub id: String,
+    /// `pending`, `in_transit`, `paid`, `failed` or `canceled`.
+    pub status: String,
+    pub failure_message: Option<String>,
+    /// Unix seconds.
+    pub arrival_date: Option<i64>,
+}
+
 /// Where to send the browser to pay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutRedirect {
@@ -175,4 +199,10 @@ pub trait PaymentProvider: Send + Sync {
     ) -> Result<String, ProviderError>;
 
     async fn account(&self, id: &str) -> Result<AccountState, ProviderError>;
+
+    /// Pays money from a payout account's balance to its bank.
+    async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError>;
+
+    /// A payout of `account`, as it stands now.
+    async fn payout(&self, account: &str, id: &str) -> Result<PayoutState, ProviderError>;
 }

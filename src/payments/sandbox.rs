@@ -12,8 +12,8 @@ use super::{
     AUTHENTICATION_FAILED, CardInput, CardOutcome, SubscriptionStatus, Tier, card_outcome, events,
     provider::{
         AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
-        OnboardingLinks, PaymentCheckout, PaymentProvider, ProviderError, SubscriptionCheckout,
-        SubscriptionState,
+        OnboardingLinks, PaymentCheckout, PaymentProvider, PayoutRequest, PayoutState,
+        ProviderError, SubscriptionCheckout, SubscriptionState,
     },
 };
 use crate::{
@@ -136,6 +136,15 @@ async fn emit(tx: &mut Tx, kind: &str, object: &Value) -> Result<(), AppError> {
     });
     events::record(tx, "sandbox", &event.to_string()).await?;
     Ok(())
+}
+
+fn payout_state(payout: &Value) -> PayoutState {
+    PayoutState {
+        id: text(payout, "id").unwrap_or_default(),
+        status: text(payout, "status").unwrap_or_default(),
+        failure_message: text(payout, "failure_message"),
+        arrival_date: payout["arrival_date"].as_i64(),
+    }
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {
@@ -328,6 +337,77 @@ impl PaymentProvider for Sandbox {
         save(&mut tx, &object).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         Ok(format!("{}/sandbox/connect/{account}", self.public_url))
+    }
+
+    /// The sandbox's bank is instant: a payout is paid (or fails) as soon as it is made,
+    /// and its event says so. Stripe's test account number `000111111116` fails.
+    async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError> {
+        let account = load(&self.db, &request.account)
+            .await
+            .map_err(unavailable)?
+            .filter(|a| a["object"] == "account")
+            .ok_or_else(|| ProviderError::NotFound(request.account.clone()))?;
+        if account["payouts_enabled"] != true {
+            return Err(ProviderError::Refused {
+                code: "payouts_not_allowed".into(),
+                message: "Payouts are not enabled on this account.".into(),
+            });
+        }
+        let id = id_from_key("po", &request.idempotency_key);
+        if let Some(existing) = load(&self.db, &id).await.map_err(unavailable)? {
+            return Ok(payout_state(&existing));
+        }
+        let bank_fails = account["external_accounts"]["data"][0]["last4"] == "1116";
+        let now = now_ms() / 1000;
+        let arrival = if request.instant {
+            now
+        } else {
+            now + 24 * 3600
+        };
+        let mut payout = json!({
+            "id": id, "object": "payout", "amount": request.amount,
+            "currency": request.currency.to_ascii_lowercase(),
+            "method": if request.instant { "instant" } else { "standard" },
+            "status": "in_transit", "arrival_date": arrival, "created": now,
+            "destination": account["external_accounts"]["data"][0]["last4"],
+            "failure_message": null, "metadata": { "reference": request.reference },
+            "_sandbox": { "account": request.account },
+        });
+        let mut tx = self.db.begin().await.map_err(unavailable)?;
+        save(&mut tx, &payout).await.map_err(unavailable)?;
+        emit(&mut tx, "payout.created", &payout)
+            .await
+            .map_err(unavailable)?;
+        if bank_fails {
+            payout["status"] = json!("failed");
+            payout["failure_code"] = json!("no_account");
+            payout["failure_message"] = json!(
+                "The bank account details on file are probably incorrect: no account was found."
+            );
+            save(&mut tx, &payout).await.map_err(unavailable)?;
+            emit(&mut tx, "payout.failed", &payout)
+                .await
+                .map_err(unavailable)?;
+        } else {
+            payout["status"] = json!("paid");
+            save(&mut tx, &payout).await.map_err(unavailable)?;
+            emit(&mut tx, "payout.paid", &payout)
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(payout_state(
+            &json!({ "id": id, "status": "in_transit", "arrival_date": arrival }),
+        ))
+    }
+
+    async fn payout(&self, _account: &str, id: &str) -> Result<PayoutState, ProviderError> {
+        let payout = load(&self.db, id)
+            .await
+            .map_err(unavailable)?
+            .filter(|p| p["object"] == "payout")
+            .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
+        Ok(payout_state(&payout))
     }
 
     async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {

@@ -26,14 +26,15 @@ use stripe_connect::{
     },
     account_link::{CreateAccountLink, CreateAccountLinkType},
 };
+use stripe_core::payout::{CreatePayout, CreatePayoutMethod, RetrievePayout};
 use stripe_types::Currency;
 
 use super::{
     SubscriptionStatus, Tier,
     provider::{
         AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
-        OnboardingLinks, PaymentCheckout, PaymentProvider, ProviderError, SubscriptionCheckout,
-        SubscriptionState,
+        OnboardingLinks, PaymentCheckout, PaymentProvider, PayoutRequest, PayoutState,
+        ProviderError, SubscriptionCheckout, SubscriptionState,
     },
 };
 
@@ -286,6 +287,48 @@ impl PaymentProvider for Stripe {
             .await
             .map_err(failure)?;
         Ok(link.url)
+    }
+
+    async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError> {
+        let currency: Currency =
+            request.currency.to_ascii_lowercase().parse().map_err(|_| {
+                ProviderError::Unavailable(format!("currency {}", request.currency))
+            })?;
+        let method = if request.instant {
+            CreatePayoutMethod::Instant
+        } else {
+            CreatePayoutMethod::Standard
+        };
+        let payout = CreatePayout::new(request.amount, currency)
+            .method(method)
+            .metadata([("reference".to_owned(), request.reference.clone())])
+            .customize()
+            .account_id(stripe::AccountId::from(request.account.as_str()))
+            .request_strategy(strategy(&request.idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(PayoutState {
+            id: payout.id.as_str().to_owned(),
+            status: payout.status.clone(),
+            failure_message: payout.failure_message.clone(),
+            arrival_date: Some(payout.arrival_date),
+        })
+    }
+
+    async fn payout(&self, account: &str, id: &str) -> Result<PayoutState, ProviderError> {
+        let payout = RetrievePayout::new(id)
+            .customize()
+            .account_id(stripe::AccountId::from(account))
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(PayoutState {
+            id: payout.id.as_str().to_owned(),
+            status: payout.status.clone(),
+            failure_message: payout.failure_message.clone(),
+            arrival_date: Some(payout.arrival_date),
+        })
     }
 
     async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {

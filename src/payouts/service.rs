@@ -1,0 +1,459 @@
+//! Requesting payouts and following them to the bank. The money leaves the available
+//! balance in the same database transaction that records the payout, so two requests
+//! for the same balance pay once; the provider is asked afterwards, with the payout's
+//! own idempotency key, and its events move the money on (paid) or back (failed).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{Frequency, PayoutView, PayoutsOverview};
+use crate::{
+    accounts::UserId,
+    db::Db,
+    error::AppError,
+    events::{PlatformEvent, bus},
+    exec_db, exec_tx,
+    fees::{self, MINIMUM_PAYOUT_CENTS, PayoutRefusal, PayoutSpeed},
+    jobs::worker::{Job, JobContext},
+    ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
+    money::format_amount,
+    on_db, on_tx,
+    onboarding::service::{require_capability, require_revenue_ready},
+    payments::{Capability, provider::PayoutRequest},
+    state::AppState,
+    time::{DAY, civil_date, now_ms},
+};
+
+const CURRENCY: &str = crate::tips::CURRENCY;
+
+#[derive(sqlx::FromRow)]
+struct PayoutRow {
+    id: i64,
+    artist_id: i64,
+    amount_cents: i64,
+    fee_cents: i64,
+    currency: String,
+    speed: String,
+    state: String,
+    provider_payout_id: Option<String>,
+    failure_message: Option<String>,
+    created_at: i64,
+    arrival_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, artist_id, amount_cents, fee_cents, currency, speed, state, provider_payout_id, \
+                       failure_message, created_at, arrival_at";
+
+impl From<PayoutRow> for PayoutView {
+    fn from(r: PayoutRow) -> Self {
+        Self {
+            id: r.id,
+            amount_cents: r.amount_cents,
+            fee_cents: r.fee_cents,
+            currency: r.currency,
+            speed: PayoutSpeed::parse(&r.speed).unwrap_or(PayoutSpeed::Standard),
+            state: r.state,
+            failure_message: r.failure_message,
+            created_at: r.created_at,
+            arrival_at: r.arrival_at,
+        }
+    }
+}
+
+fn account(artist: i64, kind: AccountKind) -> Account {
+    Account::new(Owner::Artist(artist), kind, CURRENCY)
+}
+
+/// Pays `amount` cents of the artist's available balance out (the bank receives it
+/// minus the instant fee). `key` makes a retried request pay once.
+pub async fn request(
+    state: &AppState,
+    artist: UserId,
+    amount: i64,
+    speed: PayoutSpeed,
+    key: &str,
+    by_schedule: bool,
+) -> Result<PayoutView, AppError> {
+    let status = match speed {
+        PayoutSpeed::Standard => require_revenue_ready(&state.db, artist).await?,
+        PayoutSpeed::Instant => {
+            require_capability(&state.db, artist, Capability::InstantPayouts).await?
+        }
+    };
+    let _ = status;
+    if key.len() < 8 || key.len() > 120 {
+        return Err(AppError::field(
+            "idempotency_key",
+            "This form is out of date. Reload the page and try again.",
+        ));
+    }
+    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
+        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(artist.0).fetch_one(pool).await)?;
+    let payout_account = payout_account.ok_or(AppError::Gate {
+        step: crate::onboarding::OnboardingStep::Payouts,
+    })?;
+    let fee = fees::payout_fee(amount, speed);
+    let now = now_ms();
+
+    // Money leaves the available balance together with the payout's record.
+    let mut tx = state.db.begin_write().await?;
+    let existing_sql = format!("SELECT {COLUMNS} FROM payouts WHERE idempotency_key = $1");
+    let existing: Option<PayoutRow> = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(existing_sql.as_str()))
+        .bind(key).fetch_optional(conn).await)?;
+    let row = match existing {
+        Some(row) if row.artist_id == artist.0 => {
+            drop(tx);
+            row
+        }
+        Some(_) => return Err(AppError::NotFound),
+        None => {
+            let available = ledger_available(&mut tx, artist.0).await?;
+            match fees::check_payout(amount, available) {
+                Err(PayoutRefusal::BelowMinimum) => {
+                    return Err(AppError::field(
+                        "amount",
+                        format!(
+                            "The smallest payout is {}.",
+                            format_amount(MINIMUM_PAYOUT_CENTS, CURRENCY)
+                        ),
+                    ));
+                }
+                Err(PayoutRefusal::ExceedsAvailable) => {
+                    return Err(AppError::field(
+                        "amount",
+                        format!(
+                            "You have {} available to pay out.",
+                            format_amount(available, CURRENCY)
+                        ),
+                    ));
+                }
+                Ok(()) => {}
+            }
+            const INSERT: &str = "INSERT INTO payouts (artist_id, amount_cents, fee_cents, currency, speed, state, idempotency_key, requested_by, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8) RETURNING id";
+            let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
+                .bind(artist.0)
+                .bind(amount)
+                .bind(fee)
+                .bind(CURRENCY)
+                .bind(speed.as_str())
+                .bind(key)
+                .bind(if by_schedule { "schedule" } else { "artist" })
+                .bind(now)
+                .fetch_one(conn)
+                .await)?;
+            let mut postings = vec![
+                Posting {
+                    account: account(artist.0, AccountKind::Available),
+                    amount: -amount,
+                },
+                Posting {
+                    account: account(artist.0, AccountKind::PayoutInFlight),
+                    amount: amount - fee,
+                },
+            ];
+            if fee > 0 {
+                postings.push(Posting {
+                    account: Account::new(Owner::Platform, AccountKind::Revenue, CURRENCY),
+                    amount: fee,
+                });
+            }
+            ledger::post(
+                &mut tx,
+                &NewTransaction {
+                    idempotency_key: format!("payout:{id}"),
+                    kind: "payout".into(),
+                    memo: format!(
+                        "{} payout",
+                        if speed == PayoutSpeed::Instant {
+                            "Instant"
+                        } else {
+                            "Standard"
+                        }
+                    ),
+                    reference: Some(format!("payout:{id}")),
+                    artist_id: Some(artist.0),
+                    postings,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                AppError::Conflict(_) => {
+                    AppError::field("amount", "That's more than your available balance.")
+                }
+                other => other,
+            })?;
+            let row_sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
+            let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(row_sql.as_str())).bind(id).fetch_one(conn).await)?;
+            tx.commit().await?;
+            row
+        }
+    };
+    if row.provider_payout_id.is_none() && row.state == "pending" {
+        send_to_provider(state, &row, &payout_account).await?;
+    }
+    find(&state.db, artist, row.id).await
+}
+
+async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, AppError> {
+    let sql = "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e \
+               JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id \
+               WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND a.kind = 'available' AND a.currency = $2 AND t.posted_at IS NOT NULL";
+    let sum: i64 = on_tx!(tx, conn => sqlx::query_scalar(sql).bind(artist).bind(CURRENCY).fetch_one(conn).await)?;
+    Ok(sum)
+}
+
+/// Asks the provider to pay; a provider refusal fails the payout (money returns).
+async fn send_to_provider(
+    state: &AppState,
+    row: &PayoutRow,
+    payout_account: &str,
+) -> Result<(), AppError> {
+    let result = state
+        .payments
+        .create_payout(&PayoutRequest {
+            account: payout_account.to_owned(),
+            amount: row.amount_cents - row.fee_cents,
+            currency: row.currency.clone(),
+            instant: row.speed == "instant",
+            reference: format!("payout:{}", row.id),
+            idempotency_key: format!("payout-{}", row.id),
+        })
+        .await;
+    match result {
+        Ok(provider) => {
+            const SQL: &str = "UPDATE payouts SET provider_payout_id = $2, state = CASE WHEN state = 'pending' THEN 'in_transit' ELSE state END, \
+                               arrival_at = $3, updated_at = $4 WHERE id = $1";
+            exec_db!(&state.db, pool => sqlx::query(SQL)
+                .bind(row.id)
+                .bind(&provider.id)
+                .bind(provider.arrival_date.map(|s| s * 1000))
+                .bind(now_ms())
+                .execute(pool)
+                .await)?;
+            Ok(())
+        }
+        Err(crate::payments::provider::ProviderError::Refused { message, .. }) => {
+            fail(state, row.id, &message).await
+        }
+        Err(other) => Err(other.into_app_error("requesting a payout")),
+    }
+}
+
+/// Applies a provider payout's current state (from its events). Idempotent.
+pub async fn sync(state: &AppState, provider_payout_id: &str) -> Result<(), AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE provider_payout_id = $1");
+    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(provider_payout_id).fetch_optional(pool).await)?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
+        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1").bind(row.artist_id).fetch_one(pool).await)?;
+    let current = state
+        .payments
+        .payout(
+            payout_account.as_deref().unwrap_or_default(),
+            provider_payout_id,
+        )
+        .await
+        .map_err(|e| e.into_app_error("fetching a payout"))?;
+    match current.status.as_str() {
+        "paid" => paid(state, &row).await,
+        "failed" | "canceled" => {
+            fail(
+                state,
+                row.id,
+                current
+                    .failure_message
+                    .as_deref()
+                    .unwrap_or("The bank refused the payout."),
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn paid(state: &AppState, row: &PayoutRow) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    const CLAIM: &str = "UPDATE payouts SET state = 'paid', updated_at = $2 WHERE id = $1 AND state IN ('pending', 'in_transit')";
+    if exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(row.id).bind(now_ms()).execute(conn).await)?
+        == 1
+    {
+        let net = row.amount_cents - row.fee_cents;
+        ledger::post(
+            &mut tx,
+            &NewTransaction {
+                idempotency_key: format!("payout.paid:{}", row.id),
+                kind: "payout.paid".into(),
+                memo: "Paid to your bank".into(),
+                reference: Some(format!("payout:{}", row.id)),
+                artist_id: Some(row.artist_id),
+                postings: vec![
+                    Posting {
+                        account: account(row.artist_id, AccountKind::PayoutInFlight),
+                        amount: -net,
+                    },
+                    Posting {
+                        account: Account::new(
+                            Owner::External,
+                            AccountKind::BankPayouts,
+                            &row.currency,
+                        ),
+                        amount: net,
+                    },
+                ],
+            },
+        )
+        .await?;
+        bus::emit(
+            &mut tx,
+            &PlatformEvent::PayoutPaid {
+                payout_id: row.id,
+                artist_id: row.artist_id,
+                amount_cents: net,
+                currency: row.currency.clone(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Fails a payout: the whole amount (fee included) returns to the available balance.
+async fn fail(state: &AppState, id: i64, message: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
+    let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(conn).await)?;
+    const CLAIM: &str = "UPDATE payouts SET state = 'failed', failure_message = $2, updated_at = $3 WHERE id = $1 AND state IN ('pending', 'in_transit')";
+    if exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(id).bind(message).bind(now_ms()).execute(conn).await)?
+        == 1
+    {
+        let net = row.amount_cents - row.fee_cents;
+        let mut postings = vec![
+            Posting {
+                account: account(row.artist_id, AccountKind::PayoutInFlight),
+                amount: -net,
+            },
+            Posting {
+                account: account(row.artist_id, AccountKind::Available),
+                amount: row.amount_cents,
+            },
+        ];
+        if row.fee_cents > 0 {
+            postings.push(Posting {
+                account: Account::new(Owner::Platform, AccountKind::Revenue, &row.currency),
+                amount: -row.fee_cents,
+            });
+        }
+        ledger::post(
+            &mut tx,
+            &NewTransaction {
+                idempotency_key: format!("payout.failed:{id}"),
+                kind: "payout.failed".into(),
+                memo: "Payout failed: returned to your balance".into(),
+                reference: Some(format!("payout:{id}")),
+                artist_id: Some(row.artist_id),
+                postings,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+async fn find(db: &Db, artist: UserId, id: i64) -> Result<PayoutView, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1 AND artist_id = $2");
+    let row: Option<PayoutRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(artist.0).fetch_optional(pool).await)?;
+    row.map(PayoutView::from).ok_or(AppError::NotFound)
+}
+
+pub async fn frequency(db: &Db, artist: UserId) -> Result<Frequency, AppError> {
+    let f: Option<String> = on_db!(db, pool => sqlx::query_scalar("SELECT frequency FROM payout_schedules WHERE artist_id = $1")
+        .bind(artist.0).fetch_optional(pool).await)?;
+    Ok(f.as_deref()
+        .and_then(Frequency::parse)
+        .unwrap_or(Frequency::Manual))
+}
+
+pub async fn set_frequency(db: &Db, artist: UserId, frequency: Frequency) -> Result<(), AppError> {
+    require_revenue_ready(db, artist).await?;
+    const SQL: &str = "INSERT INTO payout_schedules (artist_id, frequency, updated_at) VALUES ($1, $2, $3) \
+                       ON CONFLICT (artist_id) DO UPDATE SET frequency = excluded.frequency, updated_at = excluded.updated_at";
+    exec_db!(db, pool => sqlx::query(SQL).bind(artist.0).bind(frequency.as_str()).bind(now_ms()).execute(pool).await)?;
+    Ok(())
+}
+
+/// The payouts page: balances, schedule, history (newest first).
+pub async fn overview(db: &Db, artist: UserId) -> Result<PayoutsOverview, AppError> {
+    let status = crate::onboarding::service::status(db, artist)
+        .await?
+        .ok_or(AppError::Gate {
+            step: crate::onboarding::OnboardingStep::Plan,
+        })?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM payouts WHERE artist_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50"
+    );
+    let rows: Vec<PayoutRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(artist.0).fetch_all(pool).await)?;
+    Ok(PayoutsOverview {
+        currency: CURRENCY.into(),
+        balances: ledger::artist_balances(db, artist.0, CURRENCY).await?,
+        frequency: frequency(db, artist).await?,
+        instant_allowed: status.tier.allows(Capability::InstantPayouts),
+        minimum_cents: MINIMUM_PAYOUT_CENTS,
+        history: rows.into_iter().map(PayoutView::from).collect(),
+    })
+}
+
+/// Requests the scheduled payouts due today (cron, daily): the whole available
+/// balance, when at least the minimum. One per artist per day, by key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ScheduledPayouts;
+
+#[async_trait]
+impl Job for ScheduledPayouts {
+    const KIND: &'static str = "payouts.scheduled";
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        run_scheduled(&ctx.state, now_ms()).await?;
+        Ok(())
+    }
+}
+
+pub async fn run_scheduled(state: &AppState, now: i64) -> Result<usize, AppError> {
+    let (_, _, day) = civil_date(now);
+    // 1970-01-01 was a Thursday: Monday is 0.
+    let weekday = u32::try_from((now.div_euclid(DAY) + 3).rem_euclid(7)).unwrap_or(0);
+    let rows: Vec<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(
+        "SELECT artist_id, frequency FROM payout_schedules WHERE frequency <> 'manual'").fetch_all(pool).await)?;
+    let mut requested = 0;
+    for (artist, frequency) in rows {
+        let due = Frequency::parse(&frequency).is_some_and(|f| f.due_on(weekday, day));
+        if !due {
+            continue;
+        }
+        let available = ledger::artist_balances(&state.db, artist, CURRENCY)
+            .await?
+            .available;
+        if available < MINIMUM_PAYOUT_CENTS {
+            continue;
+        }
+        let key = format!("schedule-{artist}-{}", now.div_euclid(DAY));
+        match request(
+            state,
+            UserId(artist),
+            available,
+            PayoutSpeed::Standard,
+            &key,
+            true,
+        )
+        .await
+        {
+            Ok(_) => requested += 1,
+            Err(AppError::Gate { .. } | AppError::Validation(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(requested)
+}

@@ -1,0 +1,292 @@
+//! Payouts on both databases through the sandbox: standard and instant, the minimum,
+//! one payout per balance under concurrency, failures returning the money, schedules.
+
+use boptone::{
+    AppError,
+    accounts::UserId,
+    both_databases, exec_db, fees,
+    fees::PayoutSpeed,
+    ledger::service as ledger,
+    on_db,
+    payments::{Capability, CardInput, sandbox},
+    payouts::{Frequency, service as payouts},
+    state::AppState,
+    testing::TestDb,
+    tips::{TipForm, TipInput, service as tips},
+};
+
+async fn count(t: &TestDb, sql: &'static str) -> i64 {
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+}
+
+async fn artist(t: &TestDb, handle: &str) -> UserId {
+    let id: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE handle = $1").bind(handle).fetch_one(pool).await)
+        .expect("artist");
+    UserId(id)
+}
+
+/// A paid guest tip of `dollars` to `handle`; returns the artist's net.
+async fn tipped(state: &AppState, handle: &str, dollars: &str, key: &str) -> i64 {
+    let input = TipInput::parse(
+        &TipForm {
+            handle: handle.into(),
+            amount: dollars.into(),
+            message: String::new(),
+            email: format!("{key}@example.com"),
+            cover_fee: false,
+            idempotency_key: key.into(),
+        },
+        false,
+    )
+    .expect("tip");
+    let url = tips::start(state, None, &input).await.expect("checkout");
+    let session = url.rsplit('/').next().expect("session");
+    let card = CardInput {
+        number: "4242424242424242".into(),
+        expiry: "12/34".into(),
+        cvc: "123".into(),
+        name: String::new(),
+    };
+    sandbox::pay(state, session, &card, (2026, 11))
+        .await
+        .expect("paid");
+    boptone::background::run_pending(state).await.expect("jobs");
+    input.breakdown.net
+}
+
+async fn seeded(t: &TestDb) -> AppState {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    t.state()
+}
+
+async fn a_standard_payout_reaches_the_bank(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "50", "tip-payout-0001").await;
+    let payout = payouts::request(
+        &state,
+        nova,
+        net,
+        PayoutSpeed::Standard,
+        "payout-key-0001",
+        false,
+    )
+    .await
+    .expect("requested");
+    assert_eq!((payout.amount_cents, payout.fee_cents), (net, 0));
+    // Asking again with the same key is the same payout.
+    let again = payouts::request(
+        &state,
+        nova,
+        net,
+        PayoutSpeed::Standard,
+        "payout-key-0001",
+        false,
+    )
+    .await
+    .expect("same");
+    assert_eq!(again.id, payout.id);
+    t.run_jobs().await;
+    let history = payouts::overview(&t.db, nova)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].state, "paid");
+    let balances = ledger::artist_balances(&t.db, nova.0, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(
+        (balances.available, balances.pending, balances.in_payout),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'stripe.payout.paid'"
+        )
+        .await,
+        1
+    );
+}
+
+async fn payouts_respect_the_minimum_and_the_balance(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "30", "tip-payout-0002").await;
+    let small = payouts::request(
+        &state,
+        nova,
+        1_999,
+        PayoutSpeed::Standard,
+        "payout-key-0002",
+        false,
+    )
+    .await;
+    assert!(
+        small
+            .expect_err("minimum")
+            .field_message("amount")
+            .is_some_and(|m| m.contains("$20.00"))
+    );
+    let big = payouts::request(
+        &state,
+        nova,
+        net + 1,
+        PayoutSpeed::Standard,
+        "payout-key-0003",
+        false,
+    )
+    .await;
+    assert!(big.expect_err("too much").field_message("amount").is_some());
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM payouts").await, 0);
+    // Instant payouts need the Pro plan: Kofi is on Starter.
+    let kofi = artist(&t, "kofi_mensah").await;
+    tipped(&state, "kofi_mensah", "30", "tip-payout-0003").await;
+    let instant = payouts::request(
+        &state,
+        kofi,
+        2_000,
+        PayoutSpeed::Instant,
+        "payout-key-0004",
+        false,
+    )
+    .await;
+    assert_eq!(
+        instant.map(|p| p.id),
+        Err(AppError::PlanRequired {
+            capability: Capability::InstantPayouts
+        })
+    );
+}
+
+async fn two_requests_for_one_balance_pay_once(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "40", "tip-payout-0004").await;
+    let (a, b) = tokio::join!(
+        payouts::request(
+            &state,
+            nova,
+            net,
+            PayoutSpeed::Standard,
+            "payout-key-0005",
+            false
+        ),
+        payouts::request(
+            &state,
+            nova,
+            net,
+            PayoutSpeed::Standard,
+            "payout-key-0006",
+            false
+        ),
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM payouts").await, 1);
+    assert!(
+        ledger::artist_balances(&t.db, nova.0, "USD")
+            .await
+            .expect("balances")
+            .available
+            >= 0
+    );
+}
+
+async fn a_failed_payout_returns_the_money(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "60", "tip-payout-0005").await;
+    // Stripe's test account number that fails payouts.
+    let account: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(nova.0).fetch_one(pool).await)
+    .expect("account");
+    let data: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT data FROM sandbox_objects WHERE id = $1").bind(&account).fetch_one(pool).await)
+        .expect("data");
+    let mut object: serde_json::Value = serde_json::from_str(&data).expect("json");
+    object["external_accounts"] = serde_json::json!({ "data": [{ "last4": "1116" }] });
+    exec_db!(&t.db, pool => sqlx::query("UPDATE sandbox_objects SET data = $2 WHERE id = $1").bind(&account).bind(object.to_string()).execute(pool).await)
+        .expect("bank that fails");
+
+    let payout = payouts::request(
+        &state,
+        nova,
+        net,
+        PayoutSpeed::Instant,
+        "payout-key-0007",
+        false,
+    )
+    .await
+    .expect("requested");
+    assert_eq!(
+        payout.fee_cents,
+        fees::payout_fee(net, PayoutSpeed::Instant)
+    );
+    t.run_jobs().await;
+    let history = payouts::overview(&t.db, nova)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history[0].state, "failed");
+    assert!(
+        history[0]
+            .failure_message
+            .as_deref()
+            .is_some_and(|m| m.contains("no account"))
+    );
+    let balances = ledger::artist_balances(&t.db, nova.0, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(
+        (balances.available, balances.in_payout),
+        (net, 0),
+        "the money and the fee came back"
+    );
+}
+
+async fn schedules_pay_out_once_a_day(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "25", "tip-payout-0006").await;
+    payouts::set_frequency(&t.db, nova, Frequency::Daily)
+        .await
+        .expect("daily");
+    let now = boptone::time::now_ms();
+    assert_eq!(payouts::run_scheduled(&state, now).await.expect("run"), 1);
+    assert_eq!(
+        payouts::run_scheduled(&state, now + 1_000)
+            .await
+            .expect("again"),
+        0
+    );
+    t.run_jobs().await;
+    let history = payouts::overview(&t.db, nova)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].amount_cents, net);
+    // Manual: nothing is requested.
+    payouts::set_frequency(&t.db, nova, Frequency::Manual)
+        .await
+        .expect("manual");
+    tipped(&state, "nova_reyes", "25", "tip-payout-0007").await;
+    assert_eq!(
+        payouts::run_scheduled(&state, now + boptone::time::DAY)
+            .await
+            .expect("run"),
+        0
+    );
+}
+
+both_databases!(
+    a_standard_payout_reaches_the_bank,
+    payouts_respect_the_minimum_and_the_balance,
+    two_requests_for_one_balance_pay_once,
+    a_failed_payout_returns_the_money,
+    schedules_pay_out_once_a_day,
+);
