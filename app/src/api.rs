@@ -7,6 +7,7 @@ pub mod earnings;
 pub mod mailbox;
 pub mod notifications;
 pub mod onboarding;
+pub mod payouts;
 pub mod sandbox;
 pub mod tips;
 

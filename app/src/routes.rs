@@ -20,7 +20,7 @@ use crate::{
         admin::{funnel_page::FunnelPage, jobs_page::JobsPage},
         artist::{
             dashboard_page::DashboardPage, earnings_page::EarningsPage,
-            payout_page::ArtistPayoutPage, setup_page::ArtistSetupPage,
+            payout_page::ArtistPayoutPage, payouts_page::PayoutsPage, setup_page::ArtistSetupPage,
             signup_page::ArtistSignupPage, signup_return_page::ArtistSignupReturnPage,
         },
         dev::mailbox_page::MailboxPage,
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("artist/payout") view=ArtistPayoutPage />
                     <Route path=path!("dashboard") view=DashboardPage />
                     <Route path=path!("dashboard/earnings") view=EarningsPage />
+                    <Route path=path!("dashboard/payouts") view=PayoutsPage />
                     <Route path=path!("sandbox/checkout/:id") view=SandboxCheckoutPage />
                     <Route path=path!("sandbox/connect/:id") view=SandboxConnectPage />
                     <Route path=path!("sandbox/billing/:id") view=SandboxBillingPage />

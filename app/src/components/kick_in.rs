@@ -17,8 +17,9 @@ use crate::{
     contexts::session::use_session,
 };
 
-/// A fresh key for one attempt at tipping, so a double submit pays once.
-fn attempt_key() -> String {
+/// A fresh key for one attempt at moving money (`prefix-…`), made in the browser so a
+/// double submit or a retry moves it once.
+pub fn attempt_key(prefix: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
         let part = || {
@@ -27,10 +28,13 @@ fn attempt_key() -> String {
                 (js_sys::Math::random() * f64::from(u32::MAX)) as u32
             )
         };
-        format!("tip-{}{}{}{}", part(), part(), part(), part())
+        format!("{prefix}-{}{}{}{}", part(), part(), part(), part())
     }
     #[cfg(not(feature = "hydrate"))]
-    String::new()
+    {
+        let _ = prefix;
+        String::new()
+    }
 }
 
 #[component]
@@ -44,7 +48,7 @@ pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
     // Browser only: a key per attempt, renewed after a refusal.
     Effect::new(move |_| {
         if matches!(value.get(), None | Some(Err(_))) {
-            key.set(attempt_key());
+            key.set(attempt_key("tip"));
         }
     });
     Effect::new(move |_| {

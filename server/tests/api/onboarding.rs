@@ -20,8 +20,18 @@ const WEBHOOK_SECRET: &str = "whsec_test_boptone";
 
 /// Every server function that lets money flow to an artist, with arguments. Each must
 /// refuse an artist who has not finished onboarding.
-const REVENUE_ENDPOINTS: &[(&str, &[(&str, &str)])] =
-    &[("artist/set_kick_in", &[("enabled", "true")])];
+const REVENUE_ENDPOINTS: &[(&str, &[(&str, &str)])] = &[
+    ("artist/set_kick_in", &[("enabled", "true")]),
+    (
+        "payouts/request",
+        &[
+            ("amount", "25"),
+            ("speed", "standard"),
+            ("idempotency_key", "payout-gate-test"),
+        ],
+    ),
+    ("payouts/schedule", &[("frequency", "weekly")]),
+];
 
 /// An artist signed up through the sandbox checkout, signed in on `app`'s client.
 async fn sandbox_artist(app: &TestApp, email: &str) {
