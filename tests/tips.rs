@@ -296,7 +296,60 @@ async fn tips_are_limited_per_fan_per_artist_per_hour(t: TestDb) {
         .expect("another fan");
 }
 
+async fn a_refund_reverses_its_tip(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    tip_and_pay(&state, &guest_tip("10", "tip-refund0001")).await;
+    t.run_jobs().await;
+    let b = fees::tip(1_000, false);
+    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>("SELECT payment_intent_id FROM tips").fetch_one(pool).await)
+        .expect("payment intent recorded");
+    // A partial refund takes back its share of the tip.
+    sandbox::refund_payment(&state, &intent, Some(400))
+        .await
+        .expect("partial refund");
+    t.run_jobs().await;
+    let partial = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(partial.available, b.net - b.net * 400 / b.gross);
+    // The rest: the artist's balance from this tip is back to zero; the tip is refunded.
+    sandbox::refund_payment(&state, &intent, None)
+        .await
+        .expect("full refund");
+    t.run_jobs().await;
+    let after = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(after.available, 0);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'refunded'").await,
+        1
+    );
+    assert!(matches!(
+        sandbox::refund_payment(&state, &intent, None).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Replaying every refund event changes nothing.
+    let ids: Vec<i64> = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT id FROM payment_events WHERE event_type = 'charge.refunded'").fetch_all(pool).await)
+        .expect("events");
+    assert_eq!(ids.len(), 2);
+    for id in ids.iter().rev() {
+        events::process(&state, *id).await.expect("processed");
+    }
+    assert_eq!(
+        ledger::artist_balances(&t.db, nova, "USD")
+            .await
+            .expect("balances"),
+        after
+    );
+    let books: i64 = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries").fetch_one(pool).await)
+        .expect("sum");
+    assert_eq!(books, 0);
+}
+
 both_databases!(
+    a_refund_reverses_its_tip,
     a_paid_tip_reaches_the_artist_once,
     events_delivered_a_thousand_times_in_any_order_post_once,
     an_artist_who_cannot_receive_money_is_refused,

@@ -16,6 +16,8 @@ CREATE TABLE tips (
     message              TEXT    NOT NULL DEFAULT '',
     idempotency_key      TEXT    NOT NULL UNIQUE,
     checkout_session_id  TEXT    UNIQUE,
+    payment_intent_id    TEXT    UNIQUE,
+    refunded_cents       BIGINT  NOT NULL DEFAULT 0,
     state                TEXT    NOT NULL CHECK (state IN ('pending', 'succeeded', 'failed', 'refunded')),
     created_at           BIGINT  NOT NULL,
     updated_at           BIGINT  NOT NULL,

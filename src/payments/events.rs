@@ -149,6 +149,23 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
                 }
             }
         }
+        "payment_intent.payment_failed" => {
+            if let Some(reference) = event.data.object["metadata"]["reference"].as_str() {
+                crate::tips::service::fail_reference(state, reference).await?;
+            }
+        }
+        "charge.refunded" => {
+            let object = &event.data.object;
+            if let (Some(intent), Some(refunded)) = (
+                object["payment_intent"].as_str(),
+                object["amount_refunded"].as_i64(),
+            ) {
+                crate::tips::service::refund(state, intent, refunded).await?;
+            }
+        }
+        // Tips are destination charges: Stripe moves the money to the artist's account
+        // itself, so transfer events carry nothing to apply.
+        "transfer.created" | "transfer.updated" | "transfer.reversed" => {}
         "payout.paid" | "payout.failed" | "payout.canceled" | "payout.updated" => {
             crate::payouts::service::sync(state, event.object_id()).await?;
         }

@@ -643,6 +643,37 @@ async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<Pa
     })
 }
 
+/// Refunds `amount` (all of it when `None`) of a sandbox payment, emitting
+/// `charge.refunded` as Stripe does (with the cumulative `amount_refunded`).
+pub async fn refund_payment(
+    state: &AppState,
+    payment_intent: &str,
+    amount: Option<i64>,
+) -> Result<(), AppError> {
+    let mut intent = load(&state.db, payment_intent)
+        .await?
+        .filter(|p| p["object"] == "payment_intent")
+        .ok_or(AppError::NotFound)?;
+    let total = intent["amount"].as_i64().unwrap_or(0);
+    let before = intent["amount_refunded"].as_i64().unwrap_or(0);
+    let refunded = (before + amount.unwrap_or(total - before)).min(total);
+    if refunded <= before {
+        return Err(AppError::Conflict(
+            "This payment is already refunded.".into(),
+        ));
+    }
+    intent["amount_refunded"] = json!(refunded);
+    let charge = json!({
+        "id": intent["latest_charge"], "object": "charge", "payment_intent": payment_intent,
+        "amount": total, "amount_refunded": refunded, "refunded": refunded == total,
+        "currency": intent["currency"], "metadata": intent["metadata"],
+    });
+    let mut tx = state.db.begin().await?;
+    save(&mut tx, &intent).await?;
+    emit(&mut tx, "charge.refunded", &charge).await?;
+    tx.commit().await
+}
+
 /// The connected account `id`, if it is `user`'s own payout account.
 async fn owned_account(db: &Db, user: UserId, id: &str) -> Result<Value, AppError> {
     const SQL: &str =

@@ -218,6 +218,9 @@ pub async fn sync_checkout(
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state = 'pending'";
         let now = now_ms();
         let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(now).execute(conn).await)?;
+        const INTENT: &str =
+            "UPDATE tips SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL";
+        exec_tx!(&mut tx, conn => sqlx::query(INTENT).bind(tip.id).bind(&session.payment_intent).execute(conn).await)?;
         if claimed == 1 {
             record_paid_tip(&mut tx, state, &tip).await?;
         }
@@ -377,6 +380,98 @@ impl Job for SettleTips {
         }
         Ok(())
     }
+}
+
+/// A payment that failed for good (`payment_intent.payment_failed` after the checkout
+/// gave up): the pending tip is marked failed. Nothing was posted, so nothing moves.
+pub async fn fail_reference(state: &AppState, reference: &str) -> Result<(), AppError> {
+    let Some(id) = reference
+        .strip_prefix("tip:")
+        .and_then(|i| i.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    const SQL: &str =
+        "UPDATE tips SET state = 'failed', updated_at = $2 WHERE id = $1 AND state = 'pending'";
+    crate::exec_db!(&state.db, pool => sqlx::query(SQL).bind(id).bind(now_ms()).execute(pool).await)?;
+    Ok(())
+}
+
+/// A refund of a tip's payment (`charge.refunded`, `amount_refunded` cumulative): the
+/// refunded share of the tip is reversed in the ledger, once per refunded total. The
+/// artist's part comes back from where the money is (settling, or available).
+pub async fn refund(
+    state: &AppState,
+    payment_intent: &str,
+    amount_refunded: i64,
+) -> Result<(), AppError> {
+    let sql =
+        format!("SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1");
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        tip: TipRow,
+        refunded_cents: i64,
+    }
+    let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(payment_intent).fetch_optional(pool).await)?;
+    let Some(Row {
+        tip,
+        refunded_cents,
+    }) = row
+    else {
+        return Ok(());
+    };
+    let total = amount_refunded.clamp(0, tip.gross_cents);
+    if tip.state == "pending" || total <= refunded_cents {
+        return Ok(());
+    }
+    // The share of gross, net and fee this refund (beyond earlier ones) takes back.
+    let share = |cents: i64, of: i64| cents * of / tip.gross_cents;
+    let net_back = share(tip.net_cents, total) - share(tip.net_cents, refunded_cents);
+    let gross_back = total - refunded_cents;
+    let fee_back = gross_back - net_back;
+    let mut tx = state.db.begin_write().await?;
+    const CLAIM: &str = "UPDATE tips SET refunded_cents = $2, state = CASE WHEN $2 >= gross_cents THEN 'refunded' ELSE state END, updated_at = $3                          WHERE id = $1 AND refunded_cents = $4";
+    let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(total).bind(now_ms()).bind(refunded_cents).execute(conn).await)?;
+    if claimed == 1 {
+        let settled: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key = $1")
+            .bind(format!("settle:tip:{}", tip.id)).fetch_one(conn).await)?;
+        let from = if settled > 0 {
+            AccountKind::Available
+        } else {
+            AccountKind::Pending
+        };
+        let c = &tip.currency;
+        let mut postings = vec![
+            Posting {
+                account: Account::new(Owner::External, AccountKind::CardPayments, c),
+                amount: gross_back,
+            },
+            Posting {
+                account: Account::new(Owner::Artist(tip.artist_id), from, c),
+                amount: -net_back,
+            },
+        ];
+        if fee_back != 0 {
+            postings.push(Posting {
+                account: Account::new(Owner::Platform, AccountKind::ProcessorFees, c),
+                amount: -fee_back,
+            });
+        }
+        ledger::post(
+            &mut tx,
+            &NewTransaction {
+                idempotency_key: format!("refund:tip:{}:{total}", tip.id),
+                kind: "tip.refund".into(),
+                memo: "Tip refunded to the fan".into(),
+                reference: Some(format!("tip:{}", tip.id)),
+                artist_id: Some(tip.artist_id),
+                postings,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Finds the tip a provider reference (`tip:12`) names and syncs its checkout.
