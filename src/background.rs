@@ -27,12 +27,18 @@ pub fn registry() -> Registry {
         .register::<crate::payments::events::ProcessPaymentEvent>()
         .register::<crate::tips::service::SettleTips>()
         .register::<crate::payouts::service::ScheduledPayouts>()
+        .register::<crate::reconciliation::service::Reconcile>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).
 pub fn schedules() -> Vec<ScheduleSpec> {
     vec![
         ScheduleSpec::of("accounts.purge_expired", "*/10 * * * *", &PurgeExpired),
+        ScheduleSpec::of(
+            "ledger.reconcile",
+            "30 3 * * *",
+            &crate::reconciliation::service::Reconcile,
+        ),
         ScheduleSpec::of(
             "payouts.scheduled",
             "0 6 * * *",

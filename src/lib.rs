@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod onboarding;
 pub mod payments;
 pub mod payouts;
+pub mod reconciliation;
 pub mod time;
 pub mod tips;
 

@@ -283,7 +283,83 @@ async fn schedules_pay_out_once_a_day(t: TestDb) {
     );
 }
 
+async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb) {
+    use boptone::{
+        ledger::{Account, AccountKind, NewTransaction, Owner, Posting},
+        reconciliation::service as reconciliation,
+    };
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "50", "tip-recon-0001").await;
+    payouts::request(
+        &state,
+        nova,
+        2_000,
+        PayoutSpeed::Instant,
+        "payout-recon-0001",
+        false,
+    )
+    .await
+    .expect("instant payout");
+    tipped(&state, "kofi_mensah", "12", "tip-recon-0002").await;
+    t.run_jobs().await;
+    let now = boptone::time::now_ms();
+    assert_eq!(
+        reconciliation::reconcile(&state, now)
+            .await
+            .expect("reconcile"),
+        0,
+        "the books agree"
+    );
+    assert!(net > 2_000);
+
+    // A posting the provider never saw (a bug, or a manual mistake) is caught.
+    let mut tx = t.db.begin_write().await.expect("tx");
+    boptone::ledger::service::post(
+        &mut tx,
+        &NewTransaction {
+            idempotency_key: "manual-credit".into(),
+            kind: "adjustment".into(),
+            memo: "Mistaken credit".into(),
+            reference: None,
+            artist_id: Some(nova.0),
+            postings: vec![
+                Posting {
+                    account: Account::new(Owner::Platform, AccountKind::Revenue, "USD"),
+                    amount: -500,
+                },
+                Posting {
+                    account: Account::new(Owner::Artist(nova.0), AccountKind::Available, "USD"),
+                    amount: 500,
+                },
+            ],
+        },
+    )
+    .await
+    .expect("posted");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        reconciliation::reconcile(&state, now)
+            .await
+            .expect("reconcile"),
+        1
+    );
+    assert_eq!(
+        reconciliation::reconcile(&state, now + 1_000)
+            .await
+            .expect("again"),
+        1
+    );
+    let found = reconciliation::mismatches(&t.db, 10).await.expect("list");
+    assert_eq!(found.len(), 1, "one row per artist and day");
+    assert_eq!(
+        (found[0].handle.as_str(), found[0].difference()),
+        ("nova_reyes", -500)
+    );
+}
+
 both_databases!(
+    reconciliation_finds_what_the_ledger_and_provider_disagree_on,
     a_standard_payout_reaches_the_bank,
     payouts_respect_the_minimum_and_the_balance,
     two_requests_for_one_balance_pay_once,

@@ -17,7 +17,9 @@ use crate::{
             reset_password_page::ResetPasswordPage, sign_in_page::SignInPage,
             sign_up_page::SignUpPage, verify_email_page::VerifyEmailPage,
         },
-        admin::{funnel_page::FunnelPage, jobs_page::JobsPage},
+        admin::{
+            funnel_page::FunnelPage, jobs_page::JobsPage, reconciliation_page::ReconciliationPage,
+        },
         artist::{
             dashboard_page::DashboardPage, earnings_page::EarningsPage,
             payout_page::ArtistPayoutPage, payouts_page::PayoutsPage, setup_page::ArtistSetupPage,
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dev/mailbox") view=MailboxPage />
                     <Route path=path!("admin/jobs") view=JobsPage />
                     <Route path=path!("admin/funnel") view=FunnelPage />
+                    <Route path=path!("admin/reconciliation") view=ReconciliationPage />
                     <Route path=path!("artist/signup") view=ArtistSignupPage />
                     <Route path=path!("artist/signup/return") view=ArtistSignupReturnPage />
                     <Route path=path!("artist/setup") view=ArtistSetupPage />

@@ -51,6 +51,8 @@ pub struct PayoutRequest {
     pub amount: i64,
     pub currency: String,
     pub instant: bool,
+    /// Boptone's fee for the payout (instant payouts), collected from the account.
+    pub fee: i64,
     /// `payout:12`, echoed in metadata.
     pub reference: String,
     pub idempotency_key: String,
@@ -202,6 +204,10 @@ pub trait PaymentProvider: Send + Sync {
 
     /// Pays money from a payout account's balance to its bank.
     async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError>;
+
+    /// What the provider holds for payout account `account` in `currency`: available
+    /// plus pending, in minor units (for the daily reconciliation).
+    async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError>;
 
     /// A payout of `account`, as it stands now.
     async fn payout(&self, account: &str, id: &str) -> Result<PayoutState, ProviderError>;

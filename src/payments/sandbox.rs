@@ -371,7 +371,7 @@ impl PaymentProvider for Sandbox {
             "status": "in_transit", "arrival_date": arrival, "created": now,
             "destination": account["external_accounts"]["data"][0]["last4"],
             "failure_message": null, "metadata": { "reference": request.reference },
-            "_sandbox": { "account": request.account },
+            "_sandbox": { "account": request.account, "fee": request.fee },
         });
         let mut tx = self.db.begin().await.map_err(unavailable)?;
         save(&mut tx, &payout).await.map_err(unavailable)?;
@@ -399,6 +399,45 @@ impl PaymentProvider for Sandbox {
         Ok(payout_state(
             &json!({ "id": id, "status": "in_transit", "arrival_date": arrival }),
         ))
+    }
+
+    /// The sandbox's books for an account: payments to it (less the application fee and
+    /// the refunded share), less payouts that did not fail.
+    async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {
+        const SQL: &str =
+            "SELECT data FROM sandbox_objects WHERE kind IN ('payment_intent', 'payout')";
+        let rows: Vec<String> =
+            crate::on_db!(&self.db, pool => sqlx::query_scalar(SQL).fetch_all(pool).await)
+                .map_err(|e: sqlx::Error| ProviderError::Unavailable(e.to_string()))?;
+        let wanted = currency.to_ascii_lowercase();
+        let mut balance = 0;
+        for raw in rows {
+            let object: Value = serde_json::from_str(&raw).unwrap_or_default();
+            if object["currency"] != wanted.as_str() {
+                continue;
+            }
+            if object["object"] == "payment_intent"
+                && object["transfer_data"]["destination"] == account
+                && object["status"] == "succeeded"
+            {
+                let amount = object["amount"].as_i64().unwrap_or(0);
+                let net = amount - object["application_fee_amount"].as_i64().unwrap_or(0);
+                let refunded = object["amount_refunded"].as_i64().unwrap_or(0);
+                balance += net
+                    - if amount > 0 {
+                        net * refunded / amount
+                    } else {
+                        0
+                    };
+            } else if object["object"] == "payout"
+                && object["_sandbox"]["account"] == account
+                && object["status"] != "failed"
+            {
+                balance -= object["amount"].as_i64().unwrap_or(0)
+                    + object["_sandbox"]["fee"].as_i64().unwrap_or(0);
+            }
+        }
+        Ok(balance)
     }
 
     async fn payout(&self, _account: &str, id: &str) -> Result<PayoutState, ProviderError> {

@@ -26,7 +26,10 @@ use stripe_connect::{
     },
     account_link::{CreateAccountLink, CreateAccountLinkType},
 };
-use stripe_core::payout::{CreatePayout, CreatePayoutMethod, RetrievePayout};
+use stripe_core::{
+    balance::RetrieveForMyAccountBalance,
+    payout::{CreatePayout, CreatePayoutMethod, RetrievePayout},
+};
 use stripe_types::Currency;
 
 use super::{
@@ -314,6 +317,23 @@ impl PaymentProvider for Stripe {
             failure_message: payout.failure_message.clone(),
             arrival_date: Some(payout.arrival_date),
         })
+    }
+
+    async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {
+        let balance = RetrieveForMyAccountBalance::new()
+            .customize()
+            .account_id(stripe::AccountId::from(account))
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        let wanted = currency.to_ascii_lowercase();
+        Ok(balance
+            .available
+            .iter()
+            .chain(balance.pending.iter())
+            .filter(|b| b.currency.to_string() == wanted)
+            .map(|b| b.amount)
+            .sum())
     }
 
     async fn payout(&self, account: &str, id: &str) -> Result<PayoutState, ProviderError> {

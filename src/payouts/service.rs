@@ -217,6 +217,7 @@ async fn send_to_provider(
             amount: row.amount_cents - row.fee_cents,
             currency: row.currency.clone(),
             instant: row.speed == "instant",
+            fee: row.fee_cents,
             reference: format!("payout:{}", row.id),
             idempotency_key: format!("payout-{}", row.id),
         })

@@ -310,3 +310,16 @@ pub async fn activation_funnel() -> Result<Vec<FunnelRow>, AppError> {
         .await,
     )
 }
+
+/// Where the ledger and the payment provider disagreed (operators only).
+#[server(prefix = "/api", endpoint = "admin/reconciliation")]
+pub async fn reconciliation_mismatches() -> Result<Vec<boptone::reconciliation::Mismatch>, AppError>
+{
+    guards::respond(
+        async move {
+            guards::require_role(Role::Admin).await?;
+            boptone::reconciliation::service::mismatches(&app_state()?.db, 200).await
+        }
+        .await,
+    )
+}

@@ -1,2 +1,3 @@
 pub mod funnel_page;
 pub mod jobs_page;
+pub mod reconciliation_page;

@@ -81,4 +81,38 @@ async fn only_operators_see_and_act_on_jobs(db: TestDb) {
     );
 }
 
-both_databases!(only_operators_see_and_act_on_jobs);
+async fn only_operators_see_the_money_reports(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    boptone::seed::seed_demo(&app.state.db).await.expect("seed");
+    for endpoint in ["admin/reconciliation", "admin/funnel"] {
+        assert_eq!(app.call(endpoint, &[]).await.status(), 401, "{endpoint}");
+    }
+    sign_in(&app, "nova@demo.boptone.app").await;
+    for endpoint in ["admin/reconciliation", "admin/funnel"] {
+        assert_eq!(app.call(endpoint, &[]).await.status(), 403, "{endpoint}");
+    }
+    sign_in(&app, "admin@demo.boptone.app").await;
+    let found = boptone::reconciliation::service::reconcile(&app.state, boptone::time::now_ms())
+        .await
+        .expect("reconcile");
+    assert_eq!(found, 0, "the demo books agree");
+    let rows: Vec<boptone::reconciliation::Mismatch> = app
+        .call("admin/reconciliation", &[])
+        .await
+        .json()
+        .await
+        .expect("rows");
+    assert!(rows.is_empty());
+    let funnel: Vec<boptone::onboarding::FunnelRow> = app
+        .call("admin/funnel", &[])
+        .await
+        .json()
+        .await
+        .expect("funnel");
+    assert_eq!(funnel[0].artists, 5, "five demo artists signed up");
+}
+
+both_databases!(
+    only_operators_see_the_money_reports,
+    only_operators_see_and_act_on_jobs
+);

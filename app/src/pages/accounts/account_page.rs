@@ -112,6 +112,7 @@ fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>
                     <div class="mt-2 flex flex-wrap gap-4">
                         <a href="/admin/jobs" class="link">"Background jobs"</a>
                         <a href="/admin/funnel" class="link">"Activation funnel"</a>
+                        <a href="/admin/reconciliation" class="link">"Reconciliation"</a>
                     </div>
                 </section>
             })}
