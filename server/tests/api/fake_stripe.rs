@@ -25,6 +25,8 @@ pub struct Recorded {
     pub authorization: String,
     pub idempotency_key: Option<String>,
     pub stripe_version: Option<String>,
+    /// The connected account the call acts on (`Stripe-Account`).
+    pub stripe_account: Option<String>,
 }
 
 impl Recorded {
@@ -43,6 +45,9 @@ struct Inner {
     sessions: HashMap<String, Value>,
     subscriptions: HashMap<String, Value>,
     accounts: HashMap<String, Value>,
+    payouts: HashMap<String, Value>,
+    /// Per connected account: (available, pending) in cents.
+    balances: HashMap<String, (i64, i64)>,
     next: u32,
 }
 
@@ -74,6 +79,7 @@ fn record(
         authorization: header("authorization").unwrap_or_default(),
         idempotency_key: header("idempotency-key"),
         stripe_version: header("stripe-version"),
+        stripe_account: header("stripe-account"),
     });
 }
 
@@ -114,6 +120,9 @@ impl FakeStripe {
             .route("/v1/accounts/{id}", get(get_account))
             .route("/v1/account_links", post(create_account_link))
             .route("/v1/billing_portal/sessions", post(create_portal))
+            .route("/v1/payouts", post(create_payout))
+            .route("/v1/payouts/{id}", get(get_payout))
+            .route("/v1/balance", get(get_balance))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
         fake
@@ -156,6 +165,30 @@ impl FakeStripe {
         account["charges_enabled"] = json!(true);
         account["payouts_enabled"] = json!(true);
         account.clone()
+    }
+
+    /// A one-off payment completes: `payment_intent` set, paid.
+    pub fn complete_payment(&self, id: &str) -> Value {
+        let mut inner = self.lock();
+        let session = inner.sessions.get_mut(id).expect("known session");
+        session["status"] = json!("complete");
+        session["payment_status"] = json!("paid");
+        session["payment_intent"] = json!(format!("pi_{id}"));
+        session["url"] = Value::Null;
+        session.clone()
+    }
+
+    pub fn set_balance(&self, account: &str, available: i64, pending: i64) {
+        self.lock()
+            .balances
+            .insert(account.to_owned(), (available, pending));
+    }
+
+    pub fn set_payout_status(&self, id: &str, status: &str) -> Value {
+        let mut inner = self.lock();
+        let payout = inner.payouts.get_mut(id).expect("known payout");
+        payout["status"] = json!(status);
+        payout.clone()
     }
 
     pub fn set_subscription_status(&self, id: &str, status: &str) -> Value {
@@ -208,7 +241,10 @@ async fn create_session(
         "mode": get("mode"), "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
         "status": "open", "url": format!("https://checkout.stripe.test/c/pay/{id}"),
         "client_reference_id": get("client_reference_id"), "customer_email": get("customer_email"),
-        "metadata": { "tier": get("metadata[tier]"), "signup_id": get("metadata[signup_id]") },
+        "metadata": form
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("metadata[")?.strip_suffix(']')?.to_owned(), json!(v))))
+            .collect::<serde_json::Map<String, Value>>(),
         "customer": null, "subscription": null,
     });
     inner.sessions.insert(id, session.clone());
@@ -327,6 +363,73 @@ async fn create_portal(
         "id": "bps_1", "object": "billing_portal.session", "configuration": "bpc_1", "created": NOW,
         "customer": customer, "livemode": false, "return_url": form.iter().find(|(n, _)| n == "return_url").map(|(_, v)| v.clone()),
         "url": "https://billing.stripe.test/p/session/bps_1",
+    }))
+    .into_response()
+}
+
+fn payout_json(id: &str, amount: i64, method: &str, status: &str) -> Value {
+    json!({
+        "id": id, "object": "payout", "amount": amount, "arrival_date": NOW + 86_400, "automatic": false,
+        "created": NOW, "currency": "usd", "livemode": false, "method": method,
+        "reconciliation_status": "not_applicable", "source_type": "card", "status": status, "type": "bank_account",
+        "failure_message": null,
+    })
+}
+
+async fn create_payout(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(&fake, "POST", "/v1/payouts".into(), &headers, form.clone());
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut inner = fake.lock();
+    inner.next += 1;
+    let id = format!("po_test_{}", inner.next);
+    let payout = payout_json(
+        &id,
+        get("amount").parse().unwrap_or(0),
+        &get("method"),
+        "in_transit",
+    );
+    inner.payouts.insert(id, payout.clone());
+    Json(payout).into_response()
+}
+
+async fn get_payout(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    record(&fake, "GET", format!("/v1/payouts/{id}"), &headers, vec![]);
+    match fake.lock().payouts.get(&id) {
+        Some(p) => Json(p.clone()).into_response(),
+        None => not_found("payout"),
+    }
+}
+
+async fn get_balance(State(fake): State<FakeStripe>, headers: HeaderMap) -> Response {
+    record(&fake, "GET", "/v1/balance".into(), &headers, vec![]);
+    let account = headers
+        .get("stripe-account")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (available, pending) = fake
+        .lock()
+        .balances
+        .get(&account)
+        .copied()
+        .unwrap_or((0, 0));
+    Json(json!({
+        "object": "balance", "livemode": false,
+        "available": [{ "amount": available, "currency": "usd" }],
+        "pending": [{ "amount": pending, "currency": "usd" }],
     }))
     .into_response()
 }
