@@ -348,7 +348,74 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
     assert_eq!(books, 0);
 }
 
+async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    let fan = boptone::accounts::service::sign_in(
+        &state,
+        boptone::accounts::SignIn::parse("ana@demo.boptone.app", boptone::seed::DEMO_PASSWORD)
+            .expect("valid"),
+        None,
+    )
+    .await
+    .expect("signed in")
+    .user;
+    let input = TipInput::parse(
+        &TipForm {
+            handle: "nova_reyes".into(),
+            amount: "3".into(),
+            message: String::new(),
+            email: String::new(),
+            cover_fee: true,
+            idempotency_key: "tip-signedin-0001".into(),
+        },
+        true,
+    )
+    .expect("valid");
+    let url = service::start(&state, Some(&fan), &input)
+        .await
+        .expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    sandbox::pay(&state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    t.run_jobs().await;
+    let fan_id: Option<i64> = on_db!(&t.db, pool => sqlx::query_scalar::<_, Option<i64>>("SELECT fan_id FROM tips").fetch_one(pool).await)
+        .expect("fan");
+    assert_eq!(fan_id, Some(fan.id.0));
+    // Covered: the artist gets the whole $3.00.
+    assert_eq!(
+        ledger::artist_balances(&t.db, nova, "USD")
+            .await
+            .expect("balances")
+            .available,
+        300
+    );
+    let receipts = boptone::mail::list_mailbox(
+        &t.db,
+        Some(&boptone::accounts::Email::parse("ana@demo.boptone.app").expect("email")),
+        10,
+    )
+    .await
+    .expect("mailbox");
+    assert_eq!(receipts.len(), 1);
+    // Artists cannot tip themselves.
+    let nova_user = boptone::accounts::service::find_user(&t.db, boptone::accounts::UserId(nova))
+        .await
+        .expect("user")
+        .expect("nova");
+    let own = TipInput {
+        idempotency_key: "tip-self-000001".into(),
+        ..input
+    };
+    assert!(matches!(
+        service::start(&state, Some(&nova_user), &own).await,
+        Err(AppError::Conflict(_))
+    ));
+}
+
 both_databases!(
+    a_signed_in_fan_tips_without_an_email,
     a_refund_reverses_its_tip,
     a_paid_tip_reaches_the_artist_once,
     events_delivered_a_thousand_times_in_any_order_post_once,
