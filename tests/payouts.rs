@@ -246,6 +246,11 @@ async fn a_failed_payout_returns_the_money(t: TestDb) {
         (net, 0),
         "the money and the fee came back"
     );
+    // The fee collected at the provider went back too: the books agree.
+    let found = boptone::reconciliation::service::reconcile(&state, boptone::time::now_ms())
+        .await
+        .expect("reconcile");
+    assert_eq!(found, 0);
 }
 
 async fn schedules_pay_out_once_a_day(t: TestDb) {

@@ -134,6 +134,10 @@ pub struct Config {
     )]
     pub stripe_webhook_secret: Option<String>,
 
+    /// Boptone's own Stripe account id (`acct_…`), which collects instant payout fees.
+    #[arg(long, env = "STRIPE_PLATFORM_ACCOUNT", global = true)]
+    pub stripe_platform_account: Option<String>,
+
     /// Stripe's API origin (a local server in tests).
     #[arg(long, env = "STRIPE_API_BASE", default_value = boptone::payments::stripe::API_BASE, global = true)]
     pub stripe_api_base: String,
@@ -192,6 +196,7 @@ impl Config {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: boptone::payments::stripe::API_BASE.into(),
+            stripe_platform_account: None,
             storage_url: "memory://".into(),
             tips_per_fan_per_hour: 10,
         }

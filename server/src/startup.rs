@@ -85,7 +85,17 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             {
                 anyhow::bail!("PAYMENT_PROVIDER=stripe needs STRIPE_WEBHOOK_SECRET");
             }
-            Arc::new(Stripe::new(key, &config.stripe_api_base).map_err(anyhow::Error::msg)?)
+            Arc::new(
+                Stripe::new(
+                    key,
+                    &config.stripe_api_base,
+                    config
+                        .stripe_platform_account
+                        .clone()
+                        .filter(|a| !a.is_empty()),
+                )
+                .map_err(anyhow::Error::msg)?,
+            )
         }
     };
     let storage = Storage::from_url(&config.storage_url).map_err(anyhow::Error::msg)?;

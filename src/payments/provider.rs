@@ -51,8 +51,6 @@ pub struct PayoutRequest {
     pub amount: i64,
     pub currency: String,
     pub instant: bool,
-    /// Boptone's fee for the payout (instant payouts), collected from the account.
-    pub fee: i64,
     /// `payout:12`, echoed in metadata.
     pub reference: String,
     pub idempotency_key: String,
@@ -204,6 +202,25 @@ pub trait PaymentProvider: Send + Sync {
 
     /// Pays money from a payout account's balance to its bank.
     async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError>;
+
+    /// Moves `amount` from payout account `account` to the platform (Boptone's fee for
+    /// an instant payout).
+    async fn collect_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError>;
+
+    /// Gives a collected fee back to payout account `account` (its payout failed).
+    async fn return_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError>;
 
     /// What the provider holds for payout account `account` in `currency`: available
     /// plus pending, in minor units (for the daily reconciliation).

@@ -371,7 +371,7 @@ impl PaymentProvider for Sandbox {
             "status": "in_transit", "arrival_date": arrival, "created": now,
             "destination": account["external_accounts"]["data"][0]["last4"],
             "failure_message": null, "metadata": { "reference": request.reference },
-            "_sandbox": { "account": request.account, "fee": request.fee },
+            "_sandbox": { "account": request.account },
         });
         let mut tx = self.db.begin().await.map_err(unavailable)?;
         save(&mut tx, &payout).await.map_err(unavailable)?;
@@ -404,8 +404,7 @@ impl PaymentProvider for Sandbox {
     /// The sandbox's books for an account: payments to it (less the application fee and
     /// the refunded share), less payouts that did not fail.
     async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {
-        const SQL: &str =
-            "SELECT data FROM sandbox_objects WHERE kind IN ('payment_intent', 'payout')";
+        const SQL: &str = "SELECT data FROM sandbox_objects WHERE kind IN ('payment_intent', 'payout', 'transfer')";
         let rows: Vec<String> =
             crate::on_db!(&self.db, pool => sqlx::query_scalar(SQL).fetch_all(pool).await)
                 .map_err(|e: sqlx::Error| ProviderError::Unavailable(e.to_string()))?;
@@ -433,11 +432,50 @@ impl PaymentProvider for Sandbox {
                 && object["_sandbox"]["account"] == account
                 && object["status"] != "failed"
             {
-                balance -= object["amount"].as_i64().unwrap_or(0)
-                    + object["_sandbox"]["fee"].as_i64().unwrap_or(0);
+                balance -= object["amount"].as_i64().unwrap_or(0);
+            } else if object["object"] == "transfer" {
+                let amount = object["amount"].as_i64().unwrap_or(0);
+                if object["_sandbox"]["from"] == account {
+                    balance -= amount;
+                }
+                if object["destination"] == account {
+                    balance += amount;
+                }
             }
         }
         Ok(balance)
+    }
+
+    async fn collect_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError> {
+        let transfer = json!({
+            "id": id_from_key("tr", idempotency_key), "object": "transfer", "amount": amount,
+            "currency": currency.to_ascii_lowercase(), "destination": "platform", "created": now_ms() / 1000,
+            "_sandbox": { "from": account },
+        });
+        create(&self.db, transfer).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn return_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError> {
+        let transfer = json!({
+            "id": id_from_key("tr", idempotency_key), "object": "transfer", "amount": amount,
+            "currency": currency.to_ascii_lowercase(), "destination": account, "created": now_ms() / 1000,
+            "_sandbox": { "from": "platform" },
+        });
+        create(&self.db, transfer).await.map_err(unavailable)?;
+        Ok(())
     }
 
     async fn payout(&self, _account: &str, id: &str) -> Result<PayoutState, ProviderError> {

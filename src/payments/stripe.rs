@@ -25,6 +25,7 @@ use stripe_connect::{
         CreateAccountType, RetrieveAccount,
     },
     account_link::{CreateAccountLink, CreateAccountLinkType},
+    transfer::CreateTransfer,
 };
 use stripe_core::{
     balance::RetrieveForMyAccountBalance,
@@ -46,12 +47,18 @@ pub const API_BASE: &str = "https://api.stripe.com/";
 
 pub struct Stripe {
     client: stripe::Client,
+    /// Boptone's own Stripe account, which collects instant payout fees.
+    platform_account: Option<String>,
 }
 
 impl Stripe {
     /// A client for `secret_key` against `api_base` (Stripe's API, or a local server
     /// that speaks its wire format in tests).
-    pub fn new(secret_key: &str, api_base: &str) -> Result<Self, String> {
+    pub fn new(
+        secret_key: &str,
+        api_base: &str,
+        platform_account: Option<String>,
+    ) -> Result<Self, String> {
         crate::state::install_tls_provider();
         let client = ClientBuilder::new(secret_key)
             .url(api_base)
@@ -59,7 +66,10 @@ impl Stripe {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .map_err(|e| format!("Stripe client: {e}"))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            platform_account,
+        })
     }
 }
 
@@ -317,6 +327,59 @@ impl PaymentProvider for Stripe {
             failure_message: payout.failure_message.clone(),
             arrival_date: Some(payout.arrival_date),
         })
+    }
+
+    /// An account debit: a transfer from the connected account to the platform.
+    async fn collect_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError> {
+        let platform = self
+            .platform_account
+            .clone()
+            .ok_or_else(|| ProviderError::Refused {
+                code: "platform_account_missing".into(),
+                message: "Instant payouts are not available right now.".into(),
+            })?;
+        let currency: Currency = currency
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|_| ProviderError::Unavailable(format!("currency {currency}")))?;
+        CreateTransfer::new(currency, platform)
+            .amount(amount)
+            .description("Instant payout fee")
+            .customize()
+            .account_id(stripe::AccountId::from(account))
+            .request_strategy(strategy(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+
+    async fn return_fee(
+        &self,
+        account: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError> {
+        let currency: Currency = currency
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|_| ProviderError::Unavailable(format!("currency {currency}")))?;
+        CreateTransfer::new(currency, account)
+            .amount(amount)
+            .description("Instant payout fee returned")
+            .customize()
+            .request_strategy(strategy(idempotency_key)?)
+            .send(&self.client)
+            .await
+            .map_err(failure)?;
+        Ok(())
     }
 
     async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {

@@ -204,12 +204,31 @@ async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, Ap
     Ok(sum)
 }
 
-/// Asks the provider to pay; a provider refusal fails the payout (money returns).
+/// Asks the provider to pay; a provider refusal fails the payout (money returns). The
+/// instant fee is collected from the payout account first.
 async fn send_to_provider(
     state: &AppState,
     row: &PayoutRow,
     payout_account: &str,
 ) -> Result<(), AppError> {
+    if row.fee_cents > 0 {
+        let collected = state
+            .payments
+            .collect_fee(
+                payout_account,
+                row.fee_cents,
+                &row.currency,
+                &format!("payout-fee-{}", row.id),
+            )
+            .await;
+        match collected {
+            Ok(()) => {}
+            Err(crate::payments::provider::ProviderError::Refused { message, .. }) => {
+                return fail(state, row.id, &message, false).await;
+            }
+            Err(other) => return Err(other.into_app_error("collecting an instant payout fee")),
+        }
+    }
     let result = state
         .payments
         .create_payout(&PayoutRequest {
@@ -217,7 +236,6 @@ async fn send_to_provider(
             amount: row.amount_cents - row.fee_cents,
             currency: row.currency.clone(),
             instant: row.speed == "instant",
-            fee: row.fee_cents,
             reference: format!("payout:{}", row.id),
             idempotency_key: format!("payout-{}", row.id),
         })
@@ -236,7 +254,7 @@ async fn send_to_provider(
             Ok(())
         }
         Err(crate::payments::provider::ProviderError::Refused { message, .. }) => {
-            fail(state, row.id, &message).await
+            fail(state, row.id, &message, row.fee_cents > 0).await
         }
         Err(other) => Err(other.into_app_error("requesting a payout")),
     }
@@ -269,6 +287,7 @@ pub async fn sync(state: &AppState, provider_payout_id: &str) -> Result<(), AppE
                     .failure_message
                     .as_deref()
                     .unwrap_or("The bank refused the payout."),
+                row.fee_cents > 0,
             )
             .await
         }
@@ -322,8 +341,32 @@ async fn paid(state: &AppState, row: &PayoutRow) -> Result<(), AppError> {
     tx.commit().await
 }
 
-/// Fails a payout: the whole amount (fee included) returns to the available balance.
-async fn fail(state: &AppState, id: i64, message: &str) -> Result<(), AppError> {
+/// Fails a payout: the whole amount (fee included) returns to the available balance;
+/// a fee already collected at the provider goes back to the payout account first.
+async fn fail(
+    state: &AppState,
+    id: i64,
+    message: &str,
+    fee_collected: bool,
+) -> Result<(), AppError> {
+    if fee_collected {
+        let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
+        let row: PayoutRow = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(pool).await)?;
+        if row.state != "failed" {
+            let account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
+                "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1").bind(row.artist_id).fetch_one(pool).await)?;
+            state
+                .payments
+                .return_fee(
+                    account.as_deref().unwrap_or_default(),
+                    row.fee_cents,
+                    &row.currency,
+                    &format!("payout-fee-return-{id}"),
+                )
+                .await
+                .map_err(|e| e.into_app_error("returning an instant payout fee"))?;
+        }
+    }
     let mut tx = state.db.begin_write().await?;
     let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
     let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(conn).await)?;

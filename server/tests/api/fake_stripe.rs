@@ -123,6 +123,7 @@ impl FakeStripe {
             .route("/v1/payouts", post(create_payout))
             .route("/v1/payouts/{id}", get(get_payout))
             .route("/v1/balance", get(get_balance))
+            .route("/v1/transfers", post(create_transfer))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
         fake
@@ -430,6 +431,35 @@ async fn get_balance(State(fake): State<FakeStripe>, headers: HeaderMap) -> Resp
         "object": "balance", "livemode": false,
         "available": [{ "amount": available, "currency": "usd" }],
         "pending": [{ "amount": pending, "currency": "usd" }],
+    }))
+    .into_response()
+}
+
+async fn create_transfer(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    record(
+        &fake,
+        "POST",
+        "/v1/transfers".into(),
+        &headers,
+        form.clone(),
+    );
+    let get = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut inner = fake.lock();
+    inner.next += 1;
+    Json(json!({
+        "id": format!("tr_test_{}", inner.next), "object": "transfer", "amount": get("amount").parse::<i64>().unwrap_or(0),
+        "amount_reversed": 0, "created": NOW, "currency": get("currency"), "destination": get("destination"),
+        "livemode": false, "metadata": {}, "reversed": false,
+        "reversals": { "object": "list", "data": [], "has_more": false, "url": "/v1/transfers/reversals" },
     }))
     .into_response()
 }

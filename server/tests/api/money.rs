@@ -39,6 +39,7 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         config.stripe_secret_key = Some("sk_test_money".into());
         config.stripe_webhook_secret = Some(SECRET.into());
         config.stripe_api_base = base;
+        config.stripe_platform_account = Some("acct_boptone_platform".into());
     })
     .await;
     let account: String = boptone::on_db!(&app.state.db, pool => sqlx::query_scalar(
@@ -201,6 +202,64 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
             .stripe_account
             .as_deref(),
         Some(account.as_str())
+    );
+
+    // An instant payout: the 1% fee is collected from the artist's account first.
+    let mut tx = app.state.db.begin_write().await.expect("tx");
+    boptone::ledger::service::post(
+        &mut tx,
+        &boptone::ledger::NewTransaction {
+            idempotency_key: "test-credit-2".into(),
+            kind: "tip".into(),
+            memo: "Another tip".into(),
+            reference: None,
+            artist_id: Some(nova),
+            postings: vec![
+                boptone::ledger::Posting {
+                    account: boptone::ledger::Account::new(
+                        boptone::ledger::Owner::External,
+                        boptone::ledger::AccountKind::CardPayments,
+                        "USD",
+                    ),
+                    amount: -5_000,
+                },
+                boptone::ledger::Posting {
+                    account: boptone::ledger::Account::new(
+                        boptone::ledger::Owner::Artist(nova),
+                        boptone::ledger::AccountKind::Available,
+                        "USD",
+                    ),
+                    amount: 5_000,
+                },
+            ],
+        },
+    )
+    .await
+    .expect("credit");
+    tx.commit().await.expect("commit");
+    let instant: PayoutView = app
+        .call(
+            "payouts/request",
+            &[
+                ("amount", "50"),
+                ("speed", "instant"),
+                ("idempotency_key", "payout-stripe-0002"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("instant payout");
+    assert_eq!(instant.fee_cents, 50);
+    let debit = fake.last("POST", "/v1/transfers");
+    assert_eq!(debit.stripe_account.as_deref(), Some(account.as_str()));
+    assert_eq!(debit.field("destination"), Some("acct_boptone_platform"));
+    assert_eq!(debit.field("amount"), Some("50"));
+    assert_eq!(debit.idempotency_key.as_deref(), Some("payout-fee-2"));
+    let paid_out = fake.last("POST", "/v1/payouts");
+    assert_eq!(
+        (paid_out.field("amount"), paid_out.field("method")),
+        (Some("4950"), Some("instant"))
     );
 
     // Reconciliation reads the connected account's balance: it agrees.
