@@ -27,6 +27,7 @@ pub fn registry() -> Registry {
         .register::<crate::payments::events::ProcessPaymentEvent>()
         .register::<crate::tips::service::SettleTips>()
         .register::<crate::payouts::service::ScheduledPayouts>()
+        .register::<crate::payouts::service::SubmitPayout>()
         .register::<crate::reconciliation::service::Reconcile>()
 }
 

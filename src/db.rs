@@ -255,6 +255,19 @@ impl Tx {
         }
     }
 
+    /// Serialises this transaction with every other one holding the same `key` until
+    /// it ends: a PostgreSQL advisory lock; on SQLite, a transaction from
+    /// [`Db::begin_write`] already holds the database's one write lock.
+    pub async fn lock(&mut self, key: &str) -> Result<(), AppError> {
+        if let TxConn::Postgres(t) = &mut self.conn {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Records that this transaction enqueued jobs, so its commit wakes the workers.
     pub fn mark_jobs_enqueued(&mut self) {
         self.jobs_enqueued = true;

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::ledger::ArtistBalances;
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 /// Ledger transaction kinds that are earnings, and how the dashboard names them.
@@ -16,11 +18,13 @@ pub const SOURCES: [(&str, &str); 4] = [
     ("subscription", "Subscriptions"),
 ];
 
-/// The name of earnings source `kind`.
+/// The name of earnings source `kind` (a refund, `tip.refund`, counts against its
+/// source).
 pub fn source_label(kind: &str) -> &'static str {
+    let source = kind.strip_suffix(".refund").unwrap_or(kind);
     SOURCES
         .iter()
-        .find(|(k, _)| *k == kind)
+        .find(|(k, _)| *k == source)
         .map_or("Other", |(_, label)| label)
 }
 
@@ -51,4 +55,17 @@ pub struct Earnings {
     pub daily: Vec<(i64, i64)>,
     pub recent: Vec<EarningLine>,
     pub balances: ArtistBalances,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refunds_count_against_their_source() {
+        assert_eq!(source_label("tip"), "Tips");
+        assert_eq!(source_label("tip.refund"), "Tips");
+        assert_eq!(source_label("sale"), "Shop");
+        assert_eq!(source_label("payout"), "Other");
+    }
 }

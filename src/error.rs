@@ -40,8 +40,13 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many attempts. Please try again in {}.", human_wait(*retry_after_secs))]
-    RateLimited { retry_after_secs: u64 },
+    /// A limit was reached; `reason` says which, for people (a generic sentence when
+    /// `None`).
+    #[error("{} Please try again in {}.", reason.as_deref().unwrap_or("Too many attempts."), human_wait(*retry_after_secs))]
+    RateLimited {
+        retry_after_secs: u64,
+        reason: Option<String>,
+    },
     #[error("Something went wrong on our side (reference {request_id}). Please try again.")]
     Internal { request_id: String },
     /// The gate (ONB-6): a revenue action before onboarding is done. The UI sends the
@@ -177,6 +182,7 @@ mod tests {
     fn errors_survive_the_wire() {
         let err = AppError::RateLimited {
             retry_after_secs: 90,
+            reason: None,
         };
         let json = serde_json::to_string(&err).expect("serialize");
         assert_eq!(
@@ -186,6 +192,14 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "Too many attempts. Please try again in 2 minutes."
+        );
+        let tips = AppError::RateLimited {
+            retry_after_secs: 600,
+            reason: Some("That's 10 tips to Nova Reyes this hour. Thank you!".into()),
+        };
+        assert_eq!(
+            tips.to_string(),
+            "That's 10 tips to Nova Reyes this hour. Thank you! Please try again in 10 minutes."
         );
     }
 }

@@ -26,6 +26,9 @@ pub enum PlatformEvent {
     TipsEnabled { artist_id: i64 },
     #[serde(rename = "artist.profile.shared")]
     ProfileShared { artist_id: i64 },
+    /// The artist's first money from a fan (ONB-7's goal).
+    #[serde(rename = "artist.first_dollar")]
+    FirstDollar { artist_id: i64 },
     #[serde(rename = "artist.plan.payment_failed")]
     PlanPaymentFailed { artist_id: i64 },
     #[serde(rename = "bop.published")]
@@ -85,6 +88,7 @@ impl PlatformEvent {
             Self::PayoutsEnabled { .. } => "artist.payouts.enabled",
             Self::TipsEnabled { .. } => "artist.tips.enabled",
             Self::ProfileShared { .. } => "artist.profile.shared",
+            Self::FirstDollar { .. } => "artist.first_dollar",
             Self::PlanPaymentFailed { .. } => "artist.plan.payment_failed",
             Self::BopPublished { .. } => "bop.published",
             Self::BopLiked { .. } => "bop.liked",
@@ -118,6 +122,7 @@ mod tests {
                 tier: "pro".into(),
             },
             PlatformEvent::PayoutsEnabled { artist_id: 2 },
+            PlatformEvent::FirstDollar { artist_id: 2 },
             PlatformEvent::BopTipReceived {
                 tip_id: 1,
                 bop_id: 2,

@@ -44,6 +44,9 @@ pub enum AccountKind {
     Pending,
     /// An artist's money on its way to their bank.
     PayoutInFlight,
+    /// What an artist owes (negative): a refund larger than their balance at the
+    /// time; repaid from their next settled earnings.
+    Owed,
     /// A fan's prepaid balance.
     Wallet,
     /// Boptone's fees.
@@ -62,6 +65,7 @@ impl AccountKind {
             Self::Available => "available",
             Self::Pending => "pending",
             Self::PayoutInFlight => "payout_in_flight",
+            Self::Owed => "owed",
             Self::Wallet => "wallet",
             Self::Revenue => "revenue",
             Self::ProcessorFees => "processor_fees",
@@ -165,6 +169,8 @@ pub struct ArtistBalances {
     pub available: i64,
     pub pending: i64,
     pub in_payout: i64,
+    /// What the artist owes (zero or negative), repaid from coming earnings.
+    pub owed: i64,
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
         PlatformEvent::ArtistProfileCompleted { .. }
         | PlatformEvent::TipsEnabled { .. }
         | PlatformEvent::ProfileShared { .. }
+        | PlatformEvent::FirstDollar { .. }
         | PlatformEvent::BopPublished { .. }
         | PlatformEvent::BopLiked { .. }
         | PlatformEvent::TrackPublished { .. } => vec![],

@@ -439,6 +439,18 @@ impl FunnelStep {
         Self::FirstDollar,
     ];
 
+    /// The platform event that records the step.
+    pub fn event(self) -> &'static str {
+        match self {
+            Self::SignedUp => "artist.signed_up",
+            Self::ProfileCompleted => "artist.profile.completed",
+            Self::PayoutsEnabled => "artist.payouts.enabled",
+            Self::TipsEnabled => "artist.tips.enabled",
+            Self::ProfileShared => "artist.profile.shared",
+            Self::FirstDollar => "artist.first_dollar",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::SignedUp => "Signed up and paid",

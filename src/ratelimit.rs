@@ -51,6 +51,7 @@ impl Limiter {
             let wait = not_until.wait_time_from(self.clock.now());
             AppError::RateLimited {
                 retry_after_secs: wait.as_secs() + 1,
+                reason: None,
             }
         })
     }
@@ -110,7 +111,9 @@ mod tests {
             limiter.check("1.2.3.4").expect("within burst");
         }
         match limiter.check("1.2.3.4") {
-            Err(AppError::RateLimited { retry_after_secs }) => {
+            Err(AppError::RateLimited {
+                retry_after_secs, ..
+            }) => {
                 assert!(
                     (1..=21).contains(&retry_after_secs),
                     "wait {retry_after_secs}"

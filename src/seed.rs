@@ -5,6 +5,7 @@ use crate::{
     accounts::{Password, UserId, service::hash_password},
     db::{Db, Tx},
     error::AppError,
+    events::{PlatformEvent, bus},
     exec_tx, on_tx,
     payments::{
         SubscriptionStatus, Tier, provider::SubscriptionState, sandbox, signup::store_subscription,
@@ -106,6 +107,20 @@ async fn make_ready(
     const READY: &str = "UPDATE artist_profiles SET tier = $2, payout_account_id = $3, payouts_enabled = TRUE, \
                          payout_details_submitted = TRUE, tips_enabled = TRUE, shared_at = $4 WHERE user_id = $1";
     exec_tx!(tx, conn => sqlx::query(READY).bind(user.0).bind(tier.as_str()).bind(&account).bind(now).execute(conn).await)?;
+    // Their activation steps, as history (no notifications for steps nobody took).
+    let artist_id = user.0;
+    for step in [
+        PlatformEvent::ArtistSignedUp {
+            artist_id,
+            tier: tier.as_str().to_owned(),
+        },
+        PlatformEvent::ArtistProfileCompleted { artist_id },
+        PlatformEvent::PayoutsEnabled { artist_id },
+        PlatformEvent::TipsEnabled { artist_id },
+        PlatformEvent::ProfileShared { artist_id },
+    ] {
+        bus::record_past(tx, &step, now).await?;
+    }
     Ok(())
 }
 

@@ -251,6 +251,56 @@ async fn an_abandoned_checkout_can_be_resumed(t: TestDb) {
     );
 }
 
+async fn one_email_has_one_live_checkout(t: TestDb) {
+    let state = t.state();
+    // Two tabs (or devices) start a sign-up with one email: the older checkout ends,
+    // so the same person cannot pay for two plans.
+    let (first_secret, first) = start(&state, Tier::Starter, "twice@example.com").await;
+    let (_, second) = start(&state, Tier::Pro, "twice@example.com").await;
+    assert_eq!(
+        signup::pending(&t.db, &first_secret)
+            .await
+            .expect("pending"),
+        None
+    );
+    assert!(matches!(
+        sandbox::pay(&state, &first, &card("4242424242424242"), TODAY).await,
+        Err(AppError::Conflict(_))
+    ));
+    sandbox::pay(&state, &second, &card("4242424242424242"), TODAY)
+        .await
+        .expect("the newer checkout pays");
+    t.run_jobs().await;
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscriptions").await, 1);
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM artist_profiles WHERE tier = 'pro'"
+        )
+        .await,
+        1
+    );
+
+    // A checkout paid in the other tab before the new start: that sign-up completes,
+    // and the new one is refused instead of opening a second plan.
+    let (_, paid_elsewhere) = start(&state, Tier::Starter, "tabs@example.com").await;
+    sandbox::pay(&state, &paid_elsewhere, &card("4242424242424242"), TODAY)
+        .await
+        .expect("paid");
+    let again = signup::start(&state, Tier::Label, applicant("tabs@example.com")).await;
+    assert!(
+        again
+            .as_ref()
+            .err()
+            .and_then(|e| e.field_message("email"))
+            .is_some(),
+        "{again:?}"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 2);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM subscriptions").await, 2);
+}
+
 async fn three_d_secure_asks_before_paying(t: TestDb) {
     let state = t.state();
     let (_, session) = start(&state, Tier::Starter, "tds@example.com").await;
@@ -370,11 +420,18 @@ async fn the_gate_names_each_missing_step(t: TestDb) {
         .expect("count");
         assert_eq!(n, 1, "{name}");
     }
+    // Sharing is the fifth step, recorded once however often the artist shares.
+    service::record_share(&state, artist).await.expect("shared");
+    service::record_share(&state, artist)
+        .await
+        .expect("shared again");
+    // Turning Kick In off later does not undo having reached the step.
+    service::set_tips_enabled(&state, artist, false)
+        .await
+        .expect("off");
     let funnel = service::funnel(&t.db).await.expect("funnel");
-    assert!(
-        funnel.iter().take(4).all(|row| row.artists == 1),
-        "{funnel:?}"
-    );
+    let reached: Vec<i64> = funnel.iter().map(|row| row.artists).collect();
+    assert_eq!(reached, [1, 1, 1, 1, 1, 0], "{funnel:?}");
 }
 
 async fn handles_are_unique(t: TestDb) {
@@ -616,6 +673,7 @@ async fn a_signed_in_fan_becomes_an_artist(t: TestDb) {
 }
 
 both_databases!(
+    one_email_has_one_live_checkout,
     a_signed_in_fan_becomes_an_artist,
     checkout_creates_the_artist_only_when_paid,
     an_abandoned_checkout_can_be_resumed,

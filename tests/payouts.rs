@@ -363,7 +363,82 @@ async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb
     );
 }
 
+async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let net = tipped(&state, "nova_reyes", "50", "tip-payout-0008").await;
+    let payout = payouts::request(
+        &state,
+        nova,
+        net,
+        PayoutSpeed::Standard,
+        "payout-key-0008",
+        false,
+    )
+    .await
+    .expect("requested");
+    assert_eq!(payout.state, "pending", "submitted by a job");
+    // The provider pays and its `payout.paid` event is processed before the provider's
+    // answer to the submission is stored (a slow response, a crash in between).
+    let account: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(nova.0).fetch_one(pool).await)
+    .expect("account");
+    state
+        .payments
+        .create_payout(&boptone::payments::provider::PayoutRequest {
+            account,
+            amount: net,
+            currency: "USD".into(),
+            instant: false,
+            reference: format!("payout:{}", payout.id),
+            idempotency_key: format!("payout-{}", payout.id),
+        })
+        .await
+        .expect("provider payout");
+    let paid_event: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM payment_events WHERE event_type = 'payout.paid'").fetch_one(pool).await)
+        .expect("event");
+    boptone::payments::events::process(&state, paid_event)
+        .await
+        .expect("processed");
+    let history = payouts::overview(&t.db, nova)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history[0].state, "paid");
+    // The queued submission then finds the payout done and asks nothing more.
+    t.run_jobs().await;
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM sandbox_objects WHERE kind = 'payout'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM payouts WHERE state = 'paid' AND provider_payout_id IS NOT NULL"
+        )
+        .await,
+        1
+    );
+    let balances = ledger::artist_balances(&t.db, nova.0, "USD")
+        .await
+        .expect("balances");
+    assert_eq!((balances.available, balances.in_payout), (0, 0));
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'stripe.payout.paid'"
+        )
+        .await,
+        1
+    );
+}
+
 both_databases!(
+    a_payout_event_before_its_link_still_pays,
     reconciliation_finds_what_the_ledger_and_provider_disagree_on,
     a_standard_payout_reaches_the_bank,
     payouts_respect_the_minimum_and_the_balance,

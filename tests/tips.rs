@@ -125,6 +125,19 @@ async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
         .await,
         1
     );
+    // The activation funnel's last step.
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM platform_events WHERE name = 'artist.first_dollar'"
+        )
+        .await,
+        1
+    );
+    let funnel = boptone::onboarding::service::funnel(&t.db)
+        .await
+        .expect("funnel");
+    assert_eq!(funnel.last().map(|row| row.artists), Some(1));
     // The earnings dashboard reads it from the ledger, with its breakdown.
     let earnings = boptone::earnings::service::overview(&t.db, nova, boptone::time::now_ms())
         .await
@@ -161,43 +174,80 @@ async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
     );
 }
 
+/// A deterministic shuffle (xorshift), so a failure can be replayed.
+fn shuffle<T>(items: &mut [T], mut seed: u64) {
+    for i in (1..items.len()).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let j = usize::try_from(seed % (i as u64 + 1)).unwrap_or(0);
+        items.swap(i, j);
+    }
+}
+
 async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
     let nova = seeded(&t).await;
     let state = t.state();
-    tip_and_pay(&state, &guest_tip("7.50", "tip-bbbbbbbbbbbb")).await;
-    t.run_jobs().await;
-    let once = ledger::artist_balances(&t.db, nova, "USD")
+    // The fan's first card is declined, the second pays; then $4 is refunded.
+    let input = guest_tip("10", "tip-bbbbbbbbbbbb");
+    let url = service::start(&state, None, &input)
         .await
-        .expect("balances");
-    let entries = count(&t, "SELECT COUNT(*) FROM ledger_entries").await;
+        .expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    let declined = CardInput {
+        number: "4000000000000002".into(),
+        ..card()
+    };
+    assert!(matches!(
+        sandbox::pay(&state, &session, &declined, (2026, 11)).await,
+        Err(AppError::Payment { .. })
+    ));
+    sandbox::pay(&state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>(
+        "SELECT id FROM sandbox_objects WHERE kind = 'payment_intent'").fetch_one(pool).await)
+    .expect("the payment intent");
+    sandbox::refund_payment(&state, &intent, Some(400))
+        .await
+        .expect("refund");
 
-    // Every event about the tip, redelivered 1,000 times under new ids (as a provider
-    // retrying would), in a shuffled order.
+    // Nothing is processed yet: take every event the provider sent, and deliver them
+    // 1,000 times in a shuffled order instead (half as true duplicates of one id, half
+    // as redeliveries under new ids), so failures, refunds and confirmations arrive
+    // before, after and between each other.
     let payloads: Vec<String> = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT payload FROM payment_events WHERE event_type IN ('payment_intent.succeeded', 'checkout.session.completed') ORDER BY id")
-        .fetch_all(pool).await)
+        "SELECT payload FROM payment_events ORDER BY id").fetch_all(pool).await)
     .expect("payloads");
-    assert_eq!(payloads.len(), 2);
+    let kinds: Vec<String> = payloads
+        .iter()
+        .map(|p| serde_json::from_str::<serde_json::Value>(p).expect("json")["type"].to_string())
+        .collect();
+    for kind in [
+        "payment_intent.payment_failed",
+        "payment_intent.succeeded",
+        "checkout.session.completed",
+        "charge.refunded",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k.contains(kind)),
+            "{kind} in {kinds:?}"
+        );
+    }
+    exec_db!(&t.db, pool => sqlx::query("DELETE FROM jobs").execute(pool).await).expect("jobs");
+    exec_db!(&t.db, pool => sqlx::query("DELETE FROM payment_events").execute(pool).await)
+        .expect("events");
     let mut deliveries: Vec<String> = (0..1_000)
         .map(|i| {
             let mut event: serde_json::Value =
-                serde_json::from_str(&payloads[i % 2]).expect("json");
-            // Half are true duplicates (same id), half are distinct deliveries.
+                serde_json::from_str(&payloads[i % payloads.len()]).expect("json");
             if i % 4 < 2 {
                 event["id"] = serde_json::json!(format!("evt_redelivery_{i}"));
             }
             event.to_string()
         })
         .collect();
-    // A deterministic shuffle.
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    for i in (1..deliveries.len()).rev() {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let j = usize::try_from(seed % (i as u64 + 1)).unwrap_or(0);
-        deliveries.swap(i, j);
-    }
+    shuffle(&mut deliveries, 0x2545_f491_4f6c_dd1d);
     let mut tx = t.db.begin().await.expect("tx");
     for raw in &deliveries {
         events::record(&mut tx, "sandbox", raw)
@@ -206,15 +256,26 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
     }
     tx.commit().await.expect("commit");
     t.run_jobs().await;
+
+    // The same books as one delivery of each, in order: the tip once, less its refund.
+    let b = fees::tip(1_000, false);
+    let balances = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(balances.available, b.net - b.net * 400 / b.gross);
+    assert_eq!((balances.pending, balances.owed), (0, 0));
     assert_eq!(
-        ledger::artist_balances(&t.db, nova, "USD")
-            .await
-            .expect("balances"),
-        once
+        count(&t, "SELECT COUNT(*) FROM ledger_transactions").await,
+        3,
+        "the tip, its settlement and one refund"
     );
     assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM ledger_entries").await,
-        entries
+        count(
+            &t,
+            "SELECT COUNT(*) FROM tips WHERE state = 'succeeded' AND refunded_cents = 400"
+        )
+        .await,
+        1
     );
     assert_eq!(
         count(
@@ -232,6 +293,110 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
         .await,
         1
     );
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM payment_events WHERE processed_at IS NULL"
+        )
+        .await,
+        0
+    );
+}
+
+async fn a_declined_card_then_a_good_one_pays_the_tip(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    let url = service::start(&state, None, &guest_tip("5", "tip-declined-01"))
+        .await
+        .expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    let declined = CardInput {
+        number: "4000000000000002".into(),
+        ..card()
+    };
+    assert!(matches!(
+        sandbox::pay(&state, &session, &declined, (2026, 11)).await,
+        Err(AppError::Payment { .. })
+    ));
+    // The failure's event leaves the tip waiting: the checkout is still open.
+    t.run_jobs().await;
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'pending'").await,
+        1
+    );
+    sandbox::pay(&state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    t.run_jobs().await;
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'succeeded'").await,
+        1
+    );
+    assert_eq!(
+        ledger::artist_balances(&t.db, nova, "USD")
+            .await
+            .expect("balances")
+            .available,
+        fees::tip(500, false).net
+    );
+}
+
+async fn a_refund_after_a_payout_is_owed_then_repaid(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    let session = tip_and_pay(&state, &guest_tip("30", "tip-owed-000001")).await;
+    t.run_jobs().await;
+    let first = fees::tip(3_000, false);
+    boptone::payouts::service::request(
+        &state,
+        boptone::accounts::UserId(nova),
+        first.net,
+        fees::PayoutSpeed::Standard,
+        "payout-owed-0001",
+        false,
+    )
+    .await
+    .expect("payout");
+    t.run_jobs().await;
+    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>("SELECT payment_intent_id FROM tips").fetch_one(pool).await)
+        .expect("intent");
+    assert!(!session.is_empty());
+    // The money is at the bank when the fan is refunded: the artist owes it.
+    sandbox::refund_payment(&state, &intent, None)
+        .await
+        .expect("refund");
+    t.run_jobs().await;
+    let owing = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!((owing.available, owing.owed), (0, -first.net));
+    let earnings = boptone::earnings::service::overview(&t.db, nova, boptone::time::now_ms())
+        .await
+        .expect("earnings");
+    assert_eq!(earnings.total, 0, "a refunded tip earns nothing");
+    assert_eq!(earnings.recent[0].net, -first.net);
+    assert_eq!(earnings.recent[0].gross, -first.gross);
+    // The provider sees the same debt on the payout account.
+    assert_eq!(
+        boptone::reconciliation::service::reconcile(&state, boptone::time::now_ms())
+            .await
+            .expect("reconcile"),
+        0
+    );
+    // The next tip repays the debt before anything becomes available.
+    tip_and_pay(&state, &guest_tip("50", "tip-owed-000002")).await;
+    t.run_jobs().await;
+    let second = fees::tip(5_000, false);
+    let after = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(
+        (after.available, after.owed, after.pending),
+        (second.net - first.net, 0, 0)
+    );
+    let books: i64 = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries").fetch_one(pool).await)
+        .expect("sum");
+    assert_eq!(books, 0);
 }
 
 async fn an_artist_who_cannot_receive_money_is_refused(t: TestDb) {
@@ -282,8 +447,13 @@ async fn tips_are_limited_per_fan_per_artist_per_hour(t: TestDb) {
     }
     let third = service::start(&state, None, &guest_tip("3", "tip-eeeeeeeeeee3")).await;
     assert!(
-        matches!(third, Err(AppError::RateLimited { retry_after_secs }) if retry_after_secs > 3_000),
+        matches!(third, Err(AppError::RateLimited { retry_after_secs, .. }) if retry_after_secs > 3_000),
         "{third:?}"
+    );
+    let message = third.expect_err("refused").to_string();
+    assert!(
+        message.starts_with("That's 2 tips to Nova Reyes this hour. Thank you!"),
+        "{message}"
     );
     assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 2);
     // Another fan is not affected.
@@ -313,6 +483,17 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
         .await
         .expect("balances");
     assert_eq!(partial.available, b.net - b.net * 400 / b.gross);
+    let earnings = boptone::earnings::service::overview(&t.db, nova, boptone::time::now_ms())
+        .await
+        .expect("earnings");
+    assert_eq!(
+        earnings.total, partial.available,
+        "refunds count against earnings"
+    );
+    assert_eq!(
+        earnings.by_source[0],
+        ("Tips".to_owned(), partial.available)
+    );
     // The rest: the artist's balance from this tip is back to zero; the tip is refunded.
     sandbox::refund_payment(&state, &intent, None)
         .await
@@ -415,6 +596,8 @@ async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
 }
 
 both_databases!(
+    a_declined_card_then_a_good_one_pays_the_tip,
+    a_refund_after_a_payout_is_owed_then_repaid,
     a_signed_in_fan_tips_without_an_email,
     a_refund_reverses_its_tip,
     a_paid_tip_reaches_the_artist_once,

@@ -99,6 +99,9 @@ test("a new artist goes from sign-up to a dashboard with every step done", async
     await expect(page.locator(`[data-step="${step}"]`)).toHaveAttribute("data-done", "true");
   }
   await expect(page.getByRole("img", { name: "QR code for your profile link" })).toBeVisible();
+  const quickStart = page.getByRole("navigation", { name: "Quick start" });
+  await expect(quickStart.getByRole("link")).toHaveCount(5);
+  await expect(quickStart.getByRole("link", { name: /Payouts/ })).toHaveAttribute("href", "/dashboard/payouts");
   await expect(page.getByTestId("plan-status")).toHaveText("Active");
   await expect(page.getByText(/Pro · \$29\/month/)).toBeVisible();
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();

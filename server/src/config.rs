@@ -40,6 +40,17 @@ pub enum Command {
         #[arg(long, default_value_t = 2_000)]
         samples: usize,
     },
+    /// Measure the earnings dashboard on DATABASE_URL: load an artist with `days` of
+    /// tips, then time reading their dashboard. Prints JSON. Writes ledger history that
+    /// stays: use a database of its own.
+    BenchEarnings {
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long, default_value_t = 100)]
+        tips_per_day: u32,
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -125,7 +136,8 @@ pub struct Config {
     #[arg(long, env = "STRIPE_SECRET_KEY", global = true, hide_env_values = true)]
     pub stripe_secret_key: Option<String>,
 
-    /// Signing secret of the `/webhooks/stripe` endpoint (`whsec_…`).
+    /// Signing secrets of the Stripe endpoints that deliver to `/webhooks/stripe`
+    /// (`whsec_…`): the platform's and the Connect endpoint's, comma-separated.
     #[arg(
         long,
         env = "STRIPE_WEBHOOK_SECRET",

@@ -76,6 +76,26 @@ async fn main() -> anyhow::Result<()> {
             state.db.close().await;
             Ok(())
         }
+        Command::BenchEarnings {
+            days,
+            tips_per_day,
+            samples,
+        } => {
+            let state = build_state(&config).await?;
+            let result =
+                boptone::earnings::bench::run(&state.db, days, tips_per_day, samples).await?;
+            eprintln!(
+                "earnings of {} transactions (loaded in {:.1} s): p50 {:.2} ms, p99 {:.2} ms",
+                result.transactions, result.load_s, result.p50_ms, result.p99_ms
+            );
+            let report = serde_json::json!({
+                "database": state.db.dialect().as_str(),
+                "earnings": result,
+            });
+            println!("{report}");
+            state.db.close().await;
+            Ok(())
+        }
         Command::SeedDemo => {
             let db = Db::connect(&config.database_url, &DbOptions::default()).await?;
             db.migrate().await.context("applying migrations")?;

@@ -10,7 +10,10 @@ use crate::{
     time::{DAY, civil_date, parse_date},
 };
 
-const KINDS: &str = "('tip', 'sale', 'royalty', 'subscription')";
+/// Earnings, and their reversals (a refund counts against its source).
+const KINDS: &str = "('tip', 'tip.refund', 'sale', 'royalty', 'subscription')";
+/// The source a transaction kind counts towards.
+const SOURCE: &str = "CASE WHEN t.kind = 'tip.refund' THEN 'tip' ELSE t.kind END";
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -28,10 +31,10 @@ struct LineRow {
 /// Net earned since `since` (unix ms), per source kind.
 async fn net_by_kind(db: &Db, artist: i64, since: i64) -> Result<Vec<(String, i64)>, AppError> {
     let sql = format!(
-        "SELECT t.kind, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_transactions t \
+        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_transactions t \
          JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
          WHERE t.artist_id = $1 AND t.created_at >= $2 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
-         AND a.owner_kind = 'artist' GROUP BY t.kind"
+         AND a.owner_kind = 'artist' GROUP BY {SOURCE}"
     );
     let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(artist)

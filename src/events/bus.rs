@@ -19,6 +19,20 @@ use crate::{
 /// Stores `event` in `tx` and queues its dispatch: both exist if and only if `tx`
 /// commits.
 pub async fn emit(tx: &mut Tx, event: &PlatformEvent) -> Result<i64, AppError> {
+    let id = record_past(tx, event, now_ms()).await?;
+    enqueue(
+        tx,
+        &DispatchEvent { event_id: id },
+        EnqueueOptions::dedupe(format!("event:{id}")),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Stores `event` as something that already happened, without dispatching it: its
+/// handlers never see it (history loaded from elsewhere, such as the demo artists'
+/// activation steps), but it counts wherever stored events are read.
+pub async fn record_past(tx: &mut Tx, event: &PlatformEvent, at: i64) -> Result<i64, AppError> {
     let payload =
         serde_json::to_string(event).map_err(|e| AppError::internal("encoding an event", &e))?;
     const SQL: &str =
@@ -26,15 +40,9 @@ pub async fn emit(tx: &mut Tx, event: &PlatformEvent) -> Result<i64, AppError> {
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL)
         .bind(event.name())
         .bind(&payload)
-        .bind(now_ms())
+        .bind(at)
         .fetch_one(conn)
         .await)?;
-    enqueue(
-        tx,
-        &DispatchEvent { event_id: id },
-        EnqueueOptions::dedupe(format!("event:{id}")),
-    )
-    .await?;
     Ok(id)
 }
 

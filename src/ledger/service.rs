@@ -74,9 +74,13 @@ async fn balance_of(tx: &mut Tx, account: i64) -> Result<i64, AppError> {
 /// unbalanced transaction, and one that would take an account that holds someone's
 /// money below zero: `AppError::Conflict` with `insufficient` in that case.
 pub async fn post(tx: &mut Tx, new: &NewTransaction) -> Result<Posted, AppError> {
+    post_at(tx, new, now_ms()).await
+}
+
+/// [`post`], dated `now` (unix ms): history loaded from elsewhere, benchmarks.
+pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Posted, AppError> {
     new.validate()
         .map_err(|e| AppError::internal("an invalid ledger transaction", &e))?;
-    let now = now_ms();
     const INSERT: &str = "INSERT INTO ledger_transactions (idempotency_key, kind, memo, reference, artist_id, created_at) \
                           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
     let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
@@ -139,6 +143,20 @@ pub async fn post(tx: &mut Tx, new: &NewTransaction) -> Result<Posted, AppError>
     })
 }
 
+/// Whether a transaction with idempotency key `key` was posted (as seen by `tx`).
+pub async fn is_posted(tx: &mut Tx, key: &str) -> Result<bool, AppError> {
+    const SQL: &str = "SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key = $1";
+    let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(key).fetch_one(conn).await)?;
+    Ok(n > 0)
+}
+
+/// The balance of `account` inside `tx` (0 if it was never used); on PostgreSQL the
+/// account row stays locked until `tx` ends.
+pub async fn balance_in(tx: &mut Tx, account: &Account) -> Result<i64, AppError> {
+    let id = account_id(tx, account).await?;
+    balance_of(tx, id).await
+}
+
 /// The balance of `account` (0 if it was never used).
 pub async fn balance(db: &Db, account: &Account) -> Result<i64, AppError> {
     const SQL: &str = "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e \
@@ -167,5 +185,6 @@ pub async fn artist_balances(
         available: balance(db, &of(AccountKind::Available)).await?,
         pending: balance(db, &of(AccountKind::Pending)).await?,
         in_payout: balance(db, &of(AccountKind::PayoutInFlight)).await?,
+        owed: balance(db, &of(AccountKind::Owed)).await?,
     })
 }

@@ -327,25 +327,34 @@ pub async fn billing_portal(state: &AppState, user: &SessionUser) -> Result<Stri
         .map_err(|e| e.into_app_error("opening the billing portal"))
 }
 
-/// The activation funnel across all artists, from the profiles' own records.
+/// The activation funnel: how many artists ever reached each step, counted from the
+/// platform events that record the steps (an artist who later turns Kick In off still
+/// reached it).
 pub async fn funnel(db: &Db) -> Result<Vec<FunnelRow>, AppError> {
-    const SQL: &str = "SELECT COUNT(*), \
-        COALESCE(SUM(CASE WHEN onboarding_completed THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN payouts_enabled THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN tips_enabled THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN shared_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN first_dollar_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
-        FROM artist_profiles WHERE deleted_at IS NULL";
-    let counts: (i64, i64, i64, i64, i64, i64) =
-        on_db!(db, pool => sqlx::query_as(SQL).fetch_one(pool).await)?;
-    let values = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5];
+    let names: Vec<&str> = FunnelStep::ALL.iter().map(|s| s.event()).collect();
+    let list = names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The artist id inside the stored JSON: the one place the dialects differ here.
+    let artist = match db.dialect() {
+        crate::db::Dialect::Sqlite => "json_extract(payload, '$.data.artist_id')",
+        crate::db::Dialect::Postgres => "(payload::json -> 'data' ->> 'artist_id')",
+    };
+    let sql = format!(
+        "SELECT name, COUNT(DISTINCT {artist}) FROM platform_events WHERE name IN ({list}) GROUP BY name"
+    );
+    let counts: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await)?;
     Ok(FunnelStep::ALL
         .iter()
-        .zip(values)
-        .map(|(step, artists)| FunnelRow {
+        .map(|step| FunnelRow {
             step: *step,
             label: step.label().to_owned(),
-            artists,
+            artists: counts
+                .iter()
+                .find(|(name, _)| name == step.event())
+                .map_or(0, |(_, n)| *n),
         })
         .collect())
 }

@@ -123,14 +123,16 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
     let event = Envelope::parse(&payload)?;
     let mut follow_up = None;
     match event.kind.as_str() {
-        "checkout.session.completed" => {
+        "checkout.session.completed" | "checkout.session.expired" => {
             if event.data.object["mode"] == "payment" {
                 crate::tips::service::sync_checkout(state, event.object_id()).await?;
-            } else {
+            } else if event.kind == "checkout.session.completed" {
                 signup::complete_from_checkout(state, event.object_id()).await?;
             }
         }
-        "payment_intent.succeeded" => {
+        // A declined card does not end a hosted checkout (the fan may try another),
+        // so a failure is only a reason to look at the checkout again, like a success.
+        "payment_intent.succeeded" | "payment_intent.payment_failed" => {
             if let Some(reference) = event.data.object["metadata"]["reference"].as_str() {
                 crate::tips::service::sync_reference(state, reference).await?;
             }
@@ -149,25 +151,22 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
                 }
             }
         }
-        "payment_intent.payment_failed" => {
-            if let Some(reference) = event.data.object["metadata"]["reference"].as_str() {
-                crate::tips::service::fail_reference(state, reference).await?;
-            }
-        }
         "charge.refunded" => {
             let object = &event.data.object;
             if let (Some(intent), Some(refunded)) = (
                 object["payment_intent"].as_str(),
                 object["amount_refunded"].as_i64(),
             ) {
-                crate::tips::service::refund(state, intent, refunded).await?;
+                let reference = object["metadata"]["reference"].as_str();
+                crate::tips::service::refund(state, intent, refunded, reference).await?;
             }
         }
         // Tips are destination charges: Stripe moves the money to the artist's account
         // itself, so transfer events carry nothing to apply.
         "transfer.created" | "transfer.updated" | "transfer.reversed" => {}
         "payout.paid" | "payout.failed" | "payout.canceled" | "payout.updated" => {
-            crate::payouts::service::sync(state, event.object_id()).await?;
+            let reference = event.data.object["metadata"]["reference"].as_str();
+            crate::payouts::service::sync(state, event.object_id(), reference).await?;
         }
         "account.updated" => {
             sync_payout_account(state, event.object_id()).await?;

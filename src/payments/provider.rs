@@ -176,6 +176,10 @@ pub trait PaymentProvider: Send + Sync {
 
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError>;
 
+    /// Ends an open checkout so it can no longer be paid; returns the session as it
+    /// stands (a checkout that completed first stays complete).
+    async fn expire_checkout(&self, id: &str) -> Result<CheckoutSessionState, ProviderError>;
+
     async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError>;
 
     /// A page where the customer manages their plan and card.

@@ -258,6 +258,26 @@ impl PaymentProvider for Sandbox {
         })
     }
 
+    async fn expire_checkout(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
+        // Under the write lock, so it cannot interleave with a payment completing.
+        let mut tx = self.db.begin_write().await.map_err(unavailable)?;
+        let mut session = load_tx(&mut tx, id)
+            .await
+            .map_err(unavailable)?
+            .filter(|s| s["object"] == "checkout.session")
+            .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
+        if checkout_status(&session) != CheckoutStatus::Complete && session["status"] != "expired" {
+            session["status"] = json!("expired");
+            session["url"] = Value::Null;
+            save(&mut tx, &session).await.map_err(unavailable)?;
+            emit(&mut tx, "checkout.session.expired", &session)
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        self.checkout_session(id).await
+    }
+
     async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError> {
         let sub = load(&self.db, id)
             .await
@@ -572,10 +592,30 @@ pub async fn pay(
         CheckoutStatus::Open => {}
     }
     match card_outcome(card, today).map_err(AppError::Validation)? {
-        CardOutcome::Declined { code, message } => Err(AppError::Payment {
-            code: code.into(),
-            message: message.into(),
-        }),
+        CardOutcome::Declined { code, message } => {
+            // As on Stripe, a one-off payment's declined attempt is an event of its
+            // payment intent; the checkout itself stays open.
+            if session["mode"] == "payment" {
+                let intent = json!({
+                    "id": id_from_key("pi", id),
+                    "object": "payment_intent",
+                    "amount": session["amount_total"],
+                    "currency": session["currency"],
+                    "status": "requires_payment_method",
+                    "last_payment_error": { "code": code, "message": message },
+                    "metadata": session["metadata"],
+                    "created": now_ms() / 1000,
+                });
+                let mut tx = state.db.begin().await?;
+                save(&mut tx, &intent).await?;
+                emit(&mut tx, "payment_intent.payment_failed", &intent).await?;
+                tx.commit().await?;
+            }
+            Err(AppError::Payment {
+                code: code.into(),
+                message: message.into(),
+            })
+        }
         CardOutcome::RequiresAuthentication => {
             let mut session = session;
             session["_sandbox"]["awaiting_authentication"] = json!(true);

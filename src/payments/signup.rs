@@ -150,6 +150,8 @@ pub async fn start(
         }
     };
 
+    supersede_open_signups(state, &email, existing.is_some()).await?;
+
     let secret = accounts::new_secret();
     const INSERT: &str = "INSERT INTO artist_signups (secret_hash, email, display_name, password_hash, existing_user_id, tier, state, created_at, updated_at) \
                           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) RETURNING id";
@@ -168,6 +170,46 @@ pub async fn start(
         secret,
         checkout_url,
     })
+}
+
+/// One live checkout per email: a new sign-up ends the earlier, unpaid checkouts of
+/// the same email (another tab, another device), so one person cannot pay for two
+/// plans. If one of them was paid meanwhile, that sign-up completes instead and this
+/// one is refused.
+async fn supersede_open_signups(
+    state: &AppState,
+    email: &str,
+    signed_in: bool,
+) -> Result<(), AppError> {
+    const OPEN: &str =
+        "SELECT id, checkout_session_id FROM artist_signups WHERE email = $1 AND state = 'open'";
+    let open: Vec<(i64, Option<String>)> =
+        on_db!(&state.db, pool => sqlx::query_as(OPEN).bind(email).fetch_all(pool).await)?;
+    for (id, session) in open {
+        if let Some(session) = session {
+            let current = state
+                .payments
+                .expire_checkout(&session)
+                .await
+                .map_err(|e| e.into_app_error("ending an earlier checkout"))?;
+            if current.status == CheckoutStatus::Complete {
+                complete_from_checkout(state, &session).await?;
+                return Err(if signed_in {
+                    AppError::Conflict(
+                        "You already have a plan. Manage it from your dashboard.".into(),
+                    )
+                } else {
+                    AppError::field(
+                        "email",
+                        "An account with this email already exists. Sign in, then choose your plan.",
+                    )
+                });
+            }
+        }
+        const END: &str = "UPDATE artist_signups SET state = 'abandoned', updated_at = $2 WHERE id = $1 AND state = 'open'";
+        exec_db!(&state.db, pool => sqlx::query(END).bind(id).bind(now_ms()).execute(pool).await)?;
+    }
+    Ok(())
 }
 
 /// Opens a checkout for sign-up `id`; `attempt` makes a fresh idempotency key when an

@@ -16,7 +16,8 @@ use stripe_checkout::{
         CreateCheckoutSessionLineItemsPriceData, CreateCheckoutSessionLineItemsPriceDataRecurring,
         CreateCheckoutSessionLineItemsPriceDataRecurringInterval,
         CreateCheckoutSessionPaymentIntentData, CreateCheckoutSessionPaymentIntentDataTransferData,
-        CreateCheckoutSessionSubscriptionData, ProductData, RetrieveCheckoutSession,
+        CreateCheckoutSessionSubscriptionData, ExpireCheckoutSession, ProductData,
+        RetrieveCheckoutSession,
     },
 };
 use stripe_connect::{
@@ -79,23 +80,76 @@ fn strategy(key: &str) -> Result<RequestStrategy, ProviderError> {
         .map_err(|e| ProviderError::Unavailable(format!("idempotency key: {e:?}")))
 }
 
+fn session_state(session: &stripe_checkout::CheckoutSession) -> CheckoutSessionState {
+    let status = match session.status {
+        Some(CheckoutSessionStatus::Complete) => CheckoutStatus::Complete,
+        Some(CheckoutSessionStatus::Expired) => CheckoutStatus::Expired,
+        _ => CheckoutStatus::Open,
+    };
+    CheckoutSessionState {
+        id: session.id.as_str().to_owned(),
+        status,
+        url: session.url.clone(),
+        client_reference_id: session.client_reference_id.clone(),
+        customer: session
+            .customer
+            .as_ref()
+            .map(|c| c.id().as_str().to_owned()),
+        subscription: session
+            .subscription
+            .as_ref()
+            .map(|s| s.id().as_str().to_owned()),
+        paid: matches!(
+            session.payment_status,
+            CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
+        ),
+        payment_intent: session
+            .payment_intent
+            .as_ref()
+            .map(|p| p.id().as_str().to_owned()),
+    }
+}
+
+/// Stripe's code for an ISO currency (`USD` → `usd`).
+fn currency(iso: &str) -> Result<Currency, ProviderError> {
+    iso.to_ascii_lowercase()
+        .parse()
+        .map_err(|_| ProviderError::Unavailable(format!("currency {iso}")))
+}
+
+/// What a person sees when Stripe refuses a request for a reason that is not theirs.
+pub const REFUSED: &str = "The payment provider couldn't process this. Please try again, or contact support if it keeps happening.";
+
 fn failure(err: StripeError) -> ProviderError {
     match err {
         StripeError::Stripe(api, 404) => {
             ProviderError::NotFound(api.message.clone().unwrap_or_default())
         }
         StripeError::Stripe(api, status) if (400..500).contains(&status) && status != 429 => {
+            let code = api
+                .code
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .or_else(|| api.decline_code.clone())
+                .unwrap_or_else(|| api.type_.as_str().to_owned());
+            // Card errors are written for the cardholder; every other kind is written
+            // for developers, so people get a plain sentence and the log the details.
+            let for_people = api.type_.as_str() == "card_error";
+            if !for_people {
+                tracing::warn!(
+                    status,
+                    code = %code,
+                    message = api.message.as_deref().unwrap_or_default(),
+                    "Stripe refused a request"
+                );
+            }
             ProviderError::Refused {
-                code: api
-                    .code
-                    .as_ref()
-                    .map(|c| c.as_str().to_owned())
-                    .or_else(|| api.decline_code.clone())
-                    .unwrap_or_else(|| api.type_.as_str().to_owned()),
                 message: api
                     .message
                     .clone()
-                    .unwrap_or_else(|| "The payment provider refused the request.".into()),
+                    .filter(|_| for_people)
+                    .unwrap_or_else(|| REFUSED.into()),
+                code,
             }
         }
         StripeError::Stripe(api, status) => ProviderError::Unavailable(format!(
@@ -117,7 +171,7 @@ impl PaymentProvider for Stripe {
         request: &SubscriptionCheckout,
     ) -> Result<CheckoutRedirect, ProviderError> {
         let plan = request.tier.plan();
-        let mut price = CreateCheckoutSessionLineItemsPriceData::new(Currency::USD);
+        let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency(plan.currency)?);
         price.unit_amount = Some(plan.monthly_cents);
         price.recurring = Some(CreateCheckoutSessionLineItemsPriceDataRecurring::new(
             CreateCheckoutSessionLineItemsPriceDataRecurringInterval::Month,
@@ -160,10 +214,7 @@ impl PaymentProvider for Stripe {
         &self,
         request: &PaymentCheckout,
     ) -> Result<CheckoutRedirect, ProviderError> {
-        let currency: Currency =
-            request.currency.to_ascii_lowercase().parse().map_err(|_| {
-                ProviderError::Unavailable(format!("currency {}", request.currency))
-            })?;
+        let currency = currency(&request.currency)?;
         let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
         price.unit_amount = Some(request.amount);
         price.product_data = Some(ProductData::new(&request.description));
@@ -207,34 +258,16 @@ impl PaymentProvider for Stripe {
             .send(&self.client)
             .await
             .map_err(failure)?;
-        let status = match session.status {
-            Some(CheckoutSessionStatus::Complete) => CheckoutStatus::Complete,
-            Some(CheckoutSessionStatus::Expired) => CheckoutStatus::Expired,
-            _ => CheckoutStatus::Open,
-        };
-        Ok(CheckoutSessionState {
-            id: session.id.as_str().to_owned(),
-            status,
-            url: session.url.clone(),
-            client_reference_id: session.client_reference_id.clone(),
-            customer: session
-                .customer
-                .as_ref()
-                .map(|c| c.id().as_str().to_owned()),
-            subscription: session
-                .subscription
-                .as_ref()
-                .map(|s| s.id().as_str().to_owned()),
-            paid: matches!(
-                session.payment_status,
-                CheckoutSessionPaymentStatus::Paid
-                    | CheckoutSessionPaymentStatus::NoPaymentRequired
-            ),
-            payment_intent: session
-                .payment_intent
-                .as_ref()
-                .map(|p| p.id().as_str().to_owned()),
-        })
+        Ok(session_state(&session))
+    }
+
+    async fn expire_checkout(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
+        match ExpireCheckoutSession::new(id).send(&self.client).await {
+            Ok(session) => Ok(session_state(&session)),
+            // Only open sessions expire: a completed one is refused, so say how it is.
+            Err(StripeError::Stripe(_, 400)) => self.checkout_session(id).await,
+            Err(other) => Err(failure(other)),
+        }
     }
 
     async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError> {
@@ -303,10 +336,7 @@ impl PaymentProvider for Stripe {
     }
 
     async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError> {
-        let currency: Currency =
-            request.currency.to_ascii_lowercase().parse().map_err(|_| {
-                ProviderError::Unavailable(format!("currency {}", request.currency))
-            })?;
+        let currency = currency(&request.currency)?;
         let method = if request.instant {
             CreatePayoutMethod::Instant
         } else {
@@ -344,10 +374,7 @@ impl PaymentProvider for Stripe {
                 code: "platform_account_missing".into(),
                 message: "Instant payouts are not available right now.".into(),
             })?;
-        let currency: Currency = currency
-            .to_ascii_lowercase()
-            .parse()
-            .map_err(|_| ProviderError::Unavailable(format!("currency {currency}")))?;
+        let currency = self::currency(currency)?;
         CreateTransfer::new(currency, platform)
             .amount(amount)
             .description("Instant payout fee")
@@ -367,10 +394,7 @@ impl PaymentProvider for Stripe {
         currency: &str,
         idempotency_key: &str,
     ) -> Result<(), ProviderError> {
-        let currency: Currency = currency
-            .to_ascii_lowercase()
-            .parse()
-            .map_err(|_| ProviderError::Unavailable(format!("currency {currency}")))?;
+        let currency = self::currency(currency)?;
         CreateTransfer::new(currency, account)
             .amount(amount)
             .description("Instant payout fee returned")

@@ -29,6 +29,25 @@ fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
+/// [`verify`] against each of `secrets`, comma-separated: Stripe signs events from
+/// connected accounts (payouts, `account.updated`) with the Connect endpoint's own
+/// secret, and an old secret stays valid for a while after it is rolled.
+pub fn verify_any(
+    secrets: &str,
+    header: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
+    let mut outcome = Err(SignatureError::Mismatch);
+    for secret in secrets.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        outcome = verify(secret, header, body, now);
+        if !matches!(outcome, Err(SignatureError::Mismatch)) {
+            return outcome;
+        }
+    }
+    outcome
+}
+
 /// Checks `header` (the `Stripe-Signature` value) for `body` at time `now` (unix
 /// seconds). Any `v1` signature may match (Stripe sends several while a secret rolls).
 pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), SignatureError> {
@@ -118,5 +137,27 @@ mod tests {
         for header in ["", "t=abc,v1=00", "v1=00", "t=1000000", "t=1000000,v1=zz"] {
             assert!(verify(SECRET, header, BODY, 1_000_000).is_err(), "{header}");
         }
+    }
+
+    #[test]
+    fn any_of_several_secrets_may_sign() {
+        let body = br#"{"id":"evt_1"}"#;
+        let connect = sign("whsec_connect", 1_000, body);
+        assert_eq!(
+            verify_any("whsec_platform, whsec_connect", &connect, body, 1_010),
+            Ok(())
+        );
+        assert_eq!(
+            verify_any("whsec_platform", &connect, body, 1_010),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_any("whsec_platform,whsec_connect", &connect, body, 2_000),
+            Err(SignatureError::Expired)
+        );
+        assert_eq!(
+            verify_any("", &connect, body, 1_010),
+            Err(SignatureError::Mismatch)
+        );
     }
 }

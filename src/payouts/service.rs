@@ -1,7 +1,9 @@
 //! Requesting payouts and following them to the bank. The money leaves the available
-//! balance in the same database transaction that records the payout, so two requests
-//! for the same balance pay once; the provider is asked afterwards, with the payout's
-//! own idempotency key, and its events move the money on (paid) or back (failed).
+//! balance in the same database transaction that records the payout and queues its
+//! submission, so two requests for the same balance pay once and no payout is left
+//! behind by a crash or a provider outage; the job asks the provider with the
+//! payout's own idempotency keys (retried with backoff), and the provider's events
+//! move the money on (paid) or back (failed).
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -14,12 +16,18 @@ use crate::{
     events::{PlatformEvent, bus},
     exec_db, exec_tx,
     fees::{self, MINIMUM_PAYOUT_CENTS, PayoutRefusal, PayoutSpeed},
-    jobs::worker::{Job, JobContext},
+    jobs::{
+        EnqueueOptions,
+        worker::{Job, JobContext, enqueue},
+    },
     ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
     money::format_amount,
     on_db, on_tx,
     onboarding::service::{require_capability, require_revenue_ready},
-    payments::{Capability, provider::PayoutRequest},
+    payments::{
+        Capability,
+        provider::{PayoutRequest, PayoutState},
+    },
     state::AppState,
     time::{DAY, civil_date, now_ms},
 };
@@ -90,9 +98,11 @@ pub async fn request(
     let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
         "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
         .bind(artist.0).fetch_one(pool).await)?;
-    let payout_account = payout_account.ok_or(AppError::Gate {
-        step: crate::onboarding::OnboardingStep::Payouts,
-    })?;
+    if payout_account.is_none() {
+        return Err(AppError::Gate {
+            step: crate::onboarding::OnboardingStep::Payouts,
+        });
+    }
     let fee = fees::payout_fee(amount, speed);
     let now = now_ms();
 
@@ -184,16 +194,59 @@ pub async fn request(
                 }
                 other => other,
             })?;
+            enqueue(
+                &mut tx,
+                &SubmitPayout { payout: id },
+                EnqueueOptions {
+                    dedupe_key: Some(format!("payout-submit:{id}")),
+                    max_attempts: Some(12),
+                    ..EnqueueOptions::default()
+                },
+            )
+            .await?;
             let row_sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
             let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(row_sql.as_str())).bind(id).fetch_one(conn).await)?;
             tx.commit().await?;
             row
         }
     };
-    if row.provider_payout_id.is_none() && row.state == "pending" {
-        send_to_provider(state, &row, &payout_account).await?;
+    Ok(PayoutView::from(row))
+}
+
+/// Sends a recorded payout to the provider (queued with the payout). Safe to run any
+/// number of times: every provider call carries the payout's idempotency keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmitPayout {
+    /// `payouts.id`.
+    pub payout: i64,
+}
+
+#[async_trait]
+impl Job for SubmitPayout {
+    const KIND: &'static str = "payouts.submit";
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        submit(&ctx.state, self.payout).await?;
+        Ok(())
     }
-    find(&state.db, artist, row.id).await
+}
+
+pub async fn submit(state: &AppState, id: i64) -> Result<(), AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
+    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    if row.provider_payout_id.is_some() || row.state != "pending" {
+        return Ok(());
+    }
+    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
+        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(row.artist_id).fetch_one(pool).await)?;
+    match payout_account {
+        Some(account) => send_to_provider(state, &row, &account).await,
+        None => fail(state, row.id, "There is no payout account to pay.", false).await,
+    }
 }
 
 async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, AppError> {
@@ -241,18 +294,7 @@ async fn send_to_provider(
         })
         .await;
     match result {
-        Ok(provider) => {
-            const SQL: &str = "UPDATE payouts SET provider_payout_id = $2, state = CASE WHEN state = 'pending' THEN 'in_transit' ELSE state END, \
-                               arrival_at = $3, updated_at = $4 WHERE id = $1";
-            exec_db!(&state.db, pool => sqlx::query(SQL)
-                .bind(row.id)
-                .bind(&provider.id)
-                .bind(provider.arrival_date.map(|s| s * 1000))
-                .bind(now_ms())
-                .execute(pool)
-                .await)?;
-            Ok(())
-        }
+        Ok(provider) => link(state, row.id, &provider).await,
         Err(crate::payments::provider::ProviderError::Refused { message, .. }) => {
             fail(state, row.id, &message, row.fee_cents > 0).await
         }
@@ -260,10 +302,37 @@ async fn send_to_provider(
     }
 }
 
-/// Applies a provider payout's current state (from its events). Idempotent.
-pub async fn sync(state: &AppState, provider_payout_id: &str) -> Result<(), AppError> {
-    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE provider_payout_id = $1");
-    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(provider_payout_id).fetch_optional(pool).await)?;
+/// Records the provider's payout on ours (once; later calls change nothing).
+async fn link(state: &AppState, id: i64, provider: &PayoutState) -> Result<(), AppError> {
+    const SQL: &str = "UPDATE payouts SET provider_payout_id = $2, state = CASE WHEN state = 'pending' THEN 'in_transit' ELSE state END, \
+                       arrival_at = $3, updated_at = $4 WHERE id = $1 AND provider_payout_id IS NULL";
+    exec_db!(&state.db, pool => sqlx::query(SQL)
+        .bind(id)
+        .bind(&provider.id)
+        .bind(provider.arrival_date.map(|s| s * 1000))
+        .bind(now_ms())
+        .execute(pool)
+        .await)?;
+    Ok(())
+}
+
+/// Applies a provider payout's current state (from its events). Idempotent. The
+/// payout is found by the provider's id, or by `reference` (`payout:12`, echoed in the
+/// payout's metadata) when its event arrives before the provider's answer was stored.
+pub async fn sync(
+    state: &AppState,
+    provider_payout_id: &str,
+    reference: Option<&str>,
+) -> Result<(), AppError> {
+    let ours = reference
+        .and_then(|r| r.strip_prefix("payout:"))
+        .and_then(|id| id.parse::<i64>().ok())
+        .unwrap_or(-1);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM payouts WHERE provider_payout_id = $1 OR (id = $2 AND provider_payout_id IS NULL)"
+    );
+    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(provider_payout_id).bind(ours).fetch_optional(pool).await)?;
     let Some(row) = row else {
         return Ok(());
     };
@@ -277,6 +346,9 @@ pub async fn sync(state: &AppState, provider_payout_id: &str) -> Result<(), AppE
         )
         .await
         .map_err(|e| e.into_app_error("fetching a payout"))?;
+    if row.provider_payout_id.is_none() {
+        link(state, row.id, &current).await?;
+    }
     match current.status.as_str() {
         "paid" => paid(state, &row).await,
         "failed" | "canceled" => {
@@ -405,12 +477,6 @@ async fn fail(
         .await?;
     }
     tx.commit().await
-}
-
-async fn find(db: &Db, artist: UserId, id: i64) -> Result<PayoutView, AppError> {
-    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1 AND artist_id = $2");
-    let row: Option<PayoutRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(artist.0).fetch_optional(pool).await)?;
-    row.map(PayoutView::from).ok_or(AppError::NotFound)
 }
 
 pub async fn frequency(db: &Db, artist: UserId) -> Result<Frequency, AppError> {

@@ -25,13 +25,20 @@ pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
         "SELECT user_id, payout_account_id FROM artist_profiles WHERE payout_account_id IS NOT NULL ORDER BY user_id")
         .fetch_all(pool).await)?;
     let mut found = 0;
+    let mut unreadable = Vec::new();
     for (artist, account) in accounts {
         let balances = ledger::artist_balances(&state.db, artist, CURRENCY).await?;
-        let ours = balances.available + balances.pending;
+        // A debt from a refund is a negative balance at the provider too.
+        let ours = balances.available + balances.pending + balances.owed;
         let theirs = match state.payments.account_balance(&account, CURRENCY).await {
             Ok(amount) => amount,
             Err(crate::payments::provider::ProviderError::NotFound(_)) => 0,
-            Err(e) => return Err(e.into_app_error("reading a payout account's balance")),
+            Err(e) => {
+                // One unreadable account does not stop the others being checked.
+                tracing::warn!(artist, account, error = %e, "provider balance unavailable");
+                unreadable.push(account);
+                continue;
+            }
         };
         if ours != theirs {
             found += 1;
@@ -55,6 +62,13 @@ pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
                 .execute(pool)
                 .await)?;
         }
+    }
+    if !unreadable.is_empty() {
+        // The job fails, so it is retried and the operator sees which accounts.
+        return Err(AppError::internal(
+            "reconciliation could not read every account",
+            &crate::payments::provider::ProviderError::Unavailable(unreadable.join(", ")),
+        ));
     }
     Ok(found)
 }

@@ -103,13 +103,18 @@ pub async fn start(
         }
         Some((id, None)) => id,
         None => {
-            check_rate(state, artist.user_id, &fan_key, now).await?;
+            // The limit is counted and the tip written under one lock per fan and
+            // artist, so concurrent attempts cannot slip past it together.
+            let mut tx = state.db.begin_write().await?;
+            tx.lock(&format!("tips:{}:{fan_key}", artist.user_id))
+                .await?;
+            check_rate(&mut tx, state, &artist, &fan_key, now).await?;
             let b = input.breakdown;
             const INSERT: &str = "INSERT INTO tips (artist_id, fan_id, fan_email, fan_key, amount_cents, gross_cents, processing_fee_cents, \
                                   net_cents, currency, fan_covers_fee, message, idempotency_key, state, created_at, updated_at) \
                                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13, $13) \
                                   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
-            let id: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(INSERT)
+            let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
                 .bind(artist.user_id)
                 .bind(fan_id)
                 .bind(&fan_email)
@@ -123,8 +128,9 @@ pub async fn start(
                 .bind(&input.message)
                 .bind(&input.idempotency_key)
                 .bind(now)
-                .fetch_optional(pool)
+                .fetch_optional(conn)
                 .await)?;
+            tx.commit().await?;
             id.ok_or_else(|| AppError::Conflict("This tip is already on its way.".into()))?
         }
     };
@@ -154,25 +160,35 @@ pub async fn start(
 /// Refuses when the fan already tipped this artist `tips_per_fan_per_hour` times in
 /// the last hour (counted in the database, so it holds across servers).
 async fn check_rate(
+    tx: &mut Tx,
     state: &AppState,
-    artist: i64,
+    artist: &ArtistRow,
     fan_key: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let limit = state.settings.tips_per_fan_per_hour;
     const SQL: &str = "SELECT created_at FROM tips WHERE artist_id = $1 AND fan_key = $2 AND created_at > $3 \
                        AND state IN ('pending', 'succeeded') ORDER BY created_at";
-    let recent: Vec<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL)
-        .bind(artist)
+    let recent: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(artist.user_id)
         .bind(fan_key)
         .bind(now - HOUR)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await)?;
     if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= limit {
         let oldest = recent.first().copied().unwrap_or(now);
         let wait = u64::try_from((oldest + HOUR - now).max(1_000) / 1_000).unwrap_or(60);
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
+            reason: Some(format!(
+                "That's {} to {} this hour. Thank you!",
+                if limit == 1 {
+                    "1 tip".to_owned()
+                } else {
+                    format!("{limit} tips")
+                },
+                artist.stage_name
+            )),
         });
     }
     Ok(())
@@ -213,9 +229,11 @@ pub async fn sync_checkout(
         .await
         .map_err(|e| e.into_app_error("fetching a tip checkout"))?;
     let paid = session.status == CheckoutStatus::Complete && session.paid;
-    if paid && tip.state == "pending" {
+    // Money the provider collected is recorded whatever we thought of the tip before
+    // (an expired-then-completed checkout is still a paid tip).
+    if paid && (tip.state == "pending" || tip.state == "failed") {
         let mut tx = state.db.begin_write().await?;
-        const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state = 'pending'";
+        const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";
         let now = now_ms();
         let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(now).execute(conn).await)?;
         const INTENT: &str =
@@ -228,6 +246,11 @@ pub async fn sync_checkout(
         if state.payments.name() == "sandbox" {
             settle_tip(state, tip.id).await?;
         }
+    } else if session.status == CheckoutStatus::Expired && tip.state == "pending" {
+        // The fan left without paying: the tip ends, and stops counting to the limit.
+        const EXPIRE: &str =
+            "UPDATE tips SET state = 'failed', updated_at = $2 WHERE id = $1 AND state = 'pending'";
+        crate::exec_db!(&state.db, pool => sqlx::query(EXPIRE).bind(tip.id).bind(now_ms()).execute(pool).await)?;
     }
     receipt_for(state, &tip, paid).await.map(Some)
 }
@@ -273,7 +296,17 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
     )
     .await?;
     const FIRST: &str = "UPDATE artist_profiles SET first_dollar_at = $2 WHERE user_id = $1 AND first_dollar_at IS NULL";
-    exec_tx!(tx, conn => sqlx::query(FIRST).bind(tip.artist_id).bind(now_ms()).execute(conn).await)?;
+    if exec_tx!(tx, conn => sqlx::query(FIRST).bind(tip.artist_id).bind(now_ms()).execute(conn).await)?
+        == 1
+    {
+        bus::emit(
+            tx,
+            &PlatformEvent::FirstDollar {
+                artist_id: tip.artist_id,
+            },
+        )
+        .await?;
+    }
     bus::emit(
         tx,
         &PlatformEvent::TipReceived {
@@ -322,37 +355,68 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
     Ok(())
 }
 
-/// Moves a paid tip's money from pending to available (once, by key).
+/// Moves a paid tip's money from pending to available (once, by key); whatever the
+/// artist owes from an earlier refund is repaid from it first.
 pub async fn settle_tip(state: &AppState, tip_id: i64) -> Result<(), AppError> {
-    const SQL: &str =
-        "SELECT artist_id, net_cents, currency FROM tips WHERE id = $1 AND state = 'succeeded'";
-    let row: Option<(i64, i64, String)> =
-        on_db!(&state.db, pool => sqlx::query_as(SQL).bind(tip_id).fetch_optional(pool).await)?;
-    let Some((artist, net, currency)) = row else {
+    const ARTIST: &str = "SELECT artist_id FROM tips WHERE id = $1";
+    let artist: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(ARTIST).bind(tip_id).fetch_optional(pool).await)?;
+    let Some(artist) = artist else {
         return Ok(());
     };
+    let key = format!("settle:tip:{tip_id}");
     let mut tx = state.db.begin_write().await?;
-    ledger::post(
-        &mut tx,
-        &NewTransaction {
-            idempotency_key: format!("settle:tip:{tip_id}"),
-            kind: "settlement".into(),
-            memo: "Tip settled".into(),
-            reference: Some(format!("tip:{tip_id}")),
-            artist_id: Some(artist),
-            postings: vec![
-                Posting {
-                    account: Account::new(Owner::Artist(artist), AccountKind::Pending, &currency),
-                    amount: -net,
+    // One artist's settlements and refunds take their accounts in turn (no deadlocks),
+    // and the tip is read under that lock (a refund may have just changed it).
+    tx.lock(&format!("ledger:artist:{artist}")).await?;
+    const SQL: &str = "SELECT net_cents, refunded_cents, gross_cents, currency FROM tips WHERE id = $1 AND state = 'succeeded'";
+    let row: Option<(i64, i64, i64, String)> =
+        on_tx!(&mut tx, conn => sqlx::query_as(SQL).bind(tip_id).fetch_optional(conn).await)?;
+    let Some((net, refunded, gross, currency)) = row else {
+        return Ok(());
+    };
+    if ledger::is_posted(&mut tx, &key).await? {
+        return Ok(());
+    }
+    // What a partial refund before settlement took back no longer waits here.
+    let net = net - net * refunded / gross;
+    let pending = Account::new(Owner::Artist(artist), AccountKind::Pending, &currency);
+    let owed_account = Account::new(Owner::Artist(artist), AccountKind::Owed, &currency);
+    let owed = -ledger::balance_in(&mut tx, &owed_account).await?;
+    let repay = owed.clamp(0, net);
+    let mut postings = vec![Posting {
+        account: pending,
+        amount: -net,
+    }];
+    if repay > 0 {
+        postings.push(Posting {
+            account: owed_account,
+            amount: repay,
+        });
+    }
+    if net - repay > 0 {
+        postings.push(Posting {
+            account: Account::new(Owner::Artist(artist), AccountKind::Available, &currency),
+            amount: net - repay,
+        });
+    }
+    if net > 0 {
+        ledger::post(
+            &mut tx,
+            &NewTransaction {
+                idempotency_key: key,
+                kind: "settlement".into(),
+                memo: if repay > 0 {
+                    "Tip settled (repaying a refund)".into()
+                } else {
+                    "Tip settled".into()
                 },
-                Posting {
-                    account: Account::new(Owner::Artist(artist), AccountKind::Available, &currency),
-                    amount: net,
-                },
-            ],
-        },
-    )
-    .await?;
+                reference: Some(format!("tip:{tip_id}")),
+                artist_id: Some(artist),
+                postings,
+            },
+        )
+        .await?;
+    }
     tx.commit().await
 }
 
@@ -382,47 +446,51 @@ impl Job for SettleTips {
     }
 }
 
-/// A payment that failed for good (`payment_intent.payment_failed` after the checkout
-/// gave up): the pending tip is marked failed. Nothing was posted, so nothing moves.
-pub async fn fail_reference(state: &AppState, reference: &str) -> Result<(), AppError> {
-    let Some(id) = reference
-        .strip_prefix("tip:")
-        .and_then(|i| i.parse::<i64>().ok())
-    else {
-        return Ok(());
-    };
-    const SQL: &str =
-        "UPDATE tips SET state = 'failed', updated_at = $2 WHERE id = $1 AND state = 'pending'";
-    crate::exec_db!(&state.db, pool => sqlx::query(SQL).bind(id).bind(now_ms()).execute(pool).await)?;
-    Ok(())
-}
-
 /// A refund of a tip's payment (`charge.refunded`, `amount_refunded` cumulative): the
 /// refunded share of the tip is reversed in the ledger, once per refunded total. The
-/// artist's part comes back from where the money is (settling, or available).
+/// artist's part comes back from where the money is (settling, or available); what the
+/// balance cannot cover becomes a debt repaid from their next earnings, as the
+/// processor debits the payout account. `reference` (the payment's `tip:12`) lets a
+/// refund that arrives before its payment was recorded apply the payment first.
 pub async fn refund(
     state: &AppState,
     payment_intent: &str,
     amount_refunded: i64,
+    reference: Option<&str>,
 ) -> Result<(), AppError> {
-    let sql =
-        format!("SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1");
+    let tip_id = reference.and_then(tip_id_of);
+    if let Some(reference) = reference {
+        sync_reference(state, reference).await?;
+    }
+    let sql = format!(
+        "SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1 OR id = $2"
+    );
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         tip: TipRow,
         refunded_cents: i64,
     }
-    let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(payment_intent).fetch_optional(pool).await)?;
+    let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(payment_intent).bind(tip_id.unwrap_or(-1)).fetch_optional(pool).await)?;
     let Some(Row {
         tip,
         refunded_cents,
     }) = row
     else {
+        // Not a tip's payment (a plan's, say): nothing of ours to reverse.
         return Ok(());
     };
+    if tip.state == "pending" || tip.state == "failed" {
+        // Refunded money was collected: the payment's own events have not landed yet.
+        // Failing makes the job try again after them.
+        return Err(AppError::Conflict(format!(
+            "tip {} refunded before its payment was confirmed; retrying",
+            tip.id
+        )));
+    }
     let total = amount_refunded.clamp(0, tip.gross_cents);
-    if tip.state == "pending" || total <= refunded_cents {
+    if total <= refunded_cents {
         return Ok(());
     }
     // The share of gross, net and fee this refund (beyond earlier ones) takes back.
@@ -431,27 +499,40 @@ pub async fn refund(
     let gross_back = total - refunded_cents;
     let fee_back = gross_back - net_back;
     let mut tx = state.db.begin_write().await?;
-    const CLAIM: &str = "UPDATE tips SET refunded_cents = $2, state = CASE WHEN $2 >= gross_cents THEN 'refunded' ELSE state END, updated_at = $3                          WHERE id = $1 AND refunded_cents = $4";
+    tx.lock(&format!("ledger:artist:{}", tip.artist_id)).await?;
+    const CLAIM: &str = "UPDATE tips SET refunded_cents = $2, state = CASE WHEN $2 >= gross_cents THEN 'refunded' ELSE state END, updated_at = $3 \
+                         WHERE id = $1 AND refunded_cents = $4";
     let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(total).bind(now_ms()).bind(refunded_cents).execute(conn).await)?;
     if claimed == 1 {
-        let settled: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key = $1")
-            .bind(format!("settle:tip:{}", tip.id)).fetch_one(conn).await)?;
-        let from = if settled > 0 {
-            AccountKind::Available
-        } else {
-            AccountKind::Pending
-        };
+        let settled = ledger::is_posted(&mut tx, &format!("settle:tip:{}", tip.id)).await?;
         let c = &tip.currency;
-        let mut postings = vec![
-            Posting {
-                account: Account::new(Owner::External, AccountKind::CardPayments, c),
-                amount: gross_back,
+        let from = Account::new(
+            Owner::Artist(tip.artist_id),
+            if settled {
+                AccountKind::Available
+            } else {
+                AccountKind::Pending
             },
-            Posting {
-                account: Account::new(Owner::Artist(tip.artist_id), from, c),
-                amount: -net_back,
-            },
-        ];
+            c,
+        );
+        let have = ledger::balance_in(&mut tx, &from).await?.max(0);
+        let taken = net_back.min(have);
+        let mut postings = vec![Posting {
+            account: Account::new(Owner::External, AccountKind::CardPayments, c),
+            amount: gross_back,
+        }];
+        if taken > 0 {
+            postings.push(Posting {
+                account: from,
+                amount: -taken,
+            });
+        }
+        if net_back > taken {
+            postings.push(Posting {
+                account: Account::new(Owner::Artist(tip.artist_id), AccountKind::Owed, c),
+                amount: -(net_back - taken),
+            });
+        }
         if fee_back != 0 {
             postings.push(Posting {
                 account: Account::new(Owner::Platform, AccountKind::ProcessorFees, c),
@@ -474,12 +555,15 @@ pub async fn refund(
     tx.commit().await
 }
 
-/// Finds the tip a provider reference (`tip:12`) names and syncs its checkout.
-pub async fn sync_reference(state: &AppState, reference: &str) -> Result<(), AppError> {
-    let Some(id) = reference
+fn tip_id_of(reference: &str) -> Option<i64> {
+    reference
         .strip_prefix("tip:")
         .and_then(|i| i.parse::<i64>().ok())
-    else {
+}
+
+/// Finds the tip a provider reference (`tip:12`) names and syncs its checkout.
+pub async fn sync_reference(state: &AppState, reference: &str) -> Result<(), AppError> {
+    let Some(id) = tip_id_of(reference) else {
         return Ok(());
     };
     const SQL: &str = "SELECT checkout_session_id FROM tips WHERE id = $1";

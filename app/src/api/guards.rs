@@ -157,7 +157,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
             res.set_status(status);
         }
-        if let AppError::RateLimited { retry_after_secs } = err
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = err
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             res.insert_header(header::RETRY_AFTER, v);

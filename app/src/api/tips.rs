@@ -24,6 +24,12 @@ pub async fn kick_in(
         async move {
             let state = app_state()?;
             let fan = guards::current_user().await?;
+            // Before hydration the page has no key to send: this one post is the attempt.
+            let idempotency_key = if idempotency_key.is_empty() && guards::is_plain_form_post() {
+                format!("tip-{}", boptone::accounts::service::new_secret())
+            } else {
+                idempotency_key
+            };
             let input = TipInput::parse(
                 &TipForm {
                     handle,

@@ -1,4 +1,5 @@
-//! `POST /webhooks/stripe`: verifies the signature on the raw body (300 s tolerance),
+//! `POST /webhooks/stripe`: verifies the signature on the raw body (300 s tolerance;
+//! the platform and Connect endpoints' secrets, comma-separated, are both accepted),
 //! stores the event once by its id, queues its processing and answers 200 at once.
 //! Processing happens in a job, so a slow handler never makes Stripe retry.
 
@@ -23,7 +24,7 @@ pub async fn stripe(State(state): State<ServerState>, headers: HeaderMap, body: 
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if let Err(err) = webhook::verify(secret, signature, &body, now_ms() / 1000) {
+    if let Err(err) = webhook::verify_any(secret, signature, &body, now_ms() / 1000) {
         tracing::warn!(error = %err, "webhook refused");
         return (StatusCode::BAD_REQUEST, err.to_string()).into_response();
     }

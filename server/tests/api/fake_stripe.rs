@@ -115,6 +115,7 @@ impl FakeStripe {
         let router = Router::new()
             .route("/v1/checkout/sessions", post(create_session))
             .route("/v1/checkout/sessions/{id}", get(get_session))
+            .route("/v1/checkout/sessions/{id}/expire", post(expire_session))
             .route("/v1/subscriptions/{id}", get(get_subscription))
             .route("/v1/accounts", post(create_account))
             .route("/v1/accounts/{id}", get(get_account))
@@ -268,6 +269,35 @@ async fn get_session(
         Some(s) => Json(s.clone()).into_response(),
         None => not_found("checkout session"),
     }
+}
+
+async fn expire_session(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    record(
+        &fake,
+        "POST",
+        format!("/v1/checkout/sessions/{id}/expire"),
+        &headers,
+        vec![],
+    );
+    let mut inner = fake.lock();
+    let Some(session) = inner.sessions.get_mut(&id) else {
+        return not_found("checkout session");
+    };
+    if session["status"] != "open" {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": { "type": "invalid_request_error",
+                "message": "Only Checkout Sessions with a status in [\"open\"] can be expired." } })),
+        )
+            .into_response();
+    }
+    session["status"] = json!("expired");
+    session["url"] = Value::Null;
+    Json(session.clone()).into_response()
 }
 
 async fn get_subscription(

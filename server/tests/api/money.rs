@@ -177,7 +177,9 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         .json()
         .await
         .expect("payout");
-    assert_eq!(payout.state, "in_transit");
+    // Recorded with its money set aside at once; a job sends it to Stripe.
+    assert_eq!(payout.state, "pending");
+    app.run_jobs().await;
     let request = fake.last("POST", "/v1/payouts");
     assert_eq!(request.stripe_account.as_deref(), Some(account.as_str()));
     assert_eq!(request.field("amount"), Some(amount.to_string().as_str()));
@@ -251,6 +253,7 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         .await
         .expect("instant payout");
     assert_eq!(instant.fee_cents, 50);
+    app.run_jobs().await;
     let debit = fake.last("POST", "/v1/transfers");
     assert_eq!(debit.stripe_account.as_deref(), Some(account.as_str()));
     assert_eq!(debit.field("destination"), Some("acct_boptone_platform"));
@@ -277,4 +280,88 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
     assert_eq!(found, 0);
 }
 
-both_databases!(a_tip_and_a_payout_through_stripe);
+async fn tips_over_http_respect_the_gate_and_the_hourly_limit(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn_with(db, |config| config.tips_per_fan_per_hour = 1).await;
+    let tip = |key: &'static str| {
+        [
+            ("handle", "nova_reyes"),
+            ("amount", "5"),
+            ("email", "limit@example.com"),
+            ("idempotency_key", key),
+        ]
+    };
+    // Payouts off: the artist cannot receive money, and nothing is written.
+    boptone::exec_db!(&app.state.db, pool => sqlx::query(
+        "UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = (SELECT id FROM users WHERE handle = 'nova_reyes')")
+        .execute(pool).await)
+    .expect("payouts off");
+    let refused = app.call("tips/kick_in", &tip("tip-http-gate-0001")).await;
+    assert_eq!(refused.status(), 409);
+    let err: boptone::AppError = refused.json().await.expect("error");
+    assert_eq!(
+        err.to_string(),
+        "Nova Reyes can't receive tips yet. Check back soon!"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, 0);
+
+    // Payouts on: one tip an hour from this fan, then a clear refusal with a wait.
+    boptone::exec_db!(&app.state.db, pool => sqlx::query(
+        "UPDATE artist_profiles SET payouts_enabled = TRUE WHERE user_id = (SELECT id FROM users WHERE handle = 'nova_reyes')")
+        .execute(pool).await)
+    .expect("payouts on");
+    assert_eq!(
+        app.call("tips/kick_in", &tip("tip-http-gate-0002"))
+            .await
+            .status(),
+        200
+    );
+    let limited = app.call("tips/kick_in", &tip("tip-http-gate-0003")).await;
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((3_000..=3_600).contains(&wait), "{wait}");
+    let err: boptone::AppError = limited.json().await.expect("error");
+    let message = err.to_string();
+    assert!(
+        message
+            .starts_with("That's 1 tip to Nova Reyes this hour. Thank you! Please try again in "),
+        "{message}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, 1);
+
+    // Before the page hydrates there is no attempt key: a plain form post still tips,
+    // and goes straight to the checkout.
+    let res = app
+        .client
+        .post(app.url("/api/tips/kick_in"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url("/@nova_reyes"))
+        .form(&[
+            ("handle", "nova_reyes"),
+            ("amount", "7"),
+            ("email", "nojs@example.com"),
+            ("idempotency_key", ""),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), 302);
+    let location = res
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(location.contains("/sandbox/checkout/cs_"), "{location}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, 2);
+}
+
+both_databases!(
+    a_tip_and_a_payout_through_stripe,
+    tips_over_http_respect_the_gate_and_the_hourly_limit,
+);

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::{fake_stripe::FakeStripe, helpers::TestApp};
 
 const WEBHOOK_SECRET: &str = "whsec_test_boptone";
+const CONNECT_SECRET: &str = "whsec_test_boptone_connect";
 
 /// Every server function that lets money flow to an artist, with arguments. Each must
 /// refuse an artist who has not finished onboarding.
@@ -101,7 +102,8 @@ async fn stripe_app(db: TestDb, fake: &FakeStripe) -> TestApp {
     TestApp::spawn_with(db, move |config| {
         config.payment_provider = PaymentProviderKind::Stripe;
         config.stripe_secret_key = Some("sk_test_boptone".into());
-        config.stripe_webhook_secret = Some(WEBHOOK_SECRET.into());
+        // The platform endpoint's secret and the Connect endpoint's.
+        config.stripe_webhook_secret = Some(format!("{WEBHOOK_SECRET}, {CONNECT_SECRET}"));
         config.stripe_api_base = base;
     })
     .await
@@ -314,6 +316,15 @@ async fn webhooks_need_a_fresh_valid_signature(db: TestDb) {
     assert_eq!(app.count("SELECT COUNT(*) FROM payment_events").await, 0);
     assert_eq!(deliver(&app, &body, &signed).await, StatusCode::OK);
     assert_eq!(app.count("SELECT COUNT(*) FROM payment_events").await, 1);
+    // Events of connected accounts come signed with the Connect endpoint's secret.
+    let connected = event(
+        "evt_sig_connect",
+        "account.updated",
+        &json!({ "id": "acct_unknown" }),
+    );
+    let by_connect = webhook::sign(CONNECT_SECRET, now, connected.as_bytes());
+    assert_eq!(deliver(&app, &connected, &by_connect).await, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment_events").await, 2);
 }
 
 async fn a_declined_card_creates_nothing(db: TestDb) {

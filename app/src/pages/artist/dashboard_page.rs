@@ -221,9 +221,26 @@ fn DashboardBody(
                 </section>
     }
     .into_any();
+    let quick_start = view! {
+        <nav aria-label="Quick start" class="mt-6">
+            <h2 class="text-sm font-medium uppercase tracking-wide text-zinc-400">"Quick start"</h2>
+            <ul class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+                {QUICK_STARTS.iter().map(|(href, title, detail)| view! {
+                    <li>
+                        <a href=*href class="block h-full rounded-2xl border border-zinc-800 bg-zinc-900/60 p-4 transition hover:border-fuchsia-400 focus-visible:border-fuchsia-400">
+                            <span class="block font-medium text-white">{*title}</span>
+                            <span class="mt-1 block text-sm text-zinc-400">{*detail}</span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+    .into_any();
     view! {
         {header}
         {next}
+        {quick_start}
         <div class="mt-8 grid gap-6 lg:grid-cols-5">
             {checklist}
             <div class="space-y-6 lg:col-span-2">
@@ -235,6 +252,35 @@ fn DashboardBody(
         </div>
     }
 }
+
+/// The dashboard's quick starts: where an artist goes to earn, in a tap.
+const QUICK_STARTS: [(&str, &str, &str); 5] = [
+    (
+        "#share",
+        "Share your link",
+        "Post it or show the QR code at a gig.",
+    ),
+    (
+        "#kick-in",
+        "Kick In tips",
+        "Let fans tip you, with no Boptone fee.",
+    ),
+    (
+        "/dashboard/earnings",
+        "Earnings",
+        "Every dollar, and where it came from.",
+    ),
+    (
+        "/dashboard/payouts",
+        "Payouts",
+        "Get paid now, or on a schedule.",
+    ),
+    (
+        "/artist/setup",
+        "Edit your profile",
+        "Photo, bio, genres and links.",
+    ),
+];
 
 fn step_title(step: boptone::onboarding::OnboardingStep) -> &'static str {
     use boptone::onboarding::OnboardingStep;

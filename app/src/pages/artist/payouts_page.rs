@@ -90,6 +90,14 @@ fn PayoutsBody(
             <div class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5"><dt class="text-sm text-zinc-400">"Settling"</dt><dd class="mt-1 text-2xl font-semibold tabular-nums text-zinc-200">{format_amount(o.balances.pending, &c)}</dd></div>
             <div class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5"><dt class="text-sm text-zinc-400">"On the way"</dt><dd class="mt-1 text-2xl font-semibold tabular-nums text-zinc-200">{format_amount(o.balances.in_payout, &c)}</dd></div>
         </dl>
+        {(o.balances.owed < 0).then(|| view! {
+            <p class="mt-4 rounded-2xl border border-amber-700/60 bg-amber-950/40 p-4 text-sm text-amber-200" data-testid="owed">
+                {format!(
+                    "A refund came after its money was paid out: you owe {}. It is repaid from your next earnings before they become available.",
+                    format_amount(-o.balances.owed, &c),
+                )}
+            </p>
+        })}
     }
     .into_any();
     let form = view! {
