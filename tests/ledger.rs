@@ -181,6 +181,15 @@ async fn negative_held_balances(t: &TestDb) -> i64 {
     on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
 }
 
+/// Accounts whose daily sums (what balances and earnings read) differ from their
+/// entries.
+async fn daily_sums_off(t: &TestDb) -> i64 {
+    let sql = "SELECT COUNT(*) FROM ledger_accounts a WHERE \
+               (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id) <> \
+               (SELECT COALESCE(SUM(d.amount), 0) FROM ledger_daily d WHERE d.account_id = a.id)";
+    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+}
+
 /// Applies `op` in its own database transaction; a refusal writes nothing.
 async fn apply(t: &TestDb, op: &Op) -> Result<Posted, AppError> {
     let mut tx = t.db.begin_write().await?;
@@ -200,6 +209,7 @@ async fn run_sequence(t: &TestDb, ops: &[Op]) {
         }
         assert_eq!(unbalanced_transactions(t).await, 0, "after {op:?}");
         assert_eq!(negative_held_balances(t).await, 0, "after {op:?}");
+        assert_eq!(daily_sums_off(t).await, 0, "after {op:?}");
         // Replaying the operation with the same key changes nothing.
         let before = snapshot(t).await;
         let again = apply(t, op).await;
@@ -224,6 +234,20 @@ proptest! {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async {
             let t = TestDb::sqlite().await;
+            run_sequence(&t, &ops).await;
+        });
+    }
+}
+
+proptest! {
+    // The same properties on PostgreSQL (fewer cases: each creates a database).
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_keep_the_books_straight_on_postgres(ops in proptest::collection::vec(op(), 1..40)) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        rt.block_on(async {
+            let t = TestDb::postgres().await;
             run_sequence(&t, &ops).await;
         });
     }

@@ -1,5 +1,7 @@
-//! Earnings read from the ledger. Every query is bounded by the artist's index on
-//! `ledger_transactions (artist_id, created_at)`.
+//! Earnings read from the ledger: totals and the chart from its daily sums
+//! (`ledger_daily`, a row per account, day and kind), the latest earnings through the
+//! artist's index on `ledger_transactions (artist_id, created_at)`. Every read is
+//! bounded by days and the page size, not by how many earnings there are.
 
 use super::{EarningLine, Earnings, SOURCES};
 use crate::{
@@ -13,7 +15,7 @@ use crate::{
 /// Earnings, and their reversals (a refund counts against its source).
 const KINDS: &str = "('tip', 'tip.refund', 'sale', 'royalty', 'subscription')";
 /// The source a transaction kind counts towards.
-const SOURCE: &str = "CASE WHEN t.kind = 'tip.refund' THEN 'tip' ELSE t.kind END";
+const SOURCE: &str = "CASE WHEN d.kind = 'tip.refund' THEN 'tip' ELSE d.kind END";
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -28,13 +30,14 @@ struct LineRow {
     net: i64,
 }
 
-/// Net earned since `since` (unix ms), per source kind.
+/// Net earned since `since` (unix ms, a UTC day boundary), per source kind: read from
+/// the ledger's daily sums, so it costs the same after years of earnings.
 async fn net_by_kind(db: &Db, artist: i64, since: i64) -> Result<Vec<(String, i64)>, AppError> {
     let sql = format!(
-        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_transactions t \
-         JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
-         WHERE t.artist_id = $1 AND t.created_at >= $2 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
-         AND a.owner_kind = 'artist' GROUP BY {SOURCE}"
+        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
+         JOIN ledger_accounts a ON a.id = d.account_id \
+         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {KINDS} \
+         GROUP BY {SOURCE}"
     );
     let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(artist)
@@ -67,10 +70,10 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
         .collect();
 
     let daily_sql = format!(
-        "SELECT t.created_at, e.amount FROM ledger_transactions t \
-         JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
-         WHERE t.artist_id = $1 AND t.created_at >= $2 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
-         AND a.owner_kind = 'artist'"
+        "SELECT d.day, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
+         JOIN ledger_accounts a ON a.id = d.account_id \
+         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {KINDS} \
+         GROUP BY d.day"
     );
     let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(daily_sql.as_str()))
         .bind(artist)
@@ -91,9 +94,11 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
          CAST(SUM(CASE WHEN a.owner_kind = 'platform' AND a.kind = 'revenue' THEN e.amount ELSE 0 END) AS BIGINT) AS platform_fee, \
          CAST(SUM(CASE WHEN a.owner_kind = 'platform' AND a.kind = 'processor_fees' THEN e.amount ELSE 0 END) AS BIGINT) AS processing_fee, \
          CAST(SUM(CASE WHEN a.owner_kind = 'artist' THEN e.amount ELSE 0 END) AS BIGINT) AS net \
-         FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
-         WHERE t.artist_id = $1 AND t.posted_at IS NOT NULL AND t.kind IN {KINDS} \
-         GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC LIMIT 25"
+         FROM (SELECT id, kind, memo, created_at FROM ledger_transactions \
+               WHERE artist_id = $1 AND posted_at IS NOT NULL AND kind IN {KINDS} \
+               ORDER BY created_at DESC, id DESC LIMIT 25) t \
+         JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
+         GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC"
     );
     let recent: Vec<LineRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(recent_sql.as_str()))
         .bind(artist)

@@ -9,7 +9,7 @@ use crate::{
     db::{Db, Dialect, Tx},
     error::AppError,
     exec_tx, on_db, on_tx,
-    time::now_ms,
+    time::{DAY, now_ms},
 };
 
 /// What posting did.
@@ -52,21 +52,12 @@ async fn account_id(tx: &mut Tx, account: &Account) -> Result<i64, AppError> {
     Ok(id)
 }
 
+/// An account's balance from its daily sums (which move with every posting, in its
+/// transaction).
 async fn balance_of(tx: &mut Tx, account: i64) -> Result<i64, AppError> {
-    const SQL: &str = "SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e \
-                       JOIN ledger_transactions t ON t.id = e.transaction_id \
-                       WHERE e.account_id = $1 AND t.posted_at IS NOT NULL";
-    let sum: i64 = match tx.dialect() {
-        Dialect::Sqlite => {
-            on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(account).fetch_one(conn).await)?
-        }
-        // SUM(bigint) is numeric on PostgreSQL: cast back.
-        Dialect::Postgres => on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT COALESCE(SUM(e.amount), 0)::BIGINT FROM ledger_entries e \
-             JOIN ledger_transactions t ON t.id = e.transaction_id \
-             WHERE e.account_id = $1 AND t.posted_at IS NOT NULL")
-            .bind(account).fetch_one(conn).await)?,
-    };
+    const SQL: &str =
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_daily WHERE account_id = $1";
+    let sum: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(account).fetch_one(conn).await)?;
     Ok(sum)
 }
 
@@ -134,6 +125,15 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
             .bind(now)
             .execute(conn)
             .await)?;
+        const DAILY: &str = "INSERT INTO ledger_daily (account_id, day, kind, amount) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (account_id, day, kind) DO UPDATE SET amount = ledger_daily.amount + excluded.amount";
+        exec_tx!(tx, conn => sqlx::query(DAILY)
+            .bind(account)
+            .bind(now.div_euclid(DAY) * DAY)
+            .bind(&new.kind)
+            .bind(posting.amount)
+            .execute(conn)
+            .await)?;
     }
     const POST: &str = "UPDATE ledger_transactions SET posted_at = $2 WHERE id = $1";
     exec_tx!(tx, conn => sqlx::query(POST).bind(id).bind(now).execute(conn).await)?;
@@ -159,11 +159,9 @@ pub async fn balance_in(tx: &mut Tx, account: &Account) -> Result<i64, AppError>
 
 /// The balance of `account` (0 if it was never used).
 pub async fn balance(db: &Db, account: &Account) -> Result<i64, AppError> {
-    const SQL: &str = "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e \
-                       JOIN ledger_accounts a ON a.id = e.account_id \
-                       JOIN ledger_transactions t ON t.id = e.transaction_id \
-                       WHERE a.owner_kind = $1 AND a.owner_id = $2 AND a.kind = $3 AND a.currency = $4 \
-                       AND t.posted_at IS NOT NULL";
+    const SQL: &str = "SELECT CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
+                       JOIN ledger_accounts a ON a.id = d.account_id \
+                       WHERE a.owner_kind = $1 AND a.owner_id = $2 AND a.kind = $3 AND a.currency = $4";
     let sum: i64 = on_db!(db, pool => sqlx::query_scalar(SQL)
         .bind(account.owner.kind())
         .bind(account.owner.id())

@@ -250,11 +250,7 @@ pub async fn submit(state: &AppState, id: i64) -> Result<(), AppError> {
 }
 
 async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, AppError> {
-    let sql = "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e \
-               JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_transactions t ON t.id = e.transaction_id \
-               WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND a.kind = 'available' AND a.currency = $2 AND t.posted_at IS NOT NULL";
-    let sum: i64 = on_tx!(tx, conn => sqlx::query_scalar(sql).bind(artist).bind(CURRENCY).fetch_one(conn).await)?;
-    Ok(sum)
+    ledger::balance_in(tx, &account(artist, AccountKind::Available)).await
 }
 
 /// Asks the provider to pay; a provider refusal fails the payout (money returns). The

@@ -181,7 +181,7 @@ fn DashboardBody(
                 <section id="share" aria-labelledby="share-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
                     <h2 id="share-heading" class="text-lg font-semibold text-white">"Share your profile"</h2>
                     <div class="mt-4 flex flex-col items-center gap-4 sm:flex-row lg:flex-col xl:flex-row">
-                        <div class="w-40 shrink-0 overflow-hidden rounded-xl bg-white p-1" role="img" aria-label="QR code for your profile link" inner_html=d.qr_svg.clone()></div>
+                        <div class="w-40 shrink-0 overflow-hidden rounded-xl bg-white p-1 [&>svg]:block [&>svg]:h-auto [&>svg]:w-full" role="img" aria-label="QR code for your profile link" inner_html=d.qr_svg.clone()></div>
                         <div class="min-w-0 space-y-3">
                             <p class="break-all text-sm text-zinc-200">{profile_url.clone()}</p>
                             <div class="flex flex-wrap gap-2">
