@@ -93,6 +93,11 @@ pub async fn run(
         tx.commit().await?;
     }
     let load_s = loading.elapsed().as_secs_f64();
+    // Planner statistics as autovacuum keeps them in a running system (a freshly
+    // loaded table has none yet).
+    if db.dialect() == crate::db::Dialect::Postgres {
+        crate::exec_db!(db, pool => sqlx::query("ANALYZE").execute(pool).await)?;
+    }
     // One warm-up read, then the measured ones.
     overview(db, artist, now).await?;
     let mut times = Vec::with_capacity(samples);

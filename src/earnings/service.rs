@@ -30,25 +30,30 @@ struct LineRow {
     net: i64,
 }
 
-/// Net earned since `since` (unix ms, a UTC day boundary), per source kind: read from
-/// the ledger's daily sums, so it costs the same after years of earnings.
-async fn net_by_kind(db: &Db, artist: i64, since: i64) -> Result<Vec<(String, i64)>, AppError> {
+/// Net earned per source kind: in all, since `month_start` and since `year_start`
+/// (unix ms, UTC day boundaries), in one pass over the ledger's daily sums, so it costs
+/// the same after years of earnings.
+async fn net_by_kind(
+    db: &Db,
+    artist: i64,
+    month_start: i64,
+    year_start: i64,
+) -> Result<Vec<(String, i64, i64, i64)>, AppError> {
     let sql = format!(
-        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
-         JOIN ledger_accounts a ON a.id = d.account_id \
-         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {KINDS} \
+        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.amount ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN d.day >= $3 THEN d.amount ELSE 0 END), 0) AS BIGINT) \
+         FROM ledger_daily d JOIN ledger_accounts a ON a.id = d.account_id \
+         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.kind IN {KINDS} \
          GROUP BY {SOURCE}"
     );
-    let rows: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let rows: Vec<(String, i64, i64, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(artist)
-        .bind(since)
+        .bind(month_start)
+        .bind(year_start)
         .fetch_all(pool)
         .await)?;
     Ok(rows)
-}
-
-fn sum(rows: &[(String, i64)]) -> i64 {
-    rows.iter().map(|(_, n)| n).sum()
 }
 
 /// The artist's earnings as of `now` (unix ms).
@@ -60,11 +65,14 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
     let today = now.div_euclid(DAY) * DAY;
     let window_start = today - 89 * DAY;
 
-    let all = net_by_kind(db, artist, 0).await?;
+    let sums = net_by_kind(db, artist, month_start, year_start).await?;
     let by_source = SOURCES
         .iter()
         .map(|(kind, label)| {
-            let net = all.iter().find(|(k, _)| k == kind).map_or(0, |(_, n)| *n);
+            let net = sums
+                .iter()
+                .find(|(k, ..)| k == kind)
+                .map_or(0, |(_, n, ..)| *n);
             ((*label).to_owned(), net)
         })
         .collect();
@@ -106,9 +114,9 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
         .await)?;
 
     Ok(Earnings {
-        total: sum(&all),
-        month_to_date: sum(&net_by_kind(db, artist, month_start).await?),
-        year_to_date: sum(&net_by_kind(db, artist, year_start).await?),
+        total: sums.iter().map(|(_, n, ..)| n).sum(),
+        month_to_date: sums.iter().map(|(_, _, n, _)| n).sum(),
+        year_to_date: sums.iter().map(|(.., n)| n).sum(),
         by_source,
         daily,
         recent: recent
