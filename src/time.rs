@@ -87,9 +87,44 @@ pub fn format_utc(ms: UnixMillis) -> String {
     )
 }
 
+/// "25 Nov 2026" in a time zone `offset_minutes` ahead of UTC (negative: behind), such
+/// as the viewer's on that day.
+pub fn format_local_day(ms: UnixMillis, offset_minutes: i64) -> String {
+    format_day(ms + offset_minutes * MINUTE)
+}
+
+/// "25 Nov 2026, 04:10" in a time zone `offset_minutes` ahead of UTC.
+pub fn format_local(ms: UnixMillis, offset_minutes: i64) -> String {
+    let local = ms + offset_minutes * MINUTE;
+    let minutes = local.div_euclid(MINUTE).rem_euclid(24 * 60);
+    format!(
+        "{}, {:02}:{:02}",
+        format_day(local),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// "2026-11-25": the UTC day of `ms` for a `<time datetime>` attribute.
+pub fn iso_day(ms: UnixMillis) -> String {
+    let (year, month, day) = civil_date(ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_days_follow_the_offset() {
+        let at = 1_767_225_600_000 + 4 * HOUR + 10 * MINUTE; // 1 Jan 2026, 04:10 UTC
+        assert_eq!(format_local_day(at, 0), "1 Jan 2026");
+        assert_eq!(format_local_day(at, -5 * 60), "31 Dec 2025");
+        assert_eq!(format_local_day(at, 14 * 60), "1 Jan 2026");
+        assert_eq!(format_local(at, -10 * 60), "31 Dec 2025, 18:10");
+        assert_eq!(format_local(at, 5 * 60 + 30), "1 Jan 2026, 09:40");
+        assert_eq!(iso_day(at), "2026-01-01");
+    }
 
     #[test]
     fn dates_parse_back_to_their_day() {

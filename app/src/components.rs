@@ -3,6 +3,7 @@
 pub mod gate;
 pub mod icons;
 pub mod kick_in;
+pub mod local_time;
 pub mod notifications;
 pub mod photo_upload;
 pub mod ui;

@@ -1,4 +1,4 @@
-use boptone::{AppError, onboarding::Dashboard, time::format_day};
+use boptone::{AppError, onboarding::Dashboard};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -7,6 +7,7 @@ use crate::{
     api::onboarding::{BillingPortal, RecordShare, SetKickIn, load_dashboard},
     components::{
         gate::{follow_gate, go},
+        local_time::LocalDay,
         ui::{FormAlert, LoadError, Loading, form_error},
     },
 };
@@ -209,7 +210,7 @@ fn DashboardBody(
                         "Status: "<span data-testid="plan-status">{d.plan_status.clone()}</span>
                         {status.renews_at.map(|t| {
                             let word = if status.cancel_at_period_end { " · ends " } else { " · renews " };
-                            format!("{word}{}", format_day(t))
+                            view! { {word}<LocalDay ms=t /> }
                         })}
                     </p>
                     <div class="mt-4 space-y-3">

@@ -10,7 +10,10 @@ use leptos_router::components::A;
 
 use crate::{
     api::earnings::load_earnings,
-    components::ui::{LoadError, Loading},
+    components::{
+        local_time::LocalDay,
+        ui::{LoadError, Loading},
+    },
 };
 
 /// `/dashboard/earnings`: every stream in one place (SPEC MON-2), and where each
@@ -103,7 +106,7 @@ fn EarningsBody(e: Earnings) -> impl IntoView {
                             <tbody class="divide-y divide-zinc-800">
                                 {e.recent.iter().map(|line| view! {
                                     <tr>
-                                        <td class="px-4 py-2 text-zinc-300">{format_day(line.created_at)}</td>
+                                        <td class="px-4 py-2 text-zinc-300"><LocalDay ms=line.created_at /></td>
                                         <td class="px-4 py-2 text-zinc-200">{source_label(&line.kind)}</td>
                                         <td class="px-4 py-2 text-right tabular-nums text-zinc-200">{format_amount(line.gross, &line.currency)}</td>
                                         <td class="px-4 py-2 text-right tabular-nums text-zinc-400">{format_amount(line.platform_fee, &line.currency)}</td>

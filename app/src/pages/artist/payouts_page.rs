@@ -3,7 +3,6 @@ use boptone::{
     fees::{self, PayoutSpeed},
     money::format_amount,
     payouts::{Frequency, PayoutsOverview},
-    time::format_day,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +13,7 @@ use crate::{
     components::{
         gate::follow_gate,
         kick_in::attempt_key,
+        local_time::LocalDay,
         ui::{FormAlert, LoadError, Loading, Notice, SubmitButton, field_error, form_error},
     },
 };
@@ -160,7 +160,7 @@ fn PayoutsBody(
                     <ul class="mt-3 divide-y divide-zinc-800 rounded-2xl border border-zinc-800" aria-label="Payout history">
                         {o.history.iter().map(|p| view! {
                             <li class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm" data-state=p.state.clone()>
-                                <span class="text-zinc-300">{format_day(p.created_at)}" · "{if p.speed == PayoutSpeed::Instant { "Instant" } else { "Standard" }}</span>
+                                <span class="text-zinc-300"><LocalDay ms=p.created_at />" · "{if p.speed == PayoutSpeed::Instant { "Instant" } else { "Standard" }}</span>
                                 <span class="tabular-nums text-white">{format_amount(p.to_bank(), &p.currency)}</span>
                                 <span class=if p.state == "failed" { "text-rose-300" } else { "text-zinc-300" }>{p.state_label()}</span>
                                 {p.failure_message.clone().map(|m| view! { <span class="w-full text-xs text-rose-300">{m}</span> })}

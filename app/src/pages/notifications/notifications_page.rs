@@ -1,11 +1,14 @@
-use boptone::{notifications::Notification, time::format_day};
+use boptone::notifications::Notification;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
     api::notifications::{MarkAllNotificationsRead, MarkNotificationRead, list_notifications},
-    components::ui::{AuthCard, EmptyState, FormAlert, LoadError, Loading, form_error},
+    components::{
+        local_time::LocalDay,
+        ui::{AuthCard, EmptyState, FormAlert, LoadError, Loading, form_error},
+    },
     contexts::{live::use_live, session::use_session},
 };
 
@@ -99,7 +102,7 @@ fn Item(n: Notification, mark_one: ServerAction<MarkNotificationRead>) -> impl I
                         {title}
                     </p>
                     <p class="mt-1 text-sm text-zinc-300">{n.body.clone()}</p>
-                    <p class="mt-2 text-xs text-zinc-400">{format_day(n.created_at)}</p>
+                    <p class="mt-2 text-xs text-zinc-400"><LocalDay ms=n.created_at /></p>
                 </div>
                 {(!n.read).then(|| view! {
                     <ActionForm action=mark_one>

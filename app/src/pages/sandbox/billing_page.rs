@@ -1,7 +1,6 @@
 use boptone::{
     money::format_price,
     payments::{Tier, views::BillingView},
-    time::format_day,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +9,10 @@ use leptos_router::hooks::use_params_map;
 use super::checkout_page::SandboxBanner;
 use crate::{
     api::sandbox::{SandboxChangeBilling, sandbox_billing},
-    components::ui::{FormAlert, LoadError, Loading, Notice, form_error},
+    components::{
+        local_time::LocalDay,
+        ui::{FormAlert, LoadError, Loading, Notice, form_error},
+    },
 };
 
 /// `/sandbox/billing/:customer`: the sandbox's billing portal: switch plans or cancel,
@@ -59,7 +61,7 @@ fn Billing(view: BillingView, change: ServerAction<SandboxChangeBilling>) -> imp
             </p>
             <p class="mt-1 text-sm text-zinc-400">
                 "Status: "{view.status.label()}
-                {view.current_period_end.map(|t| format!(" · current period ends {}", format_day(t)))}
+                {view.current_period_end.map(|t| view! { " · current period ends "<LocalDay ms=t /> })}
             </p>
             <p class="mt-1 text-sm text-zinc-400">"Card: •••• "{view.card_last4.clone()}</p>
         </section>
