@@ -4,7 +4,7 @@
 use std::{
     future::Future,
     net::SocketAddr,
-    sync::{Arc, OnceLock},
+    sync::{Arc, LazyLock, OnceLock},
     time::Duration,
 };
 
@@ -27,7 +27,7 @@ use boptone::{
 };
 use boptone_app::{App, PROFILE_ROUTE, shell};
 use leptos::{nonce::Nonce, prelude::*};
-use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list_with_exclusions};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -153,6 +153,18 @@ fn provide_request_nonce() {
     }
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource
+/// loading switched off by a process-wide flag in leptos_server, so listing them again
+/// while another server in the same process renders a page leaves that page's
+/// resources pending for good (leptos issue 4773): the HTTP tests, which start many
+/// servers in one process, hung now and then on exactly that.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| {
+        generate_route_list_with_exclusions(App, Some(vec![PROFILE_ROUTE.to_owned()]))
+    });
+    ROUTES.clone()
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState, config: &Config) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -164,7 +176,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .build();
     // Public profiles are mounted as `/@{handle}` below: a catch-all `/{profile}` would
     // swallow root files such as the service worker.
-    let routes = generate_route_list_with_exclusions(App, Some(vec![PROFILE_ROUTE.to_owned()]));
+    let routes = route_list();
     let public_url = config.public_url();
     let https = public_url.starts_with("https://");
     let allowed = AllowedOrigin {
