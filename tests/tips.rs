@@ -64,6 +64,22 @@ async fn tip_and_pay(state: &AppState, input: &TipInput) -> String {
     session
 }
 
+/// Starts a tip whose first card (Stripe's test card for a decline) is declined; returns
+/// the checkout session, still open for another card.
+async fn tip_declined_once(state: &AppState, input: &TipInput) -> String {
+    let url = service::start(state, None, input).await.expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    let declined = CardInput {
+        number: "4000000000000002".into(),
+        ..card()
+    };
+    assert!(matches!(
+        sandbox::pay(state, &session, &declined, (2026, 11)).await,
+        Err(AppError::Payment { .. })
+    ));
+    session
+}
+
 async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
     let nova = seeded(&t).await;
     let state = t.state();
@@ -189,19 +205,7 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
     let nova = seeded(&t).await;
     let state = t.state();
     // The fan's first card is declined, the second pays; then $4 is refunded.
-    let input = guest_tip("10", "tip-bbbbbbbbbbbb");
-    let url = service::start(&state, None, &input)
-        .await
-        .expect("checkout");
-    let session = url.rsplit('/').next().expect("session").to_owned();
-    let declined = CardInput {
-        number: "4000000000000002".into(),
-        ..card()
-    };
-    assert!(matches!(
-        sandbox::pay(&state, &session, &declined, (2026, 11)).await,
-        Err(AppError::Payment { .. })
-    ));
+    let session = tip_declined_once(&state, &guest_tip("10", "tip-bbbbbbbbbbbb")).await;
     sandbox::pay(&state, &session, &card(), (2026, 11))
         .await
         .expect("paid");
@@ -306,18 +310,7 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
 async fn a_declined_card_then_a_good_one_pays_the_tip(t: TestDb) {
     let nova = seeded(&t).await;
     let state = t.state();
-    let url = service::start(&state, None, &guest_tip("5", "tip-declined-01"))
-        .await
-        .expect("checkout");
-    let session = url.rsplit('/').next().expect("session").to_owned();
-    let declined = CardInput {
-        number: "4000000000000002".into(),
-        ..card()
-    };
-    assert!(matches!(
-        sandbox::pay(&state, &session, &declined, (2026, 11)).await,
-        Err(AppError::Payment { .. })
-    ));
+    let session = tip_declined_once(&state, &guest_tip("5", "tip-declined-01")).await;
     // The failure's event leaves the tip waiting: the checkout is still open.
     t.run_jobs().await;
     assert_eq!(
