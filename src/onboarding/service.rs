@@ -230,7 +230,8 @@ pub async fn payout_onboarding_link(
         .map_err(|e| e.into_app_error("creating a payout onboarding link"))
 }
 
-async fn payout_account(db: &Db, user: UserId) -> Result<Option<String>, AppError> {
+/// The artist's payout account at the provider, once one was opened.
+pub(crate) async fn payout_account(db: &Db, user: UserId) -> Result<Option<String>, AppError> {
     const SQL: &str = "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1";
     let id: Option<Option<String>> =
         on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).fetch_optional(pool).await)?;
@@ -331,10 +332,9 @@ pub async fn billing_portal(state: &AppState, user: &SessionUser) -> Result<Stri
 /// platform events that record the steps (an artist who later turns Kick In off still
 /// reached it).
 pub async fn funnel(db: &Db) -> Result<Vec<FunnelRow>, AppError> {
-    let names: Vec<&str> = FunnelStep::ALL.iter().map(|s| s.event()).collect();
-    let list = names
+    let list = FunnelStep::ALL
         .iter()
-        .map(|n| format!("'{n}'"))
+        .map(|step| format!("'{}'", step.event()))
         .collect::<Vec<_>>()
         .join(", ");
     // The artist id inside the stored JSON: the one place the dialects differ here.

@@ -118,7 +118,7 @@ fn currency(iso: &str) -> Result<Currency, ProviderError> {
 }
 
 /// What a person sees when Stripe refuses a request for a reason that is not theirs.
-pub const REFUSED: &str = "The payment provider couldn't process this. Please try again, or contact support if it keeps happening.";
+const REFUSED: &str = "The payment provider couldn't process this. Please try again, or contact support if it keeps happening.";
 
 fn failure(err: StripeError) -> ProviderError {
     match err {

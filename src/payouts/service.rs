@@ -23,7 +23,7 @@ use crate::{
     ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
     money::format_amount,
     on_db, on_tx,
-    onboarding::service::{require_capability, require_revenue_ready},
+    onboarding::service::{payout_account, require_capability, require_revenue_ready},
     payments::{
         Capability,
         provider::{PayoutRequest, PayoutState},
@@ -95,10 +95,7 @@ pub async fn request(
             "This form is out of date. Reload the page and try again.",
         ));
     }
-    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
-        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
-        .bind(artist.0).fetch_one(pool).await)?;
-    if payout_account.is_none() {
+    if payout_account(&state.db, artist).await?.is_none() {
         return Err(AppError::Gate {
             step: crate::onboarding::OnboardingStep::Payouts,
         });
@@ -118,7 +115,8 @@ pub async fn request(
         }
         Some(_) => return Err(AppError::NotFound),
         None => {
-            let available = ledger_available(&mut tx, artist.0).await?;
+            let available =
+                ledger::balance_in(&mut tx, &account(artist.0, AccountKind::Available)).await?;
             match fees::check_payout(amount, available) {
                 Err(PayoutRefusal::BelowMinimum) => {
                     return Err(AppError::field(
@@ -232,25 +230,16 @@ impl Job for SubmitPayout {
 }
 
 pub async fn submit(state: &AppState, id: i64) -> Result<(), AppError> {
-    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?;
-    let Some(row) = row else {
+    let Some(row) = load(&state.db, id).await? else {
         return Ok(());
     };
     if row.provider_payout_id.is_some() || row.state != "pending" {
         return Ok(());
     }
-    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
-        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
-        .bind(row.artist_id).fetch_one(pool).await)?;
-    match payout_account {
+    match payout_account(&state.db, UserId(row.artist_id)).await? {
         Some(account) => send_to_provider(state, &row, &account).await,
         None => fail(state, row.id, "There is no payout account to pay.", false).await,
     }
-}
-
-async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, AppError> {
-    ledger::balance_in(tx, &account(artist, AccountKind::Available)).await
 }
 
 /// Asks the provider to pay; a provider refusal fails the payout (money returns). The
@@ -258,13 +247,13 @@ async fn ledger_available(tx: &mut crate::db::Tx, artist: i64) -> Result<i64, Ap
 async fn send_to_provider(
     state: &AppState,
     row: &PayoutRow,
-    payout_account: &str,
+    provider_account: &str,
 ) -> Result<(), AppError> {
     if row.fee_cents > 0 {
         let collected = state
             .payments
             .collect_fee(
-                payout_account,
+                provider_account,
                 row.fee_cents,
                 &row.currency,
                 &format!("payout-fee-{}", row.id),
@@ -281,7 +270,7 @@ async fn send_to_provider(
     let result = state
         .payments
         .create_payout(&PayoutRequest {
-            account: payout_account.to_owned(),
+            account: provider_account.to_owned(),
             amount: row.amount_cents - row.fee_cents,
             currency: row.currency.clone(),
             instant: row.speed == "instant",
@@ -332,14 +321,10 @@ pub async fn sync(
     let Some(row) = row else {
         return Ok(());
     };
-    let payout_account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
-        "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1").bind(row.artist_id).fetch_one(pool).await)?;
+    let account = payout_account(&state.db, UserId(row.artist_id)).await?;
     let current = state
         .payments
-        .payout(
-            payout_account.as_deref().unwrap_or_default(),
-            provider_payout_id,
-        )
+        .payout(account.as_deref().unwrap_or_default(), provider_payout_id)
         .await
         .map_err(|e| e.into_app_error("fetching a payout"))?;
     if row.provider_payout_id.is_none() {
@@ -418,11 +403,9 @@ async fn fail(
     fee_collected: bool,
 ) -> Result<(), AppError> {
     if fee_collected {
-        let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-        let row: PayoutRow = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(pool).await)?;
+        let row = load(&state.db, id).await?.ok_or(AppError::NotFound)?;
         if row.state != "failed" {
-            let account: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(
-                "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1").bind(row.artist_id).fetch_one(pool).await)?;
+            let account = payout_account(&state.db, UserId(row.artist_id)).await?;
             state
                 .payments
                 .return_fee(
@@ -473,6 +456,12 @@ async fn fail(
         .await?;
     }
     tx.commit().await
+}
+
+async fn load(db: &Db, id: i64) -> Result<Option<PayoutRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
+    let row = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?;
+    Ok(row)
 }
 
 pub async fn frequency(db: &Db, artist: UserId) -> Result<Frequency, AppError> {

@@ -209,6 +209,13 @@ struct TipRow {
     state: String,
 }
 
+impl TipRow {
+    /// Whether the tip's payment was recorded (paid, possibly refunded since).
+    fn is_recorded(&self) -> bool {
+        self.state != "pending" && self.state != "failed"
+    }
+}
+
 const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
                            currency, message, state";
 
@@ -231,7 +238,7 @@ pub async fn sync_checkout(
     let paid = session.status == CheckoutStatus::Complete && session.paid;
     // Money the provider collected is recorded whatever we thought of the tip before
     // (an expired-then-completed checkout is still a paid tip).
-    if paid && (tip.state == "pending" || tip.state == "failed") {
+    if paid && !tip.is_recorded() {
         let mut tx = state.db.begin_write().await?;
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";
         let now = now_ms();
@@ -458,21 +465,30 @@ pub async fn refund(
     amount_refunded: i64,
     reference: Option<&str>,
 ) -> Result<(), AppError> {
-    let tip_id = reference.and_then(tip_id_of);
-    if let Some(reference) = reference {
-        sync_reference(state, reference).await?;
-    }
-    let sql = format!(
-        "SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1 OR id = $2"
-    );
+    let tip_id = reference.and_then(tip_id_of).unwrap_or(-1);
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         tip: TipRow,
         refunded_cents: i64,
     }
-    let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(payment_intent).bind(tip_id.unwrap_or(-1)).fetch_optional(pool).await)?;
+    let find = || async {
+        let sql = format!(
+            "SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1 OR id = $2"
+        );
+        let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(payment_intent).bind(tip_id).fetch_optional(pool).await)?;
+        Ok::<_, AppError>(row)
+    };
+    let mut row = find().await?;
+    // Not recorded yet: the payment's own events have not been applied, so apply the
+    // payment from the provider first (only then, to spare redeliveries the call).
+    if !row.as_ref().is_some_and(|r| r.tip.is_recorded())
+        && let Some(reference) = reference
+    {
+        sync_reference(state, reference).await?;
+        row = find().await?;
+    }
     let Some(Row {
         tip,
         refunded_cents,
@@ -481,9 +497,9 @@ pub async fn refund(
         // Not a tip's payment (a plan's, say): nothing of ours to reverse.
         return Ok(());
     };
-    if tip.state == "pending" || tip.state == "failed" {
-        // Refunded money was collected: the payment's own events have not landed yet.
-        // Failing makes the job try again after them.
+    if !tip.is_recorded() {
+        // Refunded money was collected, yet the provider does not show it paid yet:
+        // failing makes the job try again later.
         return Err(AppError::Conflict(format!(
             "tip {} refunded before its payment was confirmed; retrying",
             tip.id
