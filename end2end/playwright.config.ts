@@ -39,6 +39,8 @@ export default defineConfig({
       PUBLIC_URL: baseURL,
       STORAGE_URL: process.env.E2E_STORAGE_URL ?? join(tmpdir(), `boptone-e2e-media-${Date.now()}`),
       RUST_LOG: "warn",
+      // The tests read their email (verification, reset links) in the in-app mailbox.
+      DEV_MAILBOX: "true",
     },
   },
 });

@@ -395,6 +395,14 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "verify_email" => Some(Self::VerifyEmail),
+            "reset_password" => Some(Self::ResetPassword),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::VerifyEmail => "verify_email",

@@ -22,6 +22,7 @@ pub fn registry() -> Registry {
     Registry::new()
         .register::<SendEmail>()
         .register::<PurgeExpired>()
+        .register::<crate::accounts::service::SendAccountLink>()
         .register::<DispatchEvent>()
         .register::<DeliverNotifications>()
         .register::<crate::payments::events::ProcessPaymentEvent>()

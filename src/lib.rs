@@ -18,11 +18,14 @@ pub mod payouts;
 pub mod reconciliation;
 pub mod time;
 pub mod tips;
+pub mod urls;
 
 #[cfg(feature = "ssr")]
 pub mod background;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod idempotency;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]

@@ -11,7 +11,7 @@ use object_store::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::{accounts::UserId, db::Db, error::AppError, exec_db, time::now_ms};
+use crate::{accounts::UserId, db::Db, error::AppError};
 
 pub use crate::artists::PHOTO_MAX_BYTES;
 /// Profile photos are stored square, this many pixels a side.
@@ -86,6 +86,15 @@ impl Storage {
         Ok(())
     }
 
+    /// Deletes the blob under `key` (nothing if there is none).
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        let path = ObjectPath::parse(key).map_err(|e| AppError::internal("storage key", &e))?;
+        match self.store.delete(&path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(AppError::internal("deleting a blob", &e)),
+        }
+    }
+
     /// A blob's bytes, or `None` if there is none under `key`.
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
         let Ok(path) = ObjectPath::parse(key) else {
@@ -148,8 +157,19 @@ pub fn content_type(key: &str) -> &'static str {
     }
 }
 
-/// Turns an uploaded photo into a 512×512 JPEG: checked by content and size, decoded
-/// with memory limits, turned upright (EXIF orientation), centre-cropped and resized.
+/// The most pixels a photo may declare (a 24-megapixel camera's; 6000×4000). Checked
+/// from the header before anything is decoded: a small file can declare a huge image.
+pub const PHOTO_MAX_PIXELS: u64 = 24_000_000;
+/// The most memory one decode may allocate (a 24-megapixel RGBA image and room to
+/// spare); the decoder refuses beyond it.
+pub const PHOTO_MAX_ALLOC: u64 = 128 * 1024 * 1024;
+/// Photos decoded at once by this process; more wait their turn, so a burst of
+/// uploads costs at most this many decodes' memory.
+const PHOTO_DECODES_AT_ONCE: usize = 2;
+
+/// Turns an uploaded photo into a 512×512 JPEG: checked by content and size, its
+/// declared dimensions checked against a pixel budget before decoding, decoded with
+/// memory limits, turned upright (EXIF orientation), centre-cropped and resized.
 pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     if bytes.len() > PHOTO_MAX_BYTES {
         return Err(AppError::field(
@@ -167,11 +187,23 @@ pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
         )
     })?;
     let unreadable = || AppError::field("photo", "We couldn't read that image. Try another photo.");
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), kind.format())
+        .into_dimensions()
+        .map_err(|_| unreadable())?;
+    if u64::from(width) * u64::from(height) > PHOTO_MAX_PIXELS {
+        return Err(AppError::field(
+            "photo",
+            format!(
+                "That photo is too big ({width}×{height} pixels). Choose one of at most {} megapixels.",
+                PHOTO_MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
     limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(PHOTO_MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
     let orientation = decoder.orientation().map_err(|_| unreadable())?;
@@ -193,26 +225,40 @@ pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-/// Processes and stores an artist's new profile photo; returns its public URL.
+/// Processes and stores an artist's new profile photo, replacing the old one (whose
+/// blob is deleted); returns its public URL.
 pub async fn store_profile_photo(
     db: &Db,
     storage: &Storage,
     artist: UserId,
     upload: Vec<u8>,
 ) -> Result<String, AppError> {
+    static DECODES: tokio::sync::Semaphore =
+        tokio::sync::Semaphore::const_new(PHOTO_DECODES_AT_ONCE);
+    let permit = DECODES
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal("photo decoding slots", &e))?;
     let jpeg = tokio::task::spawn_blocking(move || profile_photo(&upload))
         .await
         .map_err(|e| AppError::internal("photo processing task", &e))??;
+    drop(permit);
     let digest = Sha256::digest(&jpeg);
     let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let key = format!("artists/{}/photo-{hash}.jpg", artist.0);
     storage.put(&key, jpeg).await?;
     let url = format!("/media/{key}");
-    const SQL: &str =
-        "UPDATE artist_profiles SET photo_url = $2, updated_at = $3 WHERE user_id = $1";
-    let updated = exec_db!(db, pool => sqlx::query(SQL).bind(artist.0).bind(&url).bind(now_ms()).execute(pool).await)?;
-    if updated == 0 {
-        return Err(AppError::NotFound);
+    let previous = crate::artists::service::set_photo(db, artist, &url).await?;
+    // The photo it replaced is no longer referenced: its blob goes (a failure to delete
+    // only leaves a stray file, so it is logged, not shown).
+    if let Some(old_key) = previous
+        .as_deref()
+        .filter(|old| *old != url)
+        .and_then(|old| old.strip_prefix("/media/"))
+        && old_key.starts_with(&format!("artists/{}/", artist.0))
+        && let Err(err) = storage.delete(old_key).await
+    {
+        tracing::warn!(error = %err, key = old_key, "could not delete a replaced photo");
     }
     Ok(url)
 }

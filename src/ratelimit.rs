@@ -62,13 +62,31 @@ impl Limiter {
     }
 }
 
-/// The limits of the account endpoints, after Mastodon's defaults.
+/// The in-process limits of public and money-moving endpoints, after Mastodon's
+/// defaults. Limits on someone's account or address are keyed by that account *and*
+/// the client's address, under a larger ceiling for the account alone: a stranger who
+/// fails to sign in as someone, or asks for their reset links, uses up their own
+/// allowance, not the owner's.
 pub struct AuthLimits {
     pub sign_in_per_ip: Limiter,
+    /// Sign-in attempts for one account from one client address.
+    pub sign_in_per_account_and_ip: Limiter,
+    /// Sign-in attempts for one account from every address together.
     pub sign_in_per_account: Limiter,
     pub sign_up_per_ip: Limiter,
+    /// Paid artist sign-ups started from one address (the form says when an email is
+    /// taken, so this keeps it from testing addresses in bulk).
+    pub artist_signup_per_ip: Limiter,
     pub tokens_per_ip: Limiter,
+    /// Emails (verification, reset, "you already have an account") to one address
+    /// asked for from one client address.
+    pub email_per_account_and_ip: Limiter,
+    /// The same, from every address together.
     pub email_per_account: Limiter,
+    /// Kick In checkouts started from one client address, whoever the artist.
+    pub tips_per_ip: Limiter,
+    /// Photo uploads by one account (each costs a decode).
+    pub uploads_per_account: Limiter,
 }
 
 impl Default for AuthLimits {
@@ -76,22 +94,46 @@ impl Default for AuthLimits {
         let minutes = |m: u64| Duration::from_secs(60 * m);
         Self {
             sign_in_per_ip: Limiter::new(Rule::new(25, minutes(5))),
-            sign_in_per_account: Limiter::new(Rule::new(10, minutes(15))),
+            sign_in_per_account_and_ip: Limiter::new(Rule::new(10, minutes(15))),
+            sign_in_per_account: Limiter::new(Rule::new(100, minutes(15))),
             sign_up_per_ip: Limiter::new(Rule::new(25, minutes(30))),
+            artist_signup_per_ip: Limiter::new(Rule::new(10, minutes(60))),
             tokens_per_ip: Limiter::new(Rule::new(10, minutes(15))),
-            email_per_account: Limiter::new(Rule::new(5, minutes(60))),
+            email_per_account_and_ip: Limiter::new(Rule::new(5, minutes(60))),
+            email_per_account: Limiter::new(Rule::new(20, minutes(60))),
+            tips_per_ip: Limiter::new(Rule::new(20, minutes(60))),
+            uploads_per_account: Limiter::new(Rule::new(20, minutes(60))),
         }
     }
 }
 
 impl AuthLimits {
+    /// Counts a sign-in attempt for `account` from `client`.
+    pub fn check_sign_in(&self, account: &str, client: &str) -> Result<(), AppError> {
+        self.sign_in_per_account_and_ip
+            .check(&format!("{account}|{client}"))?;
+        self.sign_in_per_account.check(account)
+    }
+
+    /// Counts an email to `address` asked for by `client`.
+    pub fn check_email(&self, address: &str, client: &str) -> Result<(), AppError> {
+        self.email_per_account_and_ip
+            .check(&format!("{address}|{client}"))?;
+        self.email_per_account.check(address)
+    }
+
     pub fn retain_recent(&self) {
         for l in [
             &self.sign_in_per_ip,
+            &self.sign_in_per_account_and_ip,
             &self.sign_in_per_account,
             &self.sign_up_per_ip,
+            &self.artist_signup_per_ip,
             &self.tokens_per_ip,
+            &self.email_per_account_and_ip,
             &self.email_per_account,
+            &self.tips_per_ip,
+            &self.uploads_per_account,
         ] {
             l.retain_recent();
         }
@@ -99,6 +141,28 @@ impl AuthLimits {
 }
 
 pub type SharedAuthLimits = Arc<AuthLimits>;
+
+/// The client's address for limits and logs. `forwarded` is the value of the header a
+/// trusted reverse proxy sets (`CLIENT_IP_HEADER`), when one is configured: its last
+/// entry is the address the proxy itself saw (entries before it are whatever the
+/// client claimed). Without a configured header the socket's peer is the client, and
+/// any forwarding header a client sends is ignored.
+pub fn client_address(
+    forwarded: Option<&str>,
+    header_configured: bool,
+    peer: Option<std::net::IpAddr>,
+) -> String {
+    if header_configured {
+        let from_proxy = forwarded
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = from_proxy {
+            return ip.to_string();
+        }
+    }
+    peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
 
 #[cfg(test)]
 mod tests {
@@ -123,5 +187,41 @@ mod tests {
         }
         // Another key has its own budget.
         limiter.check("5.6.7.8").expect("other key");
+    }
+
+    #[test]
+    fn the_client_address_comes_from_the_proxy_only_when_configured() {
+        let peer = Some("10.0.0.2".parse().expect("ip"));
+        assert_eq!(client_address(Some("6.6.6.6"), false, peer), "10.0.0.2");
+        assert_eq!(
+            client_address(Some("6.6.6.6, 203.0.113.9"), true, peer),
+            "203.0.113.9"
+        );
+        assert_eq!(client_address(Some("garbage"), true, peer), "10.0.0.2");
+        assert_eq!(client_address(None, true, None), "unknown");
+    }
+
+    #[test]
+    fn a_stranger_uses_up_their_own_allowance_not_the_owners() {
+        let limits = AuthLimits::default();
+        let refused = (0..20)
+            .filter(|_| limits.check_sign_in("ana@example.com", "6.6.6.6").is_err())
+            .count();
+        assert_eq!(refused, 10, "the stranger's address is limited after 10");
+        limits
+            .check_sign_in("ana@example.com", "1.2.3.4")
+            .expect("the owner, from their own address, still signs in");
+        for _ in 0..5 {
+            limits
+                .check_email("ana@example.com", "6.6.6.6")
+                .expect("within the allowance");
+        }
+        assert!(matches!(
+            limits.check_email("ana@example.com", "6.6.6.6"),
+            Err(AppError::RateLimited { .. })
+        ));
+        limits
+            .check_email("ana@example.com", "1.2.3.4")
+            .expect("the owner can still ask for a reset link");
     }
 }

@@ -16,6 +16,12 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<String>,
     /// Kick In tips one fan may send one artist per hour.
     pub tips_per_fan_per_hour: i64,
+    /// The header a trusted reverse proxy puts the client's address in
+    /// (`X-Forwarded-For`, `X-Real-IP`…); `None`: the socket's peer is the client.
+    pub client_ip_header: Option<String>,
+    /// Anyone may read the in-app mailbox (a development setting); otherwise only
+    /// operators can.
+    pub dev_mailbox: bool,
 }
 
 impl Settings {

@@ -83,6 +83,32 @@ impl TestDb {
     }
 
     /// An [`AppState`] over this database with the in-app mailbox.
+    /// A fan account made through the sign-up form's service, then signed in with
+    /// password `correct horse`: the session's secret and its user.
+    pub async fn signed_up_fan(
+        &self,
+        state: &AppState,
+        name: &str,
+        email: &str,
+    ) -> crate::accounts::service::NewSession {
+        use crate::accounts::{SignIn, SignUp, SignUpForm, service};
+        let input = SignUp::parse(&SignUpForm {
+            name: name.into(),
+            email: email.into(),
+            password: "correct horse".into(),
+            role: String::new(),
+        })
+        .expect("valid sign-up");
+        service::sign_up(state, input).await.expect("sign up");
+        service::sign_in(
+            state,
+            SignIn::parse(email, "correct horse").expect("sign-in"),
+            None,
+        )
+        .await
+        .expect("sign in")
+    }
+
     pub fn state(&self) -> AppState {
         AppState {
             db: self.db.clone(),
@@ -91,6 +117,8 @@ impl TestDb {
                 public_url: "http://127.0.0.1:3000".into(),
                 stripe_webhook_secret: None,
                 tips_per_fan_per_hour: 10,
+                client_ip_header: None,
+                dev_mailbox: false,
             }),
             auth_limits: Arc::new(AuthLimits::default()),
             realtime: crate::realtime::Realtime::new(self.db.clone()),
@@ -292,6 +320,32 @@ macro_rules! both_databases {
             )+
         }
     };
+}
+
+/// A valid 1×1 PNG whose header declares `width`×`height` instead (checksum fixed): a
+/// few dozen bytes that claim a huge image, the shape of an "image bomb".
+pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(1, 1))
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode png");
+    // After the 8-byte signature come the IHDR chunk's length and type, then width and
+    // height; its CRC covers the type and the 13 data bytes.
+    out[16..20].copy_from_slice(&width.to_be_bytes());
+    out[20..24].copy_from_slice(&height.to_be_bytes());
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in &out[12..29] {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    out[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    out
 }
 
 #[cfg(test)]

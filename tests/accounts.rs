@@ -2,7 +2,10 @@
 
 use boptone::{
     AppError,
-    accounts::{Email, Password, SignIn, SignUp, SignUpForm, service},
+    accounts::{
+        Email, Password, SignIn, SignUp, SignUpForm,
+        service::{self, SignUpOutcome},
+    },
     both_databases, exec_db, on_db,
     testing::TestDb,
     time::now_ms,
@@ -42,75 +45,96 @@ async fn mailed_token(t: &TestDb, to: &str, path: &str) -> String {
         .to_owned()
 }
 
-async fn sign_up_creates_a_signed_in_account(t: TestDb) {
+async fn sign_up_creates_an_unverified_account_and_emails_its_link(t: TestDb) {
     let state = t.state();
-    let session = service::sign_up(
-        &state,
-        sign_up_input("Nova Reyes", "Nova@Example.com"),
-        Some("test"),
-    )
-    .await
-    .expect("sign up");
-    assert_eq!(session.user.email, "nova@example.com");
-    assert_eq!(session.user.handle, "nova_reyes");
-    assert!(!session.user.email_verified);
-    let found = service::session_user(&t.db, &session.token)
+    let outcome = service::sign_up(&state, sign_up_input("Nova Reyes", "Nova@Example.com"))
         .await
-        .expect("lookup");
-    assert_eq!(found.as_ref().map(|u| u.id), Some(session.user.id));
+        .expect("sign up");
+    let SignUpOutcome::Created(id) = outcome else {
+        panic!("a new address makes an account: {outcome:?}");
+    };
+    let user = service::find_user(&t.db, id)
+        .await
+        .expect("find")
+        .expect("user");
+    assert_eq!(user.email, "nova@example.com");
+    assert_eq!(user.handle, "nova_reyes");
+    assert!(!user.email_verified);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM sessions").await,
+        0,
+        "nobody is signed in yet"
+    );
+    // The link's email is queued with the account, and written by the job, which
+    // mints the link's secret then: the job's payload holds only the token's id.
+    assert_eq!(
+        count(
+            &t,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'accounts.send_link'"
+        )
+        .await,
+        1
+    );
+    let payload: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'accounts.send_link'")
+        .fetch_one(pool).await)
+    .expect("payload");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
+    let token = mailed_token(&t, "nova@example.com", "/verify-email").await;
+    assert!(!payload.contains(&token), "{payload}");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 1);
     // The secret itself is never stored.
-    let stored: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
-        .bind(&session.token)
+    let stored: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM account_tokens WHERE token_hash = $1")
+        .bind(&token)
         .fetch_one(pool)
         .await)
     .expect("query");
     assert_eq!(stored, 0);
-    // The email is queued with the account, and delivered by the job.
-    assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'").await,
-        1
-    );
-    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
-    t.run_jobs().await;
-    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 1);
 }
 
-async fn an_email_has_one_account_and_writes_nothing_twice(t: TestDb) {
+async fn a_taken_address_emails_its_owner_and_writes_nothing_else(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Nova", "nova@example.com"), None)
+    service::sign_up(&state, sign_up_input("Nova", "nova@example.com"))
         .await
         .expect("first");
-    let err = service::sign_up(&state, sign_up_input("Other", "NOVA@example.com"), None)
+    let again = service::sign_up(&state, sign_up_input("Other", "NOVA@example.com"))
         .await
-        .expect_err("duplicate");
-    assert!(
-        err.field_message("email")
-            .is_some_and(|m| m.contains("already exists")),
-        "{err:?}"
-    );
+        .expect("the same answer");
+    assert_eq!(again, SignUpOutcome::AlreadyRegistered);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM users").await, 1);
-    assert_eq!(count(&t, "SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM account_tokens").await, 1);
     assert_eq!(
         count(&t, "SELECT COUNT(*) FROM platform_events").await,
         1,
         "one account.created event"
     );
-    assert_eq!(
-        count(&t, "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'").await,
-        1,
-        "one verification email, not two"
+    t.run_jobs().await;
+    let email = Email::parse("nova@example.com").expect("email");
+    let mail = boptone::mail::list_mailbox(&t.db, Some(&email), 10)
+        .await
+        .expect("mailbox");
+    assert_eq!(mail.len(), 2, "the link, then the notice");
+    assert_eq!(mail[0].subject, "You already have a Boptone account");
+    assert!(mail[0].body_text.contains("/forgot-password"));
+    assert!(
+        !mail[0].body_text.contains("token="),
+        "the notice carries no secret"
+    );
+    // The first password still signs in; the second was never set.
+    assert!(
+        service::sign_in(
+            &state,
+            SignIn::parse("nova@example.com", "correct horse").expect("p"),
+            None
+        )
+        .await
+        .is_ok()
     );
 }
 
 async fn clashing_handles_get_suffixes(t: TestDb) {
     let state = t.state();
-    let a = service::sign_up(&state, sign_up_input("Sam Lee", "sam1@example.com"), None)
-        .await
-        .expect("a");
-    let b = service::sign_up(&state, sign_up_input("Sam Lee", "sam2@example.com"), None)
-        .await
-        .expect("b");
+    let a = t.signed_up_fan(&state, "Sam Lee", "sam1@example.com").await;
+    let b = t.signed_up_fan(&state, "Sam Lee", "sam2@example.com").await;
     assert_eq!(a.user.handle, "sam_lee");
     assert!(b.user.handle.starts_with("sam_lee_"), "{}", b.user.handle);
 }
@@ -119,7 +143,7 @@ async fn artists_start_with_a_plan_not_a_plain_sign_up(t: TestDb) {
     let state = t.state();
     let mut input = sign_up_input("Mira Sol", "mira@example.com");
     input.role = boptone::accounts::Role::Artist;
-    let err = service::sign_up(&state, input, None)
+    let err = service::sign_up(&state, input)
         .await
         .expect_err("artists sign up with a plan");
     assert!(
@@ -132,7 +156,7 @@ async fn artists_start_with_a_plan_not_a_plain_sign_up(t: TestDb) {
 
 async fn sign_in_checks_the_password(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"))
         .await
         .expect("sign up");
     let wrong = service::sign_in(
@@ -166,9 +190,7 @@ async fn sign_in_checks_the_password(t: TestDb) {
 
 async fn sessions_expire_and_end_at_sign_out(t: TestDb) {
     let state = t.state();
-    let first = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
-        .await
-        .expect("sign up");
+    let first = t.signed_up_fan(&state, "Ana", "ana@example.com").await;
     let second = service::sign_in(
         &state,
         SignIn::parse("ana@example.com", "correct horse").expect("parse"),
@@ -211,17 +233,27 @@ async fn sessions_expire_and_end_at_sign_out(t: TestDb) {
 
 async fn verification_links_work_once(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"))
         .await
         .expect("sign up");
     let token = mailed_token(&t, "ana@example.com", "/verify-email").await;
-    let user = service::verify_email(&state, &token).await.expect("verify");
+    let (user, session) = service::verify_email(&state, &token, true, None)
+        .await
+        .expect("verify");
     assert!(user.email_verified);
-    let again = service::verify_email(&state, &token)
+    let session = session.expect("the link signs in");
+    assert_eq!(
+        service::session_user(&t.db, &session)
+            .await
+            .expect("lookup")
+            .map(|u| u.id),
+        Some(user.id)
+    );
+    let again = service::verify_email(&state, &token, true, None)
         .await
         .expect_err("second use");
     assert!(again.field_message("token").is_some());
-    let bogus = service::verify_email(&state, "not-a-token")
+    let bogus = service::verify_email(&state, "not-a-token", false, None)
         .await
         .expect_err("unknown token");
     assert!(bogus.field_message("token").is_some());
@@ -229,7 +261,7 @@ async fn verification_links_work_once(t: TestDb) {
 
 async fn expired_links_are_refused(t: TestDb) {
     let state = t.state();
-    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"))
         .await
         .expect("sign up");
     service::request_password_reset(&state, &Email::parse("ana@example.com").expect("email"))
@@ -239,20 +271,26 @@ async fn expired_links_are_refused(t: TestDb) {
     let reset = mailed_token(&t, "ana@example.com", "/reset-password").await;
     exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
         .expect("expire");
-    assert!(service::verify_email(&state, &verify).await.is_err());
+    assert!(
+        service::verify_email(&state, &verify, false, None)
+            .await
+            .expect_err("expired")
+            .field_message("token")
+            .is_some()
+    );
     let password = Password::parse("new password").expect("password");
     assert!(
         service::reset_password(&state, &reset, &password)
             .await
-            .is_err()
+            .expect_err("expired")
+            .field_message("token")
+            .is_some()
     );
 }
 
 async fn password_reset_is_single_use_and_ends_sessions(t: TestDb) {
     let state = t.state();
-    let session = service::sign_up(&state, sign_up_input("Ana", "ana@example.com"), None)
-        .await
-        .expect("sign up");
+    let session = t.signed_up_fan(&state, "Ana", "ana@example.com").await;
     service::request_password_reset(&state, &Email::parse("Ana@Example.com").expect("email"))
         .await
         .expect("reset");
@@ -304,20 +342,17 @@ async fn reset_requests_do_not_reveal_accounts(t: TestDb) {
         .expect("same answer for unknown addresses");
     assert_eq!(t.run_jobs().await, 0);
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
-    for _ in 0..5 {
-        let _ = service::request_password_reset(
-            &state,
-            &Email::parse("ghost@example.com").expect("email"),
-        )
-        .await;
-    }
-    let limited =
-        service::request_password_reset(&state, &Email::parse("ghost@example.com").expect("email"))
-            .await;
-    assert!(
-        matches!(limited, Err(AppError::RateLimited { .. })),
-        "{limited:?}"
-    );
+}
+
+async fn a_link_already_used_sends_nothing_when_its_email_job_runs_late(t: TestDb) {
+    let state = t.state();
+    service::sign_up(&state, sign_up_input("Ana", "ana@example.com"))
+        .await
+        .expect("sign up");
+    exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET used_at = $1").bind(now_ms()).execute(pool).await)
+        .expect("use");
+    t.run_jobs().await;
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
 }
 
 async fn demo_data_loads_once(t: TestDb) {
@@ -346,8 +381,9 @@ async fn demo_data_loads_once(t: TestDb) {
 }
 
 both_databases!(
-    sign_up_creates_a_signed_in_account,
-    an_email_has_one_account_and_writes_nothing_twice,
+    sign_up_creates_an_unverified_account_and_emails_its_link,
+    a_taken_address_emails_its_owner_and_writes_nothing_else,
+    a_link_already_used_sends_nothing_when_its_email_job_runs_late,
     clashing_handles_get_suffixes,
     artists_start_with_a_plan_not_a_plain_sign_up,
     sign_in_checks_the_password,

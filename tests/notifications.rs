@@ -3,7 +3,7 @@
 
 use boptone::{
     AppError,
-    accounts::{SignUp, SignUpForm, UserId, service as accounts},
+    accounts::UserId,
     both_databases,
     events::{PlatformEvent, bus},
     notifications::service as notifications,
@@ -12,18 +12,7 @@ use boptone::{
 };
 
 async fn sign_up(t: &TestDb, name: &str, email: &str) -> UserId {
-    let input = SignUp::parse(&SignUpForm {
-        name: name.into(),
-        email: email.into(),
-        password: "correct horse".into(),
-        role: String::new(),
-    })
-    .expect("valid");
-    accounts::sign_up(&t.state(), input, None)
-        .await
-        .expect("sign up")
-        .user
-        .id
+    t.signed_up_fan(&t.state(), name, email).await.user.id
 }
 
 async fn a_new_account_gets_a_welcome_notification(t: TestDb) {

@@ -623,19 +623,9 @@ async fn demo_artists_are_ready_to_earn(t: TestDb) {
 
 async fn a_signed_in_fan_becomes_an_artist(t: TestDb) {
     let state = t.state();
-    let fan = boptone::accounts::service::sign_up(
-        &state,
-        boptone::accounts::SignUp::parse(&boptone::accounts::SignUpForm {
-            name: "Ana Souza".into(),
-            email: "ana@example.com".into(),
-            password: "correct horse".into(),
-            role: "fan".into(),
-        })
-        .expect("valid"),
-        None,
-    )
-    .await
-    .expect("fan");
+    let fan = t
+        .signed_up_fan(&state, "Ana Souza", "ana@example.com")
+        .await;
     let started = signup::start(&state, Tier::Label, Applicant::Existing(fan.user.clone()))
         .await
         .expect("start");
@@ -672,7 +662,148 @@ async fn a_signed_in_fan_becomes_an_artist(t: TestDb) {
     assert!(taken.expect_err("taken").field_message("email").is_some());
 }
 
+async fn the_signup_secret_signs_in_once_and_ends_with_a_password_change(t: TestDb) {
+    let state = t.state();
+    let (secret, session) = start(&state, Tier::Starter, "nova@example.com").await;
+    sandbox::pay(&state, &session, &card("4242424242424242"), TODAY)
+        .await
+        .expect("paid");
+    let Finished::Ready {
+        artist,
+        session: Some(_),
+    } = signup::finish(&state, &session, Some(&secret), None, None)
+        .await
+        .expect("finish")
+    else {
+        panic!("the paying browser is signed in");
+    };
+    // Whoever holds the secret and the checkout id cannot mint another session.
+    assert_eq!(
+        signup::finish(&state, &session, Some(&secret), None, None)
+            .await
+            .err(),
+        Some(AppError::NotFound)
+    );
+    // The browser that is signed in as the artist may come back to the page.
+    let me = boptone::accounts::service::find_user(&t.db, artist)
+        .await
+        .expect("find")
+        .expect("artist");
+    assert!(matches!(
+        signup::finish(&state, &session, None, Some(&me), None).await,
+        Ok(Finished::Ready { session: None, .. })
+    ));
+
+    // A secret never used ends when the password changes, and after its lifetime.
+    let (other_secret, other_session) = start(&state, Tier::Starter, "kofi@example.com").await;
+    sandbox::pay(&state, &other_session, &card("4242424242424242"), TODAY)
+        .await
+        .expect("paid");
+    t.run_jobs().await;
+    boptone::accounts::service::request_password_reset(
+        &state,
+        &boptone::accounts::Email::parse("kofi@example.com").expect("email"),
+    )
+    .await
+    .expect("reset asked");
+    t.run_jobs().await;
+    let email = boptone::accounts::Email::parse("kofi@example.com").expect("email");
+    let body = boptone::mail::list_mailbox(&t.db, Some(&email), 10)
+        .await
+        .expect("mailbox")
+        .into_iter()
+        .find(|m| m.body_text.contains("/reset-password"))
+        .expect("reset email")
+        .body_text;
+    let token = body
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("token")
+        .to_owned();
+    boptone::accounts::service::reset_password(
+        &state,
+        &token,
+        &Password::parse("a brand new secret").expect("password"),
+    )
+    .await
+    .expect("reset");
+    assert_eq!(
+        signup::finish(&state, &other_session, Some(&other_secret), None, None)
+            .await
+            .err(),
+        Some(AppError::NotFound),
+        "the old secret no longer signs in"
+    );
+
+    let (late_secret, late_session) = start(&state, Tier::Starter, "late@example.com").await;
+    boptone::exec_db!(&t.db, pool => sqlx::query("UPDATE artist_signups SET created_at = $1 WHERE checkout_session_id = $2")
+        .bind(boptone::time::now_ms() - signup::SIGNUP_LIFETIME_MS - 1)
+        .bind(&late_session)
+        .execute(pool)
+        .await)
+    .expect("age");
+    assert_eq!(
+        signup::finish(&state, &late_session, Some(&late_secret), None, None)
+            .await
+            .err(),
+        Some(AppError::NotFound),
+        "an expired secret signs nobody in"
+    );
+}
+
+async fn sandbox_checkouts_are_unguessable_and_keys_bound_to_their_request(t: TestDb) {
+    let state = t.state();
+    let (_, session) = start(&state, Tier::Starter, "nova@example.com").await;
+    // Not derived from the guessable idempotency key.
+    assert!(!session.contains("artist-signup"));
+    assert!(session.len() >= "cs_test_sbx_".len() + 32, "{session}");
+    // The checkout page shows the payer's email only to its owner.
+    let stranger = sandbox::checkout_view(&t.db, &session, &[])
+        .await
+        .expect("view");
+    assert_eq!(stranger.email, "n•••@example.com");
+    let owner = sandbox::checkout_view(&t.db, &session, &["nova@example.com".to_owned()])
+        .await
+        .expect("view");
+    assert_eq!(owner.email, "nova@example.com");
+    // The provider keeps its idempotency keys as Stripe does.
+    use boptone::payments::provider::{PaymentCheckout, PaymentProvider};
+    let sandbox = sandbox::Sandbox::new(t.db.clone(), "http://127.0.0.1:3000");
+    let request = PaymentCheckout {
+        reference: "tip:1".into(),
+        description: "Kick In".into(),
+        amount: 1_000,
+        currency: "USD".into(),
+        destination: "acct_1".into(),
+        application_fee: 59,
+        email: "ana@example.com".into(),
+        success_url: "http://127.0.0.1:3000/ok".into(),
+        cancel_url: "http://127.0.0.1:3000/no".into(),
+        idempotency_key: "tip-1".into(),
+    };
+    let first = sandbox
+        .create_payment_checkout(&request)
+        .await
+        .expect("made");
+    let retry = sandbox
+        .create_payment_checkout(&request)
+        .await
+        .expect("same");
+    assert_eq!(first.session_id, retry.session_id);
+    let other = PaymentCheckout {
+        amount: 100_000,
+        ..request
+    };
+    assert!(matches!(
+        sandbox.create_payment_checkout(&other).await,
+        Err(boptone::payments::provider::ProviderError::Refused { ref code, .. }) if code == "idempotency_error"
+    ));
+}
+
 both_databases!(
+    the_signup_secret_signs_in_once_and_ends_with_a_password_change,
+    sandbox_checkouts_are_unguessable_and_keys_bound_to_their_request,
     one_email_has_one_live_checkout,
     a_signed_in_fan_becomes_an_artist,
     checkout_creates_the_artist_only_when_paid,

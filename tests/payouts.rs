@@ -15,6 +15,9 @@ use boptone::{
     tips::{TipForm, TipInput, service as tips},
 };
 
+/// The address the test tips come from.
+const CLIENT: &str = "203.0.113.10";
+
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
     on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
 }
@@ -39,7 +42,9 @@ async fn tipped(state: &AppState, handle: &str, dollars: &str, key: &str) -> i64
         false,
     )
     .expect("tip");
-    let url = tips::start(state, None, &input).await.expect("checkout");
+    let url = tips::start(state, None, CLIENT, &input)
+        .await
+        .expect("checkout");
     let session = url.rsplit('/').next().expect("session");
     let card = CardInput {
         number: "4242424242424242".into(),
@@ -288,6 +293,141 @@ async fn schedules_pay_out_once_a_day(t: TestDb) {
     );
 }
 
+async fn payout_keys_belong_to_their_artist_and_their_request(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let kofi = artist(&t, "kofi_mensah").await;
+    let nova_net = tipped(&state, "nova_reyes", "60", "tip-keys-0001").await;
+    let kofi_net = tipped(&state, "kofi_mensah", "100", "tip-keys-0002").await;
+    let day = boptone::time::now_ms().div_euclid(boptone::time::DAY);
+    // Kofi squats the key the schedule uses for Nova today: it is only his own key.
+    payouts::request(
+        &state,
+        kofi,
+        2_000,
+        PayoutSpeed::Standard,
+        &format!("schedule-{}-{day}", nova.0),
+        false,
+    )
+    .await
+    .expect("his own payout");
+    payouts::request(
+        &state,
+        kofi,
+        2_000,
+        PayoutSpeed::Standard,
+        &format!("day-{day}"),
+        false,
+    )
+    .await
+    .expect("and this one too");
+    payouts::set_frequency(&t.db, nova, Frequency::Daily)
+        .await
+        .expect("daily");
+    assert_eq!(
+        payouts::run_scheduled(&state, boptone::time::now_ms())
+            .await
+            .expect("Nova's schedule runs"),
+        1
+    );
+    let history = payouts::overview(&t.db, nova)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].amount_cents, nova_net);
+
+    // The same key for another amount is refused; the same request gets the same payout.
+    let first = payouts::request(
+        &state,
+        kofi,
+        2_500,
+        PayoutSpeed::Standard,
+        "payout-key-bound1",
+        false,
+    )
+    .await
+    .expect("payout");
+    let retry = payouts::request(
+        &state,
+        kofi,
+        2_500,
+        PayoutSpeed::Standard,
+        "payout-key-bound1",
+        false,
+    )
+    .await
+    .expect("retry");
+    assert_eq!(first.id, retry.id);
+    let other = payouts::request(
+        &state,
+        kofi,
+        2_600,
+        PayoutSpeed::Standard,
+        "payout-key-bound1",
+        false,
+    )
+    .await
+    .expect_err("refused");
+    assert!(
+        other
+            .field_message("idempotency_key")
+            .is_some_and(|m| m.contains("already used")),
+        "{other:?}"
+    );
+    // Nova's key of the same name is hers alone.
+    payouts::request(
+        &state,
+        nova,
+        2_000,
+        PayoutSpeed::Standard,
+        "payout-key-bound1",
+        false,
+    )
+    .await
+    .expect_err("she has nothing left, but the key was not taken from her")
+    .field_message("amount")
+    .expect("refused for the balance, not the key");
+    assert!(kofi_net > 9_000);
+}
+
+async fn one_artists_failure_does_not_stop_the_scheduled_payouts(t: TestDb) {
+    let state = seeded(&t).await;
+    let nova = artist(&t, "nova_reyes").await;
+    let kofi = artist(&t, "kofi_mensah").await;
+    tipped(&state, "nova_reyes", "30", "tip-batch-0001").await;
+    let kofi_net = tipped(&state, "kofi_mensah", "30", "tip-batch-0002").await;
+    for artist in [nova, kofi] {
+        payouts::set_frequency(&t.db, artist, Frequency::Daily)
+            .await
+            .expect("daily");
+    }
+    // Writing Nova's payout fails in the database (a trigger refuses it).
+    let refuse = if t.url.starts_with("postgres") {
+        vec![
+            "CREATE FUNCTION refuse_payout() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql".to_owned(),
+            format!("CREATE TRIGGER refuse_nova BEFORE INSERT ON payouts FOR EACH ROW WHEN (NEW.artist_id = {}) EXECUTE FUNCTION refuse_payout()", nova.0),
+        ]
+    } else {
+        vec![format!(
+            "CREATE TRIGGER refuse_nova BEFORE INSERT ON payouts WHEN NEW.artist_id = {} BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            nova.0
+        )]
+    };
+    for sql in refuse {
+        exec_db!(&t.db, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).execute(pool).await)
+            .expect("trigger");
+    }
+    let ran = payouts::run_scheduled(&state, boptone::time::now_ms()).await;
+    assert!(ran.is_err(), "the job fails so it is retried and seen");
+    let history = payouts::overview(&t.db, kofi)
+        .await
+        .expect("overview")
+        .history;
+    assert_eq!(history.len(), 1, "Kofi was paid all the same");
+    assert_eq!(history[0].amount_cents, kofi_net);
+}
+
 async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb) {
     use boptone::{
         ledger::{Account, AccountKind, NewTransaction, Owner, Posting},
@@ -445,4 +585,6 @@ both_databases!(
     two_requests_for_one_balance_pay_once,
     a_failed_payout_returns_the_money,
     schedules_pay_out_once_a_day,
+    payout_keys_belong_to_their_artist_and_their_request,
+    one_artists_failure_does_not_stop_the_scheduled_payouts,
 );

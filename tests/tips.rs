@@ -17,6 +17,9 @@ use boptone::{
     tips::{TipForm, TipInput, service},
 };
 
+/// The address the test tips come from.
+const CLIENT: &str = "203.0.113.10";
+
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
     on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
 }
@@ -53,7 +56,9 @@ async fn seeded(t: &TestDb) -> i64 {
 
 /// Tips and pays; returns the checkout session.
 async fn tip_and_pay(state: &AppState, input: &TipInput) -> String {
-    let url = service::start(state, None, input).await.expect("checkout");
+    let url = service::start(state, None, CLIENT, input)
+        .await
+        .expect("checkout");
     let session = url.rsplit('/').next().expect("session").to_owned();
     let paid = sandbox::pay(state, &session, &card(), (2026, 11))
         .await
@@ -67,7 +72,9 @@ async fn tip_and_pay(state: &AppState, input: &TipInput) -> String {
 /// Starts a tip whose first card (Stripe's test card for a decline) is declined; returns
 /// the checkout session, still open for another card.
 async fn tip_declined_once(state: &AppState, input: &TipInput) -> String {
-    let url = service::start(state, None, input).await.expect("checkout");
+    let url = service::start(state, None, CLIENT, input)
+        .await
+        .expect("checkout");
     let session = url.rsplit('/').next().expect("session").to_owned();
     let declined = CardInput {
         number: "4000000000000002".into(),
@@ -85,10 +92,10 @@ async fn a_paid_tip_reaches_the_artist_once(t: TestDb) {
     let state = t.state();
     let input = guest_tip("10", "tip-aaaaaaaaaaaa");
     // A double submit of the same attempt pays once.
-    let first = service::start(&state, None, &input)
+    let first = service::start(&state, None, CLIENT, &input)
         .await
         .expect("checkout");
-    let again = service::start(&state, None, &input)
+    let again = service::start(&state, None, CLIENT, &input)
         .await
         .expect("same checkout");
     assert_eq!(first, again);
@@ -397,7 +404,7 @@ async fn an_artist_who_cannot_receive_money_is_refused(t: TestDb) {
     exec_db!(&t.db, pool => sqlx::query("UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = $1").bind(nova).execute(pool).await)
         .expect("payouts off");
     let state = t.state();
-    let refused = service::start(&state, None, &guest_tip("5", "tip-cccccccccccc")).await;
+    let refused = service::start(&state, None, CLIENT, &guest_tip("5", "tip-cccccccccccc")).await;
     assert!(
         matches!(refused, Err(AppError::Conflict(ref m)) if m.contains("can't receive tips")),
         "{refused:?}"
@@ -418,7 +425,7 @@ async fn an_artist_who_cannot_receive_money_is_refused(t: TestDb) {
         ..guest_tip("5", "tip-dddddddddddd")
     };
     assert!(matches!(
-        service::start(&state, None, &nobody).await,
+        service::start(&state, None, CLIENT, &nobody).await,
         Err(AppError::NotFound)
     ));
 }
@@ -434,11 +441,11 @@ async fn tips_are_limited_per_fan_per_artist_per_hour(t: TestDb) {
         ..base
     };
     for key in ["tip-eeeeeeeeeee1", "tip-eeeeeeeeeee2"] {
-        service::start(&state, None, &guest_tip("3", key))
+        service::start(&state, None, CLIENT, &guest_tip("3", key))
             .await
             .expect("within the limit");
     }
-    let third = service::start(&state, None, &guest_tip("3", "tip-eeeeeeeeeee3")).await;
+    let third = service::start(&state, None, CLIENT, &guest_tip("3", "tip-eeeeeeeeeee3")).await;
     assert!(
         matches!(third, Err(AppError::RateLimited { retry_after_secs, .. }) if retry_after_secs > 3_000),
         "{third:?}"
@@ -449,14 +456,82 @@ async fn tips_are_limited_per_fan_per_artist_per_hour(t: TestDb) {
         "{message}"
     );
     assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 2);
-    // Another fan is not affected.
+    // Guests are counted by their address, not the email they type: a stranger who
+    // types someone's email uses up only their own allowance.
     let other = TipInput {
         guest_email: Some(boptone::accounts::Email::parse("other@example.com").expect("email")),
         ..guest_tip("3", "tip-ffffffffffff")
     };
-    service::start(&state, None, &other)
+    assert!(matches!(
+        service::start(&state, None, CLIENT, &other).await,
+        Err(AppError::RateLimited { .. })
+    ));
+    service::start(
+        &state,
+        None,
+        "198.51.100.20",
+        &guest_tip("3", "tip-gggggggggggg"),
+    )
+    .await
+    .expect("the same email from another client is not affected");
+}
+
+async fn a_tip_key_is_bound_to_its_owner_and_its_tip(t: TestDb) {
+    seeded(&t).await;
+    let state = t.state();
+    let input = guest_tip("10", "tip-bound000001");
+    let url = service::start(&state, None, CLIENT, &input)
         .await
-        .expect("another fan");
+        .expect("checkout");
+    // The same key for another amount is refused, not answered with the first tip.
+    let other_amount = TipInput {
+        amount_cents: 100_000,
+        ..input.clone()
+    };
+    let refused = service::start(&state, None, CLIENT, &other_amount).await;
+    assert!(
+        matches!(refused, Err(AppError::Conflict(ref m)) if m.contains("already used")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        service::start(&state, None, CLIENT, &input)
+            .await
+            .expect("retry"),
+        url,
+        "a true retry resumes the same checkout"
+    );
+    // A signed-in fan's keys are their own: the same key makes their own tip.
+    let fan = t.signed_up_fan(&state, "Ana", "ana@example.com").await;
+    let theirs = service::start(&state, Some(&fan.user), CLIENT, &input)
+        .await
+        .expect("own key space");
+    assert_ne!(theirs, url);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM tips").await, 2);
+}
+
+async fn a_payment_that_differs_from_its_tip_is_not_credited(t: TestDb) {
+    seeded(&t).await;
+    let state = t.state();
+    let url = service::start(&state, None, CLIENT, &guest_tip("10", "tip-mismatch001"))
+        .await
+        .expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    // The row the ledger would credit no longer matches what the checkout charges.
+    exec_db!(&t.db, pool => sqlx::query("UPDATE tips SET gross_cents = gross_cents + 1").execute(pool).await)
+        .expect("tamper");
+    sandbox::pay(&state, &session, &card(), (2026, 11))
+        .await
+        .expect("paid");
+    t.run_jobs().await;
+    let err = service::sync_checkout(&state, &session)
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM ledger_entries").await, 0);
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'pending'").await,
+        1
+    );
 }
 
 async fn a_refund_reverses_its_tip(t: TestDb) {
@@ -546,7 +621,7 @@ async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
         true,
     )
     .expect("valid");
-    let url = service::start(&state, Some(&fan), &input)
+    let url = service::start(&state, Some(&fan), CLIENT, &input)
         .await
         .expect("checkout");
     let session = url.rsplit('/').next().expect("session").to_owned();
@@ -583,12 +658,14 @@ async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
         ..input
     };
     assert!(matches!(
-        service::start(&state, Some(&nova_user), &own).await,
+        service::start(&state, Some(&nova_user), CLIENT, &own).await,
         Err(AppError::Conflict(_))
     ));
 }
 
 both_databases!(
+    a_tip_key_is_bound_to_its_owner_and_its_tip,
+    a_payment_that_differs_from_its_tip_is_not_credited,
     a_declined_card_then_a_good_one_pays_the_tip,
     a_refund_after_a_payout_is_owed_then_repaid,
     a_signed_in_fan_tips_without_an_email,

@@ -47,15 +47,31 @@ export function newAccount(prefix = "fan"): Account {
   return { name: "Ada Lovelace", email: uniqueEmail(prefix), password: "correct horse battery" };
 }
 
-/** Signs up through the form and waits for the account page. */
-export async function signUp(page: Page, account: Account): Promise<void> {
+/** Fills in and sends the sign-up form; the page then asks to check the inbox. */
+export async function submitSignUp(page: Page, account: Account): Promise<void> {
   await open(page, "/signup");
   await page.getByLabel("Name").fill(account.name);
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+}
+
+/**
+ * Signs up through the form, confirms the emailed link (which signs in) and waits for
+ * the account page; returns the link.
+ */
+export async function signUp(page: Page, account: Account): Promise<string> {
+  await submitSignUp(page, account);
+  const link = await mailedLink(page, account.email, "/verify-email");
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await expect(page.getByText(`${account.email} is confirmed`)).toBeVisible();
+  await page.getByRole("link", { name: "Continue to Boptone" }).click();
   await expect(page).toHaveURL(/\/me\?welcome=1$/);
   await expect(page.getByRole("heading", { level: 1, name: account.name })).toBeVisible();
+  return link;
 }
 
 /** Signs in through the form. */

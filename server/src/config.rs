@@ -86,6 +86,29 @@ pub struct Config {
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// More origins state-changing requests may come from, comma-separated (other
+    /// hostnames of this deployment, e.g. `https://www.boptone.app`). The public origin
+    /// is always allowed; the request's own `Host` header never counts.
+    #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',', global = true)]
+    pub allowed_origins: Vec<String>,
+
+    /// The header a trusted reverse proxy sets to the client's address
+    /// (`X-Forwarded-For`, `X-Real-IP`, `Fly-Client-IP`…). Unset: the connection's peer
+    /// is the client and forwarding headers are ignored. Set it only behind a proxy
+    /// that overwrites or appends to that header.
+    #[arg(long, env = "CLIENT_IP_HEADER", global = true)]
+    pub client_ip_header: Option<String>,
+
+    /// Bearer token for `GET /metrics` (`Authorization: Bearer …`). Unset: `/metrics`
+    /// answers 404.
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Let anyone read the in-app mailbox at /dev/mailbox (`true` for local
+    /// development only). Otherwise only operators (admin accounts) can.
+    #[arg(long, env = "DEV_MAILBOX", default_value_t = false, global = true)]
+    pub dev_mailbox: bool,
+
     /// SMTP server for outgoing email (`smtps://user:pass@host`, `smtp://…?tls=required`).
     /// Unset: email goes to the in-app mailbox at /dev/mailbox.
     #[arg(long, env = "SMTP_URL", global = true)]
@@ -190,6 +213,28 @@ impl Config {
         }
     }
 
+    /// The origins a state-changing request may come from: the public origin, the
+    /// configured extra ones and, when no public URL is set and the server listens on
+    /// loopback, the same port on `localhost` (how a developer opens it).
+    pub fn allowed_origins(&self) -> Vec<String> {
+        let mut origins = vec![self.public_url()];
+        origins.extend(
+            self.allowed_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty()),
+        );
+        let unset = self
+            .public_url
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty());
+        if unset && self.addr.ip().is_loopback() {
+            origins.push(format!("http://localhost:{}", self.addr.port()));
+        }
+        origins.dedup();
+        origins
+    }
+
     /// Defaults for tests: a given database, a free port, no background workers (tests
     /// run pending jobs themselves, deterministically).
     pub fn for_tests(database_url: &str) -> Self {
@@ -198,6 +243,10 @@ impl Config {
             database_max_connections: 8,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: None,
+            allowed_origins: Vec::new(),
+            client_ip_header: None,
+            metrics_token: None,
+            dev_mailbox: false,
             smtp_url: None,
             mail_from: "Boptone <no-reply@boptone.app>".into(),
             site_root: PathBuf::from("target/site"),

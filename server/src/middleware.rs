@@ -60,11 +60,12 @@ pub async fn security_headers(State(https): State<bool>, mut req: Request, next:
     res
 }
 
-/// The origins a state-changing request may come from.
+/// The origins a state-changing request may come from: the configured public
+/// origin(s) only. The request's `Host` header is the client's to choose, so it never
+/// vouches for an `Origin`.
 #[derive(Clone, Debug)]
 pub struct AllowedOrigin {
-    pub public_origin: String,
-    pub scheme: &'static str,
+    pub origins: Vec<String>,
 }
 
 /// Refuses state-changing requests (anything but GET, HEAD, OPTIONS) whose `Origin` is
@@ -87,21 +88,17 @@ pub async fn same_origin_writes(
 
 impl AllowedOrigin {
     /// False when the browser says the request comes from another site: an `Origin`
-    /// that is neither the public origin nor this host, or `Sec-Fetch-Site: cross-site`.
+    /// that is not one of the configured origins, or `Sec-Fetch-Site: cross-site`.
     pub fn permits(&self, headers: &axum::http::HeaderMap) -> bool {
         let cross_site = headers
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v == "cross-site");
-        let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let origin_ok = match headers.get(header::ORIGIN) {
             None => true,
-            Some(origin) => {
-                let host_origin = headers
-                    .get(header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(|host| format!("{}://{host}", self.scheme));
-                origin == self.public_origin || host_origin.as_deref() == Some(origin)
-            }
+            Some(origin) => origin
+                .to_str()
+                .is_ok_and(|origin| self.origins.iter().any(|o| o == origin)),
         };
         !cross_site && origin_ok
     }

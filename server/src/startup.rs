@@ -52,8 +52,13 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub metrics: PrometheusHandle,
+    pub metrics_token: MetricsToken,
     pub allowed_origin: AllowedOrigin,
 }
+
+/// The bearer token `/metrics` asks for (`None`: the route answers 404).
+#[derive(Clone, Debug)]
+pub struct MetricsToken(pub Option<std::sync::Arc<str>>);
 
 /// Opens the database (migrating it) and builds the services for `config`.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
@@ -110,6 +115,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
                 .clone()
                 .filter(|s| !s.is_empty()),
             tips_per_fan_per_hour: config.tips_per_fan_per_hour,
+            client_ip_header: config
+                .client_ip_header
+                .clone()
+                .filter(|h| !h.trim().is_empty()),
+            dev_mailbox: config.dev_mailbox,
         }),
         auth_limits: Arc::new(AuthLimits::default()),
         payments,
@@ -177,16 +187,22 @@ pub fn router(state: AppState, config: &Config) -> Router {
     // Public profiles are mounted as `/@{handle}` below: a catch-all `/{profile}` would
     // swallow root files such as the service worker.
     let routes = route_list();
-    let public_url = config.public_url();
-    let https = public_url.starts_with("https://");
+    let https = config.public_url().starts_with("https://");
     let allowed = AllowedOrigin {
-        public_origin: public_url,
-        scheme: if https { "https" } else { "http" },
+        origins: config.allowed_origins(),
     };
     let server_state = ServerState {
         leptos_options: leptos_options.clone(),
         app: state.clone(),
         metrics: metrics_handle(),
+        metrics_token: MetricsToken(
+            config
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(std::sync::Arc::from),
+        ),
         allowed_origin: allowed.clone(),
     };
     let request_id = HeaderName::from_static("x-request-id");
@@ -206,13 +222,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/uploads/profile-photo", post(uploads::profile_photo))
         .layer(DefaultBodyLimit::max(uploads::PHOTO_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT));
+    // Webhooks are verified by an HMAC over the whole body: keep that body small.
+    let webhook_routes = Router::new()
+        .route("/webhooks/stripe", post(webhooks::stripe))
+        .layer(DefaultBodyLimit::max(
+            boptone::payments::webhook::MAX_BODY_BYTES,
+        ))
+        .layer(RequestBodyLimitLayer::new(
+            boptone::payments::webhook::MAX_BODY_BYTES,
+        ));
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/ws", get(ws::ws))
         .route("/media/{*key}", get(uploads::media))
-        .route("/webhooks/stripe", post(webhooks::stripe))
         .route("/@{handle}", get(profile_handler))
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -227,6 +251,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
     Router::new()
         .merge(uploads)
+        .merge(webhook_routes)
         .merge(app)
         .layer(from_fn(record_metrics))
         .layer(

@@ -127,13 +127,23 @@ pub struct NewSession {
     pub token: String,
 }
 
-/// Creates an account, signs it in and emails a verification link. Artists start at
-/// the artist sign-up instead, where the account is made once their plan is paid.
-pub async fn sign_up(
-    state: &AppState,
-    input: SignUp,
-    user_agent: Option<&str>,
-) -> Result<NewSession, AppError> {
+/// What a fan sign-up did. The person is told the same either way ("check your
+/// inbox"), so the form never reveals who has an account; the difference only
+/// decides which email goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpOutcome {
+    /// A new, unverified account; its verification link signs the person in.
+    Created(UserId),
+    /// The address already has an account: its owner is emailed how to sign in or
+    /// reset their password, and nothing else changes.
+    AlreadyRegistered,
+}
+
+/// Creates a fan account and emails its verification link, or, when the address is
+/// taken, emails its owner instead. Both take the same work (the password is hashed
+/// either way). Artists start at the artist sign-up instead, where the account is
+/// made once their plan is paid.
+pub async fn sign_up(state: &AppState, input: SignUp) -> Result<SignUpOutcome, AppError> {
     if input.role != Role::Fan {
         return Err(AppError::field(
             "role",
@@ -142,27 +152,45 @@ pub async fn sign_up(
     }
     let password_hash = hash_password(&input.password).await?;
     let mut tx = state.db.begin().await?;
-    let user_id = create_user(
-        &mut tx,
-        state,
-        &NewUser {
-            email: &input.email,
-            name: input.name.as_str(),
-            password_hash: &password_hash,
-            role: input.role,
+    let new = NewUser {
+        email: &input.email,
+        name: input.name.as_str(),
+        password_hash: &password_hash,
+        role: input.role,
+    };
+    let outcome = match try_create_user(&mut tx, &new).await? {
+        Some(id) => SignUpOutcome::Created(id),
+        None => {
+            send_already_registered(&mut tx, state, &input.email).await?;
+            SignUpOutcome::AlreadyRegistered
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Tells the owner of an address that someone (probably they) tried to sign up again.
+async fn send_already_registered(
+    tx: &mut Tx,
+    state: &AppState,
+    to: &Email,
+) -> Result<(), AppError> {
+    let sign_in = state.settings.link("/signin");
+    let reset = state.settings.link("/forgot-password");
+    crate::mail::send_later(
+        tx,
+        OutgoingEmail {
+            to: to.clone(),
+            subject: "You already have a Boptone account".into(),
+            body_text: format!(
+                "Hi,\n\nSomeone (hopefully you) tried to create a Boptone account with this email address, \
+                 but you already have one. Sign in here:\n\n{sign_in}\n\n\
+                 Forgot your password? Choose a new one here:\n\n{reset}\n\n\
+                 If this wasn't you, you can ignore this email: nothing has changed.\n"
+            ),
         },
     )
-    .await?;
-    let session = insert_session(&mut tx, user_id, user_agent).await?;
-    tx.commit().await?;
-
-    let user = find_user(&state.db, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(NewSession {
-        user,
-        token: session,
-    })
+    .await
 }
 
 /// An account to create.
@@ -174,12 +202,19 @@ pub struct NewUser<'a> {
 }
 
 /// Creates an account in `tx` with a free handle made from its name, queues the
-/// verification email and emits `account.created`.
-pub async fn create_user(
-    tx: &mut Tx,
-    state: &AppState,
-    new: &NewUser<'_>,
-) -> Result<UserId, AppError> {
+/// verification email and emits `account.created`. Refuses an address that has an
+/// account.
+pub async fn create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<UserId, AppError> {
+    try_create_user(tx, new).await?.ok_or_else(|| {
+        AppError::field(
+            "email",
+            "An account with this email already exists. Sign in instead?",
+        )
+    })
+}
+
+/// [`create_user`], or `None` (writing nothing) when the address has an account.
+async fn try_create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<Option<UserId>, AppError> {
     let now = now_ms();
     let base_handle = Handle::suggest(new.name)
         .or_else(|| Handle::suggest(new.email.as_str().split('@').next().unwrap_or_default()))
@@ -207,10 +242,7 @@ pub async fn create_user(
             break;
         }
         if email_taken(tx, new.email).await? {
-            return Err(AppError::field(
-                "email",
-                "An account with this email already exists. Sign in instead?",
-            ));
+            return Ok(None);
         }
     }
     let user_id = UserId(user_id.ok_or_else(|| {
@@ -220,14 +252,13 @@ pub async fn create_user(
         )
     })?);
 
-    let token = issue_token(tx, user_id, TokenPurpose::VerifyEmail).await?;
-    send_verification(tx, state, new.email, new.name, &token).await?;
+    send_link(tx, user_id, TokenPurpose::VerifyEmail).await?;
     let created = crate::events::PlatformEvent::AccountCreated {
         user_id: user_id.0,
         display_name: new.name.to_owned(),
     };
     crate::events::bus::emit(tx, &created).await?;
-    Ok(user_id)
+    Ok(Some(user_id))
 }
 
 /// Whether a live account uses `email`.
@@ -327,25 +358,117 @@ pub async fn find_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, AppEr
     row.map(UserRow::into_session_user).transpose()
 }
 
-/// Creates a single-use token and returns its secret (for the emailed link).
-async fn issue_token(
-    tx: &mut Tx,
-    user_id: UserId,
-    purpose: TokenPurpose,
-) -> Result<String, AppError> {
+/// Creates a single-use token for `user_id` and queues the email with its link.
+///
+/// The secret never rests anywhere but in the message itself: the row starts with the
+/// digest of a secret nobody knows, and the `accounts.send_link` job mints the real
+/// one when it writes the email (so job payloads hold only the token's id).
+async fn send_link(tx: &mut Tx, user_id: UserId, purpose: TokenPurpose) -> Result<(), AppError> {
     const SQL: &str = "INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) \
-                       VALUES ($1, $2, $3, $4, $5)";
-    let token = new_secret();
+                       VALUES ($1, $2, $3, $4, $5) RETURNING id";
     let now = now_ms();
-    exec_tx!(tx, conn => sqlx::query(SQL)
-        .bind(digest(&token))
+    let token_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+        .bind(digest(&new_secret()))
         .bind(user_id.0)
         .bind(purpose.as_str())
         .bind(now)
         .bind(now + purpose.lifetime_ms())
-        .execute(conn)
+        .fetch_one(conn)
         .await)?;
-    Ok(token)
+    crate::jobs::worker::enqueue(
+        tx,
+        &SendAccountLink { token_id },
+        crate::jobs::EnqueueOptions::default(),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Emails the link of one account token (verification or reset), minting its secret
+/// as it writes the message. A token used or expired meanwhile sends nothing; a retry
+/// mints a new secret, so only the link in the email that went out works.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct SendAccountLink {
+    pub token_id: i64,
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::worker::Job for SendAccountLink {
+    const KIND: &'static str = "accounts.send_link";
+    const MAX_ATTEMPTS: i32 = 12;
+
+    async fn run(self, ctx: &crate::jobs::worker::JobContext) -> anyhow::Result<()> {
+        let state = &ctx.state;
+        const FIND: &str = "SELECT t.purpose, u.email, u.display_name FROM account_tokens t JOIN users u ON u.id = t.user_id \
+                            WHERE t.id = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL";
+        let row: Option<(String, String, String)> = on_db!(&state.db, pool => sqlx::query_as(FIND)
+            .bind(self.token_id)
+            .bind(now_ms())
+            .fetch_optional(pool)
+            .await)?;
+        let Some((purpose, email, name)) = row else {
+            return Ok(());
+        };
+        let purpose = TokenPurpose::parse(&purpose)
+            .ok_or_else(|| anyhow::anyhow!("unknown token purpose {purpose}"))?;
+        let to = Email::parse(&email).map_err(|m| anyhow::anyhow!("{m}"))?;
+        let secret = new_secret();
+        const MINT: &str =
+            "UPDATE account_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL";
+        let minted = exec_db!(&state.db, pool => sqlx::query(MINT)
+            .bind(self.token_id)
+            .bind(digest(&secret))
+            .execute(pool)
+            .await)?;
+        if minted == 0 {
+            return Ok(());
+        }
+        let message = link_email(state, purpose, to, &name, &secret);
+        state
+            .mailer
+            .send(message)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// The email carrying an account link.
+fn link_email(
+    state: &AppState,
+    purpose: TokenPurpose,
+    to: Email,
+    name: &str,
+    secret: &str,
+) -> OutgoingEmail {
+    match purpose {
+        TokenPurpose::VerifyEmail => {
+            let link = state
+                .settings
+                .link(&format!("/verify-email?token={secret}"));
+            OutgoingEmail {
+                to,
+                subject: "Confirm your email for Boptone".into(),
+                body_text: format!(
+                    "Hi {name},\n\nWelcome to Boptone! Confirm your email address by opening this link:\n\n{link}\n\n\
+                     The link works once and expires in 48 hours. If you didn't sign up, you can ignore this email.\n"
+                ),
+            }
+        }
+        TokenPurpose::ResetPassword => {
+            let link = state
+                .settings
+                .link(&format!("/reset-password?token={secret}"));
+            OutgoingEmail {
+                to,
+                subject: "Reset your Boptone password".into(),
+                body_text: format!(
+                    "Hi {name},\n\nSomeone (hopefully you) asked to reset the password of your Boptone account. \
+                     Choose a new password here:\n\n{link}\n\nThe link works once and expires in 1 hour. \
+                     If you didn't ask, ignore this email: your password stays as it is.\n"
+                ),
+            }
+        }
+    }
 }
 
 /// Marks a token used and returns its user; refuses an unknown, used or expired one.
@@ -372,16 +495,30 @@ async fn consume_token(
     })
 }
 
-/// Confirms the email address a verification link was sent to.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
+/// Confirms the email address a verification link was sent to (an explicit action:
+/// the link's page asks first, so a link scanner following it consumes nothing).
+/// Following the link proves the address, so it also signs the browser in when
+/// `sign_in` is set: the new session's secret comes back with the user.
+pub async fn verify_email(
+    state: &AppState,
+    token: &str,
+    sign_in: bool,
+    user_agent: Option<&str>,
+) -> Result<(SessionUser, Option<String>), AppError> {
     let mut tx = state.db.begin().await?;
     let user_id = consume_token(&mut tx, token, TokenPurpose::VerifyEmail).await?;
     const SQL: &str = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2";
     exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(user_id.0).execute(conn).await)?;
+    let session = if sign_in {
+        Some(insert_session(&mut tx, user_id, user_agent).await?)
+    } else {
+        None
+    };
     tx.commit().await?;
-    find_user(&state.db, user_id)
+    let user = find_user(&state.db, user_id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok((user, session))
 }
 
 /// Sends a new verification link to a signed-in user who has not verified yet.
@@ -389,60 +526,22 @@ pub async fn resend_verification(state: &AppState, user: &SessionUser) -> Result
     if user.email_verified {
         return Ok(());
     }
-    state.auth_limits.email_per_account.check(&user.email)?;
-    let email = Email::parse(&user.email)
-        .map_err(|_| AppError::field("email", "Your email address is not valid."))?;
     let mut tx = state.db.begin().await?;
-    let token = issue_token(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
-    send_verification(&mut tx, state, &email, &user.display_name, &token).await?;
+    send_link(&mut tx, user.id, TokenPurpose::VerifyEmail).await?;
     tx.commit().await
-}
-
-/// Queues the verification email in `tx`.
-async fn send_verification(
-    tx: &mut Tx,
-    state: &AppState,
-    to: &Email,
-    name: &str,
-    token: &str,
-) -> Result<(), AppError> {
-    let link = state.settings.link(&format!("/verify-email?token={token}"));
-    let email = OutgoingEmail {
-        to: to.clone(),
-        subject: "Confirm your email for Boptone".into(),
-        body_text: format!(
-            "Hi {name},\n\nWelcome to Boptone! Confirm your email address by opening this link:\n\n{link}\n\n\
-             The link works once and expires in 48 hours. If you didn't sign up, you can ignore this email.\n"
-        ),
-    };
-    crate::mail::send_later(tx, email).await
 }
 
 /// Emails a reset link if an account has this address. Answers the same either way,
 /// so the form never reveals who has an account.
 pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(), AppError> {
-    state.auth_limits.email_per_account.check(email.as_str())?;
-    const SQL: &str = "SELECT id, display_name FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let row: Option<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
-    let Some((id, name)) = row else {
+    const SQL: &str = "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL";
+    let row: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
+    let Some(id) = row else {
         tracing::info!("password reset asked for an unknown address");
         return Ok(());
     };
     let mut tx = state.db.begin().await?;
-    let token = issue_token(&mut tx, UserId(id), TokenPurpose::ResetPassword).await?;
-    let link = state
-        .settings
-        .link(&format!("/reset-password?token={token}"));
-    let message = OutgoingEmail {
-        to: email.clone(),
-        subject: "Reset your Boptone password".into(),
-        body_text: format!(
-            "Hi {name},\n\nSomeone (hopefully you) asked to reset the password of your Boptone account. \
-             Choose a new password here:\n\n{link}\n\nThe link works once and expires in 1 hour. \
-             If you didn't ask, ignore this email: your password stays as it is.\n"
-        ),
-    };
-    crate::mail::send_later(&mut tx, message).await?;
+    send_link(&mut tx, UserId(id), TokenPurpose::ResetPassword).await?;
     tx.commit().await
 }
 
@@ -461,6 +560,8 @@ pub async fn reset_password(
                        email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3";
     exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(&hash).bind(now).bind(user_id.0).execute(conn).await)?;
     sign_out_everywhere(&mut tx, user_id).await?;
+    // An unfinished artist sign-up's browser secret could sign in too: it ends here.
+    crate::payments::signup::end_secrets(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(user_id)
 }

@@ -56,3 +56,30 @@ pub async fn find_by_handle(db: &Db, handle: &str) -> Result<ArtistCard, AppErro
         .await)?;
     row.map(ArtistCard::from).ok_or(AppError::NotFound)
 }
+
+/// Sets the artist's profile photo; returns the URL it replaced, if any.
+pub async fn set_photo(
+    db: &Db,
+    artist: crate::accounts::UserId,
+    url: &str,
+) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await?;
+    const OLD: &str = "SELECT photo_url FROM artist_profiles WHERE user_id = $1";
+    let old: Option<Option<String>> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(OLD)
+        .bind(artist.0)
+        .fetch_optional(conn)
+        .await)?;
+    let Some(old) = old else {
+        return Err(AppError::NotFound);
+    };
+    const SQL: &str =
+        "UPDATE artist_profiles SET photo_url = $2, updated_at = $3 WHERE user_id = $1";
+    crate::exec_tx!(&mut tx, conn => sqlx::query(SQL)
+        .bind(artist.0)
+        .bind(url)
+        .bind(crate::time::now_ms())
+        .execute(conn)
+        .await)?;
+    tx.commit().await?;
+    Ok(old)
+}

@@ -95,6 +95,11 @@ pub struct CheckoutSessionState {
     pub paid: bool,
     /// The payment of a one-off checkout.
     pub payment_intent: Option<String>,
+    /// What the checkout charges, in minor units, and its currency (lowercase ISO).
+    pub amount_total: Option<i64>,
+    pub currency: Option<String>,
+    /// The connected account a payment checkout pays (as recorded when it was made).
+    pub destination: Option<String>,
 }
 
 /// A subscription as the provider reports it now.

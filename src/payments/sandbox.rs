@@ -48,18 +48,54 @@ impl Sandbox {
     }
 }
 
-/// A stable id from an idempotency key: the same request gives the same object.
+/// The id of the object a create call with idempotency key `key` makes: a fresh,
+/// random (unguessable) id the first time, the same object for a retry with the same
+/// parameters (`fingerprint`), and a refusal for a reuse with other parameters — as
+/// Stripe keeps its keys.
+async fn keyed_id(
+    db: &Db,
+    prefix: &str,
+    key: &str,
+    fingerprint: &[&str],
+) -> Result<String, ProviderError> {
+    let fingerprint = crate::idempotency::fingerprint(fingerprint);
+    const CLAIM: &str = "INSERT INTO sandbox_idempotency (key, fingerprint, object_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (key) DO NOTHING";
+    crate::exec_db!(db, pool => sqlx::query(CLAIM)
+        .bind(key)
+        .bind(&fingerprint)
+        .bind(random_id(prefix))
+        .bind(now_ms())
+        .execute(pool)
+        .await)
+    .map_err(|e| unavailable(e.into()))?;
+    const FIND: &str = "SELECT fingerprint, object_id FROM sandbox_idempotency WHERE key = $1";
+    let (stored, id): (String, String) =
+        on_db!(db, pool => sqlx::query_as(FIND).bind(key).fetch_one(pool).await)
+            .map_err(|e| unavailable(e.into()))?;
+    if stored != fingerprint {
+        return Err(ProviderError::Refused {
+            code: "idempotency_error".into(),
+            message: "Keys for idempotent requests can only be used with the same parameters they were first used with.".into(),
+        });
+    }
+    Ok(id)
+}
+
+/// A stable id derived from another object's (random) id, for the objects one
+/// payment makes (its payment intent, charge, customer…).
 fn id_from_key(prefix: &str, key: &str) -> String {
     let digest = Sha256::digest(key.as_bytes());
     let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
     format!("{prefix}_sbx_{hex}")
 }
 
+/// A random id with 128 bits of entropy.
 fn random_id(prefix: &str) -> String {
     format!(
-        "{prefix}_sbx_{:016x}{:08x}",
+        "{prefix}_sbx_{:016x}{:016x}",
         rand::random::<u64>(),
-        rand::random::<u32>()
+        rand::random::<u64>()
     )
 }
 
@@ -172,8 +208,21 @@ impl PaymentProvider for Sandbox {
         &self,
         request: &SubscriptionCheckout,
     ) -> Result<CheckoutRedirect, ProviderError> {
-        let id = id_from_key("cs_test", &request.idempotency_key);
         let plan = request.tier.plan();
+        let id = keyed_id(
+            &self.db,
+            "cs_test",
+            &request.idempotency_key,
+            &[
+                "subscription",
+                &request.signup_id.to_string(),
+                request.tier.as_str(),
+                &request.email,
+                &request.success_url,
+                &request.cancel_url,
+            ],
+        )
+        .await?;
         let url = format!("{}/sandbox/checkout/{id}", self.public_url);
         let session = json!({
             "id": id,
@@ -205,7 +254,24 @@ impl PaymentProvider for Sandbox {
         &self,
         request: &PaymentCheckout,
     ) -> Result<CheckoutRedirect, ProviderError> {
-        let id = id_from_key("cs_test", &request.idempotency_key);
+        let id = keyed_id(
+            &self.db,
+            "cs_test",
+            &request.idempotency_key,
+            &[
+                "payment",
+                &request.reference,
+                &request.amount.to_string(),
+                &request.currency,
+                &request.destination,
+                &request.application_fee.to_string(),
+                &request.email,
+                &request.description,
+                &request.success_url,
+                &request.cancel_url,
+            ],
+        )
+        .await?;
         let url = format!("{}/sandbox/checkout/{id}", self.public_url);
         let session = json!({
             "id": id,
@@ -255,6 +321,9 @@ impl PaymentProvider for Sandbox {
             subscription: text(&session, "subscription"),
             paid: session["payment_status"] == "paid",
             payment_intent: text(&session, "payment_intent"),
+            amount_total: session["amount_total"].as_i64(),
+            currency: text(&session, "currency"),
+            destination: text(&session["_sandbox"], "destination"),
         })
     }
 
@@ -320,7 +389,13 @@ impl PaymentProvider for Sandbox {
         &self,
         request: &NewPayoutAccount,
     ) -> Result<String, ProviderError> {
-        let id = id_from_key("acct", &request.idempotency_key);
+        let id = keyed_id(
+            &self.db,
+            "acct",
+            &request.idempotency_key,
+            &[&request.user_id.to_string(), &request.email],
+        )
+        .await?;
         let account = json!({
             "id": id,
             "object": "account",
@@ -373,7 +448,19 @@ impl PaymentProvider for Sandbox {
                 message: "Payouts are not enabled on this account.".into(),
             });
         }
-        let id = id_from_key("po", &request.idempotency_key);
+        let id = keyed_id(
+            &self.db,
+            "po",
+            &request.idempotency_key,
+            &[
+                &request.account,
+                &request.amount.to_string(),
+                &request.currency,
+                &request.instant.to_string(),
+                &request.reference,
+            ],
+        )
+        .await?;
         if let Some(existing) = load(&self.db, &id).await.map_err(unavailable)? {
             return Ok(payout_state(&existing));
         }
@@ -473,8 +560,15 @@ impl PaymentProvider for Sandbox {
         currency: &str,
         idempotency_key: &str,
     ) -> Result<(), ProviderError> {
+        let id = keyed_id(
+            &self.db,
+            "tr",
+            idempotency_key,
+            &["collect", account, &amount.to_string(), currency],
+        )
+        .await?;
         let transfer = json!({
-            "id": id_from_key("tr", idempotency_key), "object": "transfer", "amount": amount,
+            "id": id, "object": "transfer", "amount": amount,
             "currency": currency.to_ascii_lowercase(), "destination": "platform", "created": now_ms() / 1000,
             "_sandbox": { "from": account },
         });
@@ -489,8 +583,15 @@ impl PaymentProvider for Sandbox {
         currency: &str,
         idempotency_key: &str,
     ) -> Result<(), ProviderError> {
+        let id = keyed_id(
+            &self.db,
+            "tr",
+            idempotency_key,
+            &["return", account, &amount.to_string(), currency],
+        )
+        .await?;
         let transfer = json!({
-            "id": id_from_key("tr", idempotency_key), "object": "transfer", "amount": amount,
+            "id": id, "object": "transfer", "amount": amount,
             "currency": currency.to_ascii_lowercase(), "destination": account, "created": now_ms() / 1000,
             "_sandbox": { "from": "platform" },
         });
@@ -533,8 +634,22 @@ async fn checkout_object(db: &Db, id: &str) -> Result<Value, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-pub async fn checkout_view(db: &Db, id: &str) -> Result<CheckoutView, AppError> {
+/// A checkout as its hosted page shows it. Anyone with the (unguessable) link may
+/// pay, as with a provider's checkout URL, but the payer's email is shown in full only
+/// to its owner (`viewer_emails`: the signed-in account's, the browser's pending
+/// sign-up's); others see it masked.
+pub async fn checkout_view(
+    db: &Db,
+    id: &str,
+    viewer_emails: &[String],
+) -> Result<CheckoutView, AppError> {
     let session = checkout_object(db, id).await?;
+    let email = text(&session, "customer_email").unwrap_or_default();
+    let email = if viewer_emails.iter().any(|v| v.eq_ignore_ascii_case(&email)) {
+        email
+    } else {
+        mask_email(&email)
+    };
     let tier = session["metadata"]["tier"]
         .as_str()
         .and_then(|t| Tier::parse(t).ok())
@@ -553,13 +668,25 @@ pub async fn checkout_view(db: &Db, id: &str) -> Result<CheckoutView, AppError> 
             .as_str()
             .unwrap_or("usd")
             .to_ascii_uppercase(),
-        email: text(&session, "customer_email").unwrap_or_default(),
+        email,
         open: checkout_status(&session) == CheckoutStatus::Open,
         awaiting_authentication: session["_sandbox"]["awaiting_authentication"]
             .as_bool()
             .unwrap_or(false),
         cancel_url: text(&session, "cancel_url").unwrap_or_else(|| "/".into()),
     })
+}
+
+/// `ana@example.com` → `a•••@example.com`: enough for its owner to recognise.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None if email.is_empty() => String::new(),
+        None => "•••".into(),
+    }
 }
 
 fn success_redirect(session: &Value) -> String {
@@ -997,6 +1124,12 @@ pub async fn provision_ready_artist(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails_are_masked_for_strangers() {
+        assert_eq!(mask_email("ana@example.com"), "a•••@example.com");
+        assert_eq!(mask_email(""), "");
+    }
 
     #[test]
     fn ids_are_stable_per_idempotency_key() {

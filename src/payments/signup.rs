@@ -95,14 +95,23 @@ struct SignupRow {
     state: String,
     user_id: Option<i64>,
     created_at: i64,
+    secret_ended_at: Option<i64>,
 }
 
 const SIGNUP_COLUMNS: &str = "id, secret_hash, email, display_name, password_hash, existing_user_id, tier, \
-                              checkout_session_id, state, user_id, created_at";
+                              checkout_session_id, state, user_id, created_at, secret_ended_at";
 
 impl SignupRow {
     fn tier(&self) -> Tier {
         Tier::parse(&self.tier).unwrap_or(Tier::Starter)
+    }
+
+    /// Whether `secret` is this sign-up's browser secret and can still be used: not
+    /// used to sign in yet, not ended by a password change, not expired.
+    fn secret_opens(&self, secret: &str, now: i64) -> bool {
+        self.secret_ended_at.is_none()
+            && self.created_at + SIGNUP_LIFETIME_MS > now
+            && accounts::digest(secret) == self.secret_hash
     }
 }
 
@@ -269,7 +278,7 @@ async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<SignupRow>, AppE
         .bind(accounts::digest(secret))
         .fetch_optional(pool)
         .await)?;
-    Ok(row.filter(|r| r.created_at + SIGNUP_LIFETIME_MS > now_ms()))
+    Ok(row.filter(|r| r.secret_ended_at.is_none() && r.created_at + SIGNUP_LIFETIME_MS > now_ms()))
 }
 
 async fn find_by_checkout(db: &Db, session_id: &str) -> Result<Option<SignupRow>, AppError> {
@@ -397,7 +406,6 @@ pub async fn complete_from_checkout(
             let password_hash = signup.password_hash.clone().unwrap_or_default();
             accounts::create_user(
                 &mut tx,
-                state,
                 &NewUser {
                     email: &email,
                     name: &signup.display_name,
@@ -512,8 +520,9 @@ pub async fn finish(
     let signup = find_by_checkout(&state.db, session_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let by_secret = secret.is_some_and(|s| accounts::digest(s) == signup.secret_hash);
-    let by_account = signed_in.is_some_and(|u| Some(u.id.0) == signup.existing_user_id);
+    let by_secret = secret.is_some_and(|s| signup.secret_opens(s, now_ms()));
+    let by_account = signed_in
+        .is_some_and(|u| Some(u.id.0) == signup.existing_user_id || Some(u.id.0) == signup.user_id);
     if !by_secret && !by_account {
         return Err(AppError::NotFound);
     }
@@ -526,11 +535,28 @@ pub async fn finish(
             session: None,
         });
     }
+    // The secret signs in once: the conditional update lets one of two racing
+    // returns win, and the loser is treated like any stranger.
     let mut tx = state.db.begin().await?;
+    const CONSUME: &str =
+        "UPDATE artist_signups SET secret_ended_at = $2 WHERE id = $1 AND secret_ended_at IS NULL";
+    let consumed = exec_tx!(&mut tx, conn => sqlx::query(CONSUME).bind(signup.id).bind(now_ms()).execute(conn).await)?;
+    if consumed == 0 {
+        return Err(AppError::NotFound);
+    }
     let token = accounts::insert_session(&mut tx, artist, user_agent).await?;
     tx.commit().await?;
     Ok(Finished::Ready {
         artist,
         session: Some(token),
     })
+}
+
+/// Ends the browser secrets of `user`'s sign-ups (their password changed: only the
+/// new password signs in now).
+pub async fn end_secrets(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
+    const SQL: &str = "UPDATE artist_signups SET secret_ended_at = $2 \
+                       WHERE (user_id = $1 OR existing_user_id = $1) AND secret_ended_at IS NULL";
+    exec_tx!(tx, conn => sqlx::query(SQL).bind(user.0).bind(now_ms()).execute(conn).await)?;
+    Ok(())
 }

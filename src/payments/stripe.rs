@@ -107,6 +107,12 @@ fn session_state(session: &stripe_checkout::CheckoutSession) -> CheckoutSessionS
             .payment_intent
             .as_ref()
             .map(|p| p.id().as_str().to_owned()),
+        amount_total: session.amount_total,
+        currency: session.currency.as_ref().map(|c| c.to_string()),
+        destination: session
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("destination").cloned()),
     }
 }
 
@@ -222,6 +228,10 @@ impl PaymentProvider for Stripe {
         item.price_data = Some(price);
         item.quantity = Some(1);
         let metadata = HashMap::from([("reference".to_owned(), request.reference.clone())]);
+        // The session records where it pays, so a confirmation can be checked against
+        // the row it credits (the payment intent's transfer data is not on the session).
+        let mut session_metadata = metadata.clone();
+        session_metadata.insert("destination".to_owned(), request.destination.clone());
         let mut payment = CreateCheckoutSessionPaymentIntentData::new();
         payment.application_fee_amount = Some(request.application_fee);
         payment.transfer_data = Some(CreateCheckoutSessionPaymentIntentDataTransferData::new(
@@ -234,7 +244,7 @@ impl PaymentProvider for Stripe {
             .line_items(vec![item])
             .customer_email(&request.email)
             .client_reference_id(&request.reference)
-            .metadata(metadata)
+            .metadata(session_metadata)
             .payment_intent_data(payment)
             .success_url(&request.success_url)
             .cancel_url(&request.cancel_url)

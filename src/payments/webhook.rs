@@ -29,28 +29,21 @@ fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
-/// [`verify`] against each of `secrets`, comma-separated: Stripe signs events from
-/// connected accounts (payouts, `account.updated`) with the Connect endpoint's own
-/// secret, and an old secret stays valid for a while after it is rolled.
-pub fn verify_any(
-    secrets: &str,
-    header: &str,
-    body: &[u8],
-    now: i64,
-) -> Result<(), SignatureError> {
-    let mut outcome = Err(SignatureError::Mismatch);
-    for secret in secrets.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        outcome = verify(secret, header, body, now);
-        if !matches!(outcome, Err(SignatureError::Mismatch)) {
-            return outcome;
-        }
-    }
-    outcome
+/// At most this many `v1=` signatures are considered (Stripe sends one, two while a
+/// secret rolls); a header with more is refused without computing anything.
+pub const MAX_SIGNATURES: usize = 8;
+/// Largest webhook body accepted (Stripe's events are a few kilobytes).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A parsed `Stripe-Signature` header.
+struct Header<'a> {
+    timestamp: i64,
+    signatures: Vec<&'a str>,
 }
 
-/// Checks `header` (the `Stripe-Signature` value) for `body` at time `now` (unix
-/// seconds). Any `v1` signature may match (Stripe sends several while a secret rolls).
-pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), SignatureError> {
+/// Parses the header and checks its timestamp before any HMAC is computed, so a
+/// stale or malformed delivery costs nothing.
+fn parse(header: &str, now: i64) -> Result<Header<'_>, SignatureError> {
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
@@ -59,22 +52,67 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), S
             Some(("v1", sig)) => signatures.push(sig),
             _ => {}
         }
+        if signatures.len() > MAX_SIGNATURES {
+            return Err(SignatureError::Malformed);
+        }
     }
     let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    let matched = signatures.iter().any(|sig| {
-        decode_hex(sig)
-            .is_some_and(|bytes| mac(secret, timestamp, body).verify_slice(&bytes).is_ok())
-    });
-    if !matched {
-        return Err(SignatureError::Mismatch);
-    }
     if (now - timestamp).abs() > TOLERANCE_SECS {
         return Err(SignatureError::Expired);
     }
-    Ok(())
+    Ok(Header {
+        timestamp,
+        signatures,
+    })
+}
+
+/// Whether one of the header's signatures is the HMAC of `body` under `secret`: the
+/// HMAC is computed once, then compared with each signature in constant time.
+fn matches(secret: &str, header: &Header<'_>, body: &[u8]) -> bool {
+    let expected = mac(secret, header.timestamp, body).finalize().into_bytes();
+    header.signatures.iter().any(|sig| {
+        decode_hex(sig).is_some_and(|bytes| {
+            bytes.len() == expected.len()
+                && bytes
+                    .iter()
+                    .zip(expected.iter())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
+    })
+}
+
+/// [`verify`] against each of `secrets`, comma-separated: Stripe signs events from
+/// connected accounts (payouts, `account.updated`) with the Connect endpoint's own
+/// secret, and an old secret stays valid for a while after it is rolled. The header
+/// is parsed and its timestamp checked once, before any HMAC; each secret then costs
+/// one HMAC of the body.
+pub fn verify_any(
+    secrets: &str,
+    header: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
+    let parsed = parse(header, now)?;
+    let matched = secrets
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .any(|secret| matches(secret, &parsed, body));
+    if matched {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
+}
+
+/// Checks `header` (the `Stripe-Signature` value) for `body` at time `now` (unix
+/// seconds). Any `v1` signature may match (Stripe sends several while a secret rolls).
+pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), SignatureError> {
+    verify_any(secret, header, body, now)
 }
 
 /// The `Stripe-Signature` header Stripe would send for `body` at `timestamp`.
@@ -130,6 +168,25 @@ mod tests {
             verify(SECRET, &header, BODY, 1_000_000 + 301),
             Err(SignatureError::Expired)
         );
+    }
+
+    #[test]
+    fn the_timestamp_and_the_signature_count_are_checked_before_any_hmac() {
+        // A stale header is refused as such whatever its signatures: no HMAC was needed.
+        let stale = format!("t=1000,{}", ["v1=00"; 3].join(","));
+        assert_eq!(
+            verify_any("a,b,c", &stale, BODY, 1_000_000),
+            Err(SignatureError::Expired)
+        );
+        // A fresh header with too many signatures is refused outright.
+        let good = sign(SECRET, 1_000_000, BODY);
+        let many = format!("{good},{}", ["v1=00"; MAX_SIGNATURES].join(","));
+        assert_eq!(
+            verify(SECRET, &many, BODY, 1_000_000),
+            Err(SignatureError::Malformed)
+        );
+        let few = format!("{good},{}", ["v1=00"; MAX_SIGNATURES - 1].join(","));
+        assert_eq!(verify(SECRET, &few, BODY, 1_000_000), Ok(()));
     }
 
     #[test]

@@ -52,6 +52,14 @@ struct PayoutRow {
 const COLUMNS: &str = "id, artist_id, amount_cents, fee_cents, currency, speed, state, provider_payout_id, \
                        failure_message, created_at, arrival_at";
 
+/// A payout with the fingerprint of the request that made it.
+#[derive(sqlx::FromRow)]
+struct KeyedPayoutRow {
+    #[sqlx(flatten)]
+    row: PayoutRow,
+    request_fingerprint: Option<String>,
+}
+
 impl From<PayoutRow> for PayoutView {
     fn from(r: PayoutRow) -> Self {
         Self {
@@ -73,7 +81,10 @@ fn account(artist: i64, kind: AccountKind) -> Account {
 }
 
 /// Pays `amount` cents of the artist's available balance out (the bank receives it
-/// minus the instant fee). `key` makes a retried request pay once.
+/// minus the instant fee). `key` makes a retried request pay once: it is stored scoped
+/// to its artist and origin (the artist's form, or the schedule), so no one can take
+/// another artist's key, and bound to the amount and speed, so a reuse that differs
+/// is refused instead of answered with the first payout.
 pub async fn request(
     state: &AppState,
     artist: UserId,
@@ -105,15 +116,30 @@ pub async fn request(
 
     // Money leaves the available balance together with the payout's record.
     let mut tx = state.db.begin_write().await?;
-    let existing_sql = format!("SELECT {COLUMNS} FROM payouts WHERE idempotency_key = $1");
-    let existing: Option<PayoutRow> = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(existing_sql.as_str()))
-        .bind(key).fetch_optional(conn).await)?;
+    let scoped_key = format!(
+        "{}:{}:{key}",
+        if by_schedule { "schedule" } else { "artist" },
+        artist.0
+    );
+    let fingerprint = crate::idempotency::fingerprint(&[&amount.to_string(), speed.as_str()]);
+    let existing_sql = format!(
+        "SELECT {COLUMNS}, request_fingerprint FROM payouts WHERE idempotency_key = $1 AND artist_id = $2"
+    );
+    let existing: Option<(PayoutRow, Option<String>)> =
+        on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(existing_sql.as_str()))
+        .bind(&scoped_key).bind(artist.0).fetch_optional(conn).await)?
+        .map(|r: KeyedPayoutRow| (r.row, r.request_fingerprint));
     let row = match existing {
-        Some(row) if row.artist_id == artist.0 => {
+        Some((row, stored)) if stored.as_deref() == Some(fingerprint.as_str()) => {
             drop(tx);
             row
         }
-        Some(_) => return Err(AppError::NotFound),
+        Some(_) => {
+            return Err(AppError::field(
+                "idempotency_key",
+                "This form was already used for another payout. Reload the page and try again.",
+            ));
+        }
         None => {
             let available =
                 ledger::balance_in(&mut tx, &account(artist.0, AccountKind::Available)).await?;
@@ -138,17 +164,19 @@ pub async fn request(
                 }
                 Ok(()) => {}
             }
-            const INSERT: &str = "INSERT INTO payouts (artist_id, amount_cents, fee_cents, currency, speed, state, idempotency_key, requested_by, created_at, updated_at) \
-                                  VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8) RETURNING id";
+            const INSERT: &str = "INSERT INTO payouts (artist_id, amount_cents, fee_cents, currency, speed, state, idempotency_key, requested_by, \
+                                  request_fingerprint, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $9, $8, $8) RETURNING id";
             let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
                 .bind(artist.0)
                 .bind(amount)
                 .bind(fee)
                 .bind(CURRENCY)
                 .bind(speed.as_str())
-                .bind(key)
+                .bind(&scoped_key)
                 .bind(if by_schedule { "schedule" } else { "artist" })
                 .bind(now)
+                .bind(&fingerprint)
                 .fetch_one(conn)
                 .await)?;
             let mut postings = vec![
@@ -516,39 +544,51 @@ impl Job for ScheduledPayouts {
     }
 }
 
+/// Requests one artist's scheduled payout of their whole available balance (at most
+/// once a day, by key); `false` when there is nothing to pay or they cannot be paid.
+async fn scheduled_payout(state: &AppState, artist: UserId, now: i64) -> Result<bool, AppError> {
+    let available = ledger::artist_balances(&state.db, artist.0, CURRENCY)
+        .await?
+        .available;
+    if available < MINIMUM_PAYOUT_CENTS {
+        return Ok(false);
+    }
+    let key = format!("day-{}", now.div_euclid(DAY));
+    match request(state, artist, available, PayoutSpeed::Standard, &key, true).await {
+        Ok(_) => Ok(true),
+        Err(AppError::Gate { .. } | AppError::Validation(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 pub async fn run_scheduled(state: &AppState, now: i64) -> Result<usize, AppError> {
     let (_, _, day) = civil_date(now);
     // 1970-01-01 was a Thursday: Monday is 0.
     let weekday = u32::try_from((now.div_euclid(DAY) + 3).rem_euclid(7)).unwrap_or(0);
     let rows: Vec<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(
-        "SELECT artist_id, frequency FROM payout_schedules WHERE frequency <> 'manual'").fetch_all(pool).await)?;
+        "SELECT artist_id, frequency FROM payout_schedules WHERE frequency <> 'manual' ORDER BY artist_id").fetch_all(pool).await)?;
     let mut requested = 0;
+    let mut failed = Vec::new();
     for (artist, frequency) in rows {
         let due = Frequency::parse(&frequency).is_some_and(|f| f.due_on(weekday, day));
         if !due {
             continue;
         }
-        let available = ledger::artist_balances(&state.db, artist, CURRENCY)
-            .await?
-            .available;
-        if available < MINIMUM_PAYOUT_CENTS {
-            continue;
+        // One artist's failure never stops the others' payouts: it is logged, the rest
+        // are paid, and the job then fails (retried, shown at /admin/jobs).
+        match scheduled_payout(state, UserId(artist), now).await {
+            Ok(made) => requested += usize::from(made),
+            Err(err) => {
+                tracing::warn!(artist, error = %err, "scheduled payout failed");
+                failed.push(artist);
+            }
         }
-        let key = format!("schedule-{artist}-{}", now.div_euclid(DAY));
-        match request(
-            state,
-            UserId(artist),
-            available,
-            PayoutSpeed::Standard,
-            &key,
-            true,
-        )
-        .await
-        {
-            Ok(_) => requested += 1,
-            Err(AppError::Gate { .. } | AppError::Validation(_)) => {}
-            Err(other) => return Err(other),
-        }
+    }
+    if !failed.is_empty() {
+        return Err(AppError::internal(
+            "scheduled payouts failed for some artists",
+            &std::io::Error::other(format!("artists {failed:?}")),
+        ));
     }
     Ok(requested)
 }

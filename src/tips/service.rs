@@ -37,9 +37,16 @@ struct ArtistRow {
 
 /// Starts a tip and returns the checkout URL to pay at. Refused, writing nothing,
 /// when the artist cannot receive money (the gate) or the fan hit the hourly limit.
+///
+/// A guest is counted by `client` (their address), never by the email they typed: a
+/// stranger typing someone's address cannot use up that person's allowance. The
+/// idempotency key belongs to its owner (the signed-in fan, or guests) and to the
+/// exact tip it was first used for: the same key with another amount, artist or
+/// message is refused rather than answered with the first tip's checkout.
 pub async fn start(
     state: &AppState,
     fan: Option<&SessionUser>,
+    client: &str,
     input: &TipInput,
 ) -> Result<String, AppError> {
     const ARTIST: &str = "SELECT p.user_id, p.stage_name, p.tips_enabled, p.payout_account_id FROM artist_profiles p \
@@ -75,16 +82,33 @@ pub async fn start(
             ));
         }
     };
-    let fan_key = fan_id.map_or_else(|| format!("email:{fan_email}"), |id| format!("user:{id}"));
+    let fan_key = fan_id.map_or_else(|| format!("guest:{client}"), |id| format!("user:{id}"));
+    let key = match fan_id {
+        Some(id) => format!("user:{id}:{}", input.idempotency_key),
+        None => format!("guest:{}", input.idempotency_key),
+    };
+    let fingerprint = crate::idempotency::fingerprint(&[
+        &artist.user_id.to_string(),
+        &input.amount_cents.to_string(),
+        &input.cover_fee.to_string(),
+        &input.message,
+        &fan_email,
+    ]);
 
     let now = now_ms();
     // A retry of the same attempt (same key) resumes its checkout instead of paying twice.
-    const EXISTING: &str = "SELECT id, checkout_session_id FROM tips WHERE idempotency_key = $1";
-    let existing: Option<(i64, Option<String>)> = on_db!(&state.db, pool => sqlx::query_as(EXISTING)
-        .bind(&input.idempotency_key)
+    const EXISTING: &str =
+        "SELECT id, checkout_session_id, request_fingerprint FROM tips WHERE idempotency_key = $1";
+    let existing: Option<(i64, Option<String>, Option<String>)> = on_db!(&state.db, pool => sqlx::query_as(EXISTING)
+        .bind(&key)
         .fetch_optional(pool)
         .await)?;
-    let tip_id = match existing {
+    if let Some((_, _, stored)) = &existing
+        && stored.as_deref() != Some(fingerprint.as_str())
+    {
+        return Err(key_reused());
+    }
+    let tip_id = match existing.map(|(id, session, _)| (id, session)) {
         Some((id, Some(session))) => {
             let current = state
                 .payments
@@ -111,8 +135,8 @@ pub async fn start(
             check_rate(&mut tx, state, &artist, &fan_key, now).await?;
             let b = input.breakdown;
             const INSERT: &str = "INSERT INTO tips (artist_id, fan_id, fan_email, fan_key, amount_cents, gross_cents, processing_fee_cents, \
-                                  net_cents, currency, fan_covers_fee, message, idempotency_key, state, created_at, updated_at) \
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', $13, $13) \
+                                  net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, state, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, 'pending', $13, $13) \
                                   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
             let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
                 .bind(artist.user_id)
@@ -126,8 +150,9 @@ pub async fn start(
                 .bind(CURRENCY)
                 .bind(input.cover_fee)
                 .bind(&input.message)
-                .bind(&input.idempotency_key)
+                .bind(&key)
                 .bind(now)
+                .bind(&fingerprint)
                 .fetch_optional(conn)
                 .await)?;
             tx.commit().await?;
@@ -148,13 +173,19 @@ pub async fn start(
                 .settings
                 .link(&format!("/@{}?tip={{CHECKOUT_SESSION_ID}}", input.handle)),
             cancel_url: state.settings.link(&format!("/@{}", input.handle)),
-            idempotency_key: format!("tip-{}", input.idempotency_key),
+            idempotency_key: format!("tip-{tip_id}"),
         })
         .await
         .map_err(|e| e.into_app_error("opening a tip checkout"))?;
     const LINK: &str = "UPDATE tips SET checkout_session_id = $2, updated_at = $3 WHERE id = $1";
     crate::exec_db!(&state.db, pool => sqlx::query(LINK).bind(tip_id).bind(&redirect.session_id).bind(now_ms()).execute(pool).await)?;
     Ok(redirect.url)
+}
+
+fn key_reused() -> AppError {
+    AppError::Conflict(
+        "This tip form was already used for a different tip. Reload the page and try again.".into(),
+    )
 }
 
 /// Refuses when the fan already tipped this artist `tips_per_fan_per_hour` times in
@@ -219,6 +250,18 @@ impl TipRow {
 const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
                            currency, message, state";
 
+/// The receipt of the tip paid in checkout `session_id`, as recorded so far. Reads
+/// only: a page load shows it, and the page then asks [`sync_checkout`] (a POST) to
+/// confirm a payment that is not recorded yet.
+pub async fn receipt(state: &AppState, session_id: &str) -> Result<Option<TipReceipt>, AppError> {
+    let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
+    let tip: Option<TipRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_optional(pool).await)?;
+    match tip {
+        Some(tip) => receipt_for(state, &tip, tip.is_recorded()).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Applies a tip checkout's current state: when paid, posts the tip to the ledger,
 /// notifies the artist and emails the fan's receipt — once, however often it runs.
 pub async fn sync_checkout(
@@ -237,8 +280,10 @@ pub async fn sync_checkout(
         .map_err(|e| e.into_app_error("fetching a tip checkout"))?;
     let paid = session.status == CheckoutStatus::Complete && session.paid;
     // Money the provider collected is recorded whatever we thought of the tip before
-    // (an expired-then-completed checkout is still a paid tip).
+    // (an expired-then-completed checkout is still a paid tip), but only as the tip it
+    // was made for: the amount, currency and destination must be the row's.
     if paid && !tip.is_recorded() {
+        check_paid_as_recorded(state, &tip, &session).await?;
         let mut tx = state.db.begin_write().await?;
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";
         let now = now_ms();
@@ -260,6 +305,43 @@ pub async fn sync_checkout(
         crate::exec_db!(&state.db, pool => sqlx::query(EXPIRE).bind(tip.id).bind(now_ms()).execute(pool).await)?;
     }
     receipt_for(state, &tip, paid).await.map(Some)
+}
+
+/// Refuses to credit a payment that is not the tip's: another amount, currency or
+/// payout account than the row the ledger would credit. Nothing is posted; the job
+/// fails loudly (operators see it at /admin/jobs) and reconciliation flags the money.
+async fn check_paid_as_recorded(
+    state: &AppState,
+    tip: &TipRow,
+    session: &crate::payments::provider::CheckoutSessionState,
+) -> Result<(), AppError> {
+    const DESTINATION: &str = "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1";
+    let destination: Option<Option<String>> = on_db!(&state.db, pool => sqlx::query_scalar(DESTINATION)
+        .bind(tip.artist_id)
+        .fetch_optional(pool)
+        .await)?;
+    let destination = destination.flatten();
+    let amount_ok = session.amount_total == Some(tip.gross_cents);
+    let currency_ok = session
+        .currency
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case(&tip.currency));
+    let destination_ok = session.destination.is_some() && session.destination == destination;
+    if amount_ok && currency_ok && destination_ok {
+        return Ok(());
+    }
+    tracing::error!(
+        tip = tip.id,
+        checkout = %session.id,
+        paid_amount = ?session.amount_total,
+        paid_currency = ?session.currency,
+        paid_to = ?session.destination,
+        "a paid checkout does not match its tip; not credited"
+    );
+    Err(AppError::internal(
+        "paid checkout does not match its tip",
+        &std::io::Error::other(format!("tip {}", tip.id)),
+    ))
 }
 
 async fn receipt_for(state: &AppState, tip: &TipRow, paid: bool) -> Result<TipReceipt, AppError> {

@@ -2,6 +2,7 @@
 
 use boptone::{AppError, accounts::SessionUser};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -15,29 +16,41 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     guards::respond(guards::current_user().await)
 }
 
-/// Creates an account (fan or artist) and signs it in.
+/// What a sign-up answers, the same whether or not the address already had an
+/// account: where the link went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInbox {
+    pub email: String,
+}
+
+/// Creates a fan account and emails the link that confirms it and signs in. When the
+/// address already has an account its owner is emailed instead; the answer is the
+/// same, so the form never tells who has an account.
 #[server(prefix = "/api", endpoint = "accounts/sign_up")]
 pub async fn sign_up(
     name: String,
     email: String,
     password: String,
     #[server(default)] role: String,
-) -> Result<SessionUser, AppError> {
+) -> Result<CheckInbox, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
-            guards::rate_limit(&state.auth_limits.sign_up_per_ip, &guards::client_ip())?;
+            let client = guards::client_ip();
+            guards::rate_limit(&state.auth_limits.sign_up_per_ip, &client)?;
             let input = domain::SignUp::parse(&domain::SignUpForm {
                 name,
                 email,
                 password,
                 role,
             })?;
-            guards::rate_limit(&state.auth_limits.email_per_account, input.email.as_str())?;
-            let session = service::sign_up(&state, input, guards::user_agent().as_deref()).await?;
-            guards::set_session_cookie(&state, &session.token);
-            leptos_axum::redirect("/me?welcome=1");
-            Ok(session.user)
+            state
+                .auth_limits
+                .check_email(input.email.as_str(), &client)?;
+            let email = input.email.as_str().to_owned();
+            service::sign_up(&state, input).await?;
+            guards::redirect_form_post("/signup?sent=1");
+            Ok(CheckInbox { email })
         }
         .await,
     )
@@ -53,12 +66,15 @@ pub async fn sign_in(
     guards::respond(
         async move {
             let state = app_state()?;
-            guards::rate_limit(&state.auth_limits.sign_in_per_ip, &guards::client_ip())?;
+            let client = guards::client_ip();
+            guards::rate_limit(&state.auth_limits.sign_in_per_ip, &client)?;
             let input = domain::SignIn::parse(&email, &password)?;
-            guards::rate_limit(&state.auth_limits.sign_in_per_account, input.email.as_str())?;
+            state
+                .auth_limits
+                .check_sign_in(input.email.as_str(), &client)?;
             let session = service::sign_in(&state, input, guards::user_agent().as_deref()).await?;
             guards::set_session_cookie(&state, &session.token);
-            leptos_axum::redirect(&guards::local_path(&next, "/feed"));
+            leptos_axum::redirect(boptone::urls::local_path(&next, "/feed"));
             Ok(session.user)
         }
         .await,
@@ -82,14 +98,34 @@ pub async fn sign_out() -> Result<(), AppError> {
     )
 }
 
-/// Confirms an email address from the emailed link.
+/// A confirmed address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verified {
+    pub user: SessionUser,
+    /// This browser was signed in by the link (it was not signed in before).
+    pub signed_in: bool,
+}
+
+/// Confirms an email address from the emailed link, when the person presses the
+/// button on the link's page (never on the page load itself). A browser that is not
+/// signed in is signed in as the address's owner.
 #[server(prefix = "/api", endpoint = "accounts/verify_email")]
-pub async fn verify_email(token: String) -> Result<SessionUser, AppError> {
+pub async fn verify_email(token: String) -> Result<Verified, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
             guards::rate_limit(&state.auth_limits.tokens_per_ip, &guards::client_ip())?;
-            service::verify_email(&state, &token).await
+            let signed_in = guards::current_user().await?.is_some();
+            let (user, session) =
+                service::verify_email(&state, &token, !signed_in, guards::user_agent().as_deref())
+                    .await?;
+            if let Some(session) = &session {
+                guards::set_session_cookie(&state, session);
+            }
+            Ok(Verified {
+                user,
+                signed_in: session.is_some(),
+            })
         }
         .await,
     )
@@ -102,6 +138,9 @@ pub async fn resend_verification() -> Result<(), AppError> {
         async move {
             let user = guards::require_user().await?;
             let state = app_state()?;
+            state
+                .auth_limits
+                .check_email(&user.email, &guards::client_ip())?;
             service::resend_verification(&state, &user).await
         }
         .await,
@@ -114,8 +153,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
-            guards::rate_limit(&state.auth_limits.tokens_per_ip, &guards::client_ip())?;
+            let client = guards::client_ip();
+            guards::rate_limit(&state.auth_limits.tokens_per_ip, &client)?;
             let email = domain::Email::parse(&email).map_err(|m| AppError::field("email", m))?;
+            state.auth_limits.check_email(email.as_str(), &client)?;
             service::request_password_reset(&state, &email).await
         }
         .await,

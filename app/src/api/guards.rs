@@ -1,5 +1,28 @@
 //! Guards and request helpers for server functions. Each server function starts with
 //! one guard; a guard returns an error, never a redirect that carries on.
+//!
+//! # The rule for every new endpoint
+//!
+//! Every server function and route is a public HTTP endpoint, whatever page calls it:
+//!
+//! 1. **Authorize inside**: the right guard first (`require_user`, `require_role`),
+//!    never trusting that only a certain page calls it.
+//! 2. **Check ownership** of every object it touches, in the query itself (`WHERE
+//!    artist_id = $me`); another user's object is `AppError::NotFound`, never
+//!    `Forbidden`, so ids cannot be probed.
+//! 3. **Rate-limit** public and money-moving calls (`rate_limit`, `AuthLimits`): per
+//!    client address (`client_ip`, which honours only the configured proxy header), and
+//!    per account *and* address where a stranger could otherwise use up the owner's
+//!    allowance.
+//! 4. **Bind idempotency keys** to their owner and parameters: store the key scoped by
+//!    its owner with a fingerprint of the request, and refuse a reuse that differs.
+//! 5. **No state change on GET**: page loads and links only read; one-time tokens are
+//!    consumed by a button's POST.
+//! 6. **Refuse bad input before writing**, with a message for people.
+//! 7. **Nothing debug-only without an admin** (`require_role(Role::Admin)`), unless an
+//!    explicit development setting says otherwise.
+//!
+//! SECURITY.md lists the limits and the tests that keep these holes closed.
 
 use std::net::SocketAddr;
 
@@ -30,15 +53,23 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The client's address, for per-IP limits.
+/// The client's address, for per-IP limits: the socket's peer, or behind a trusted
+/// proxy the address in the configured `CLIENT_IP_HEADER` (never a header the client
+/// chose).
 pub fn client_ip() -> String {
-    parts()
-        .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
+    let Some(parts) = parts() else {
+        return "unknown".into();
+    };
+    let header = use_context::<AppState>().and_then(|s| s.settings.client_ip_header.clone());
+    let forwarded = header
+        .as_deref()
+        .and_then(|name| parts.headers.get(name))
+        .and_then(|v| v.to_str().ok());
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    boptone::ratelimit::client_address(forwarded, header.is_some(), peer)
 }
 
 pub fn user_agent() -> Option<String> {
@@ -200,36 +231,4 @@ pub fn clear_session_cookie(state: &AppState) {
         "{SESSION_COOKIE}={}; Max-Age=0",
         cookie_attributes(state)
     ));
-}
-
-/// A path inside this site to return to after signing in; anything else becomes `fallback`.
-pub fn local_path(next: &str, fallback: &str) -> String {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://");
-    if ok {
-        next.to_owned()
-    } else {
-        fallback.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(local_path("/music?x=1", "/feed"), "/music?x=1");
-        for bad in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "",
-            "music",
-        ] {
-            assert_eq!(local_path(bad, "/feed"), "/feed", "{bad}");
-        }
-    }
 }

@@ -75,12 +75,22 @@ pub async fn start_artist_signup(
             let tier = Tier::parse(&tier).map_err(|m| AppError::field("tier", m))?;
             let applicant = match guards::current_user().await? {
                 Some(user) => Applicant::Existing(user),
-                None => Applicant::parse_new(&ArtistSignupForm {
-                    tier: tier.as_str().into(),
-                    name,
-                    email,
-                    password,
-                })?,
+                None => {
+                    let applicant = Applicant::parse_new(&ArtistSignupForm {
+                        tier: tier.as_str().into(),
+                        name,
+                        email,
+                        password,
+                    })?;
+                    // The form says when an email already has an account (the person
+                    // must know before paying): bounded per client, so it cannot be
+                    // used to test addresses in bulk.
+                    guards::rate_limit(
+                        &state.auth_limits.artist_signup_per_ip,
+                        &guards::client_ip(),
+                    )?;
+                    applicant
+                }
             };
             let started = signup::start(&state, tier, applicant).await?;
             guards::set_signup_cookie(&state, &started.secret);

@@ -37,14 +37,25 @@ fn today() -> (i32, u32) {
     (i32::try_from(year).unwrap_or(i32::MAX), month)
 }
 
-/// A checkout session as its hosted page shows it (anyone with the link may pay, as
-/// with a provider's checkout URL).
+/// A checkout session as its hosted page shows it (anyone with the unguessable link
+/// may pay, as with a provider's checkout URL; the payer's email is shown in full only
+/// to its owner).
 #[server(prefix = "/api", endpoint = "sandbox/checkout")]
 pub async fn sandbox_checkout(id: String) -> Result<CheckoutView, AppError> {
     guards::respond(
         async move {
             let state = sandbox_state()?;
-            sandbox::checkout_view(&state.db, &id).await
+            let mut viewer = Vec::new();
+            if let Some(user) = guards::current_user().await? {
+                viewer.push(user.email);
+            }
+            if let Some(secret) = guards::cookie(boptone::payments::signup::SIGNUP_COOKIE)
+                && let Some(pending) =
+                    boptone::payments::signup::pending(&state.db, &secret).await?
+            {
+                viewer.push(pending.email);
+            }
+            sandbox::checkout_view(&state.db, &id, &viewer).await
         }
         .await,
     )

@@ -23,6 +23,8 @@ pub async fn kick_in(
     guards::respond(
         async move {
             let state = app_state()?;
+            let client = guards::client_ip();
+            guards::rate_limit(&state.auth_limits.tips_per_ip, &client)?;
             let fan = guards::current_user().await?;
             // Before hydration the page has no key to send: this one post is the attempt.
             let idempotency_key = if idempotency_key.is_empty() && guards::is_plain_form_post() {
@@ -41,7 +43,7 @@ pub async fn kick_in(
                 },
                 fan.is_some(),
             )?;
-            let url = service::start(&state, fan.as_ref(), &input).await?;
+            let url = service::start(&state, fan.as_ref(), &client, &input).await?;
             guards::redirect_form_post(&url);
             Ok(url)
         }
@@ -49,12 +51,28 @@ pub async fn kick_in(
     )
 }
 
-/// The tip paid in checkout `session_id` (confirming it with the provider now).
+/// The tip paid in checkout `session_id`, as recorded so far (reads only: the
+/// thank-you page loads it).
 #[server(prefix = "/api", endpoint = "tips/receipt")]
+pub async fn load_tip_receipt(session_id: String) -> Result<Option<TipReceipt>, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            service::receipt(&state, &session_id).await
+        }
+        .await,
+    )
+}
+
+/// Confirms the payment of checkout `session_id` with the provider now (the
+/// thank-you page asks once, from the browser, when the payment is not recorded yet;
+/// the provider's event does the same on its own).
+#[server(prefix = "/api", endpoint = "tips/confirm")]
 pub async fn confirm_tip(session_id: String) -> Result<Option<TipReceipt>, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
+            guards::rate_limit(&state.auth_limits.tokens_per_ip, &guards::client_ip())?;
             service::sync_checkout(&state, &session_id).await
         }
         .await,

@@ -56,6 +56,23 @@ pub async fn profile_photo(
     if !matches!(user.role, Role::Artist | Role::Admin) {
         return error(&AppError::Forbidden);
     }
+    // Each upload costs a decode: bounded per account.
+    if let Err(err) = state
+        .app
+        .auth_limits
+        .uploads_per_account
+        .check(&user.id.0.to_string())
+    {
+        let mut response = error(&err);
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = err
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
     if body.is_empty() {
         return error(&AppError::field("photo", "Choose a photo to upload."));
     }

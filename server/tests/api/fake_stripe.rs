@@ -243,6 +243,8 @@ async fn create_session(
         "mode": get("mode"), "payment_method_types": ["card"], "payment_status": "unpaid", "shipping_options": [],
         "status": "open", "url": format!("https://checkout.stripe.test/c/pay/{id}"),
         "client_reference_id": get("client_reference_id"), "customer_email": get("customer_email"),
+        "amount_total": get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse::<i64>().ok()),
+        "currency": get("line_items[0][price_data][currency]"),
         "metadata": form
             .iter()
             .filter_map(|(k, v)| Some((k.strip_prefix("metadata[")?.strip_suffix(']')?.to_owned(), json!(v))))

@@ -3,7 +3,7 @@ use boptone::{both_databases, testing::TestDb};
 use crate::helpers::TestApp;
 
 async fn health_readiness_and_metrics_answer(db: TestDb) {
-    let app = TestApp::spawn(db).await;
+    let app = TestApp::spawn_with(db, |c| c.metrics_token = Some("ops-token".into())).await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), 200);
     assert_eq!(health.text().await.expect("body"), "ok");
@@ -12,7 +12,16 @@ async fn health_readiness_and_metrics_answer(db: TestDb) {
     assert_eq!(ready.status(), 200);
 
     app.get("/").await;
-    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("ops-token")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("metrics");
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(
         metrics.contains("http_request_duration_seconds_bucket"),

@@ -70,11 +70,51 @@ impl TestApp {
             .expect("run jobs")
     }
 
+    /// Posts the fan sign-up form (which signs nobody in: it emails a link).
     pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Response {
         self.call(
             "accounts/sign_up",
             &[("name", name), ("email", email), ("password", password)],
         )
         .await
+    }
+
+    /// Signs up, then signs in with the same password; returns the sign-in answer
+    /// (the user as JSON, the session cookie).
+    pub async fn sign_up_and_in(&self, name: &str, email: &str, password: &str) -> Response {
+        let up = self.sign_up(name, email, password).await;
+        assert_eq!(up.status(), 200, "sign-up");
+        let res = self
+            .call(
+                "accounts/sign_in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "sign-in");
+        res
+    }
+
+    /// The newest link to `path` emailed to `to` (delivering queued email first).
+    pub async fn mailed_link(&self, to: &str, path: &str) -> String {
+        self.run_jobs().await;
+        let email = boptone::accounts::Email::parse(to).expect("email");
+        let messages = boptone::mail::list_mailbox(&self.state.db, Some(&email), 20)
+            .await
+            .expect("mailbox");
+        messages
+            .iter()
+            .flat_map(|m| m.body_text.split_whitespace())
+            .find(|word| word.contains(path))
+            .unwrap_or_else(|| panic!("no link to {path} mailed to {to}"))
+            .to_owned()
+    }
+
+    /// The token in the newest link to `path` emailed to `to`.
+    pub async fn mailed_token(&self, to: &str, path: &str) -> String {
+        let link = self.mailed_link(to, path).await;
+        link.split("token=")
+            .nth(1)
+            .expect("token in link")
+            .to_owned()
     }
 }

@@ -35,7 +35,7 @@ const REVENUE_ENDPOINTS: &[(&str, &[(&str, &str)])] = &[
 ];
 
 /// An artist signed up through the sandbox checkout, signed in on `app`'s client.
-async fn sandbox_artist(app: &TestApp, email: &str) {
+pub(crate) async fn sandbox_artist(app: &TestApp, email: &str) {
     let res = app
         .call(
             "artist/start_signup",
@@ -71,7 +71,7 @@ async fn sandbox_artist(app: &TestApp, email: &str) {
     assert_eq!(done.status(), 200);
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let img =
         image::RgbImage::from_fn(width, height, |x, _| image::Rgb([(x % 256) as u8, 90, 160]));
     let mut out = Vec::new();
@@ -399,7 +399,7 @@ async fn the_gate_guards_every_revenue_server_function(db: TestDb) {
     );
     // Fans are not artists at all.
     let fan = TestApp::spawn(TestDb::sqlite().await).await;
-    fan.sign_up("Ana Souza", "ana@example.com", "long enough")
+    fan.sign_up_and_in("Ana Souza", "ana@example.com", "long enough")
         .await;
     for (endpoint, args) in REVENUE_ENDPOINTS {
         assert_eq!(fan.call(endpoint, args).await.status(), 403, "{endpoint}");

@@ -9,7 +9,9 @@ use crate::helpers::TestApp;
 
 /// Signs up and returns the user and their session cookie.
 async fn signed_in(app: &TestApp) -> (UserId, String) {
-    let res = app.sign_up("Ana", "ana@example.com", "long enough").await;
+    let res = app
+        .sign_up_and_in("Ana", "ana@example.com", "long enough")
+        .await;
     let cookie = res
         .headers()
         .get(header::SET_COOKIE)

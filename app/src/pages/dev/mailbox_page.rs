@@ -1,6 +1,7 @@
+use boptone::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::mailbox::{MailboxEntry, list_mailbox},
@@ -36,6 +37,21 @@ pub fn MailboxPage() -> impl IntoView {
                             <ol class="mt-6 space-y-4">
                                 {list.into_iter().map(|m| view! { <Message message=m /> }).collect_view()}
                             </ol>
+                        }
+                            .into_any(),
+                        Err(AppError::Unauthenticated | AppError::Forbidden) => view! {
+                            <div class="mt-6 space-y-4 rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5 text-sm text-zinc-300">
+                                <h2 class="font-semibold text-white">"Only operators can read this mailbox"</h2>
+                                <p>"It holds every email this server sent, password reset links included. Sign in with an operator (admin) account to read it."</p>
+                                <p>"On your own development machine you can open it to everyone by starting the server with "<code class="text-zinc-100">"DEV_MAILBOX=true"</code>"."</p>
+                                <A href="/signin?next=/dev/mailbox" attr:class="btn-primary inline-flex">"Sign in"</A>
+                            </div>
+                        }
+                            .into_any(),
+                        Err(AppError::NotFound) => view! {
+                            <p class="mt-8 rounded-2xl border border-dashed border-zinc-700 px-6 py-10 text-center text-zinc-400">
+                                "This server sends email through its mail server, so there is no mailbox here."
+                            </p>
                         }
                             .into_any(),
                         Err(err) => view! { <div class="mt-6"><LoadError error=err /></div> }.into_any(),

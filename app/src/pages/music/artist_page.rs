@@ -7,7 +7,10 @@ use boptone::{money::format_amount, onboarding::link_label};
 
 use super::music_page::ArtistAvatar;
 use crate::{
-    api::{artists::get_artist, tips::confirm_tip},
+    api::{
+        artists::get_artist,
+        tips::{ConfirmTip, load_tip_receipt},
+    },
     components::kick_in::KickInForm,
     components::ui::{LoadError, Loading, Notice},
     pages::not_found_page::NotFoundPage,
@@ -25,17 +28,32 @@ pub fn ArtistPage() -> impl IntoView {
     {
         return view! { <NotFoundPage /> }.into_any();
     }
-    // Back from paying a tip: `?tip=<checkout session>` confirms it and thanks the fan.
+    // Back from paying a tip: `?tip=<checkout session>` thanks the fan. The page load
+    // only reads; when the payment is not recorded yet, the browser asks once to
+    // confirm it with the provider (a POST, never a link follower's GET).
     let query = use_query_map();
     let receipt = Resource::new(
         move || query.read().get("tip"),
         |session| async move {
             match session {
-                Some(session_id) => confirm_tip(session_id).await.ok().flatten(),
+                Some(session_id) => load_tip_receipt(session_id).await.ok().flatten(),
                 None => None,
             }
         },
     );
+    let confirm = ServerAction::<ConfirmTip>::new();
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) {
+            return true;
+        }
+        match (receipt.get().flatten(), query.read_untracked().get("tip")) {
+            (Some(r), Some(session_id)) if !r.paid => {
+                confirm.dispatch(ConfirmTip { session_id });
+                true
+            }
+            _ => false,
+        }
+    });
     // `/artists/:handle`, or `/@handle` (the `profile` parameter, which must start with @).
     let artist = Resource::new(
         move || {
@@ -59,7 +77,10 @@ pub fn ArtistPage() -> impl IntoView {
         <div class="px-4 py-8 sm:px-8">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    receipt.await.map(|r| {
+                    let loaded = receipt.await;
+                    move || {
+                    let confirmed = confirm.value().get().and_then(Result::ok).flatten();
+                    confirmed.or_else(|| loaded.clone()).map(|r| {
                         let text = if r.paid {
                             format!(
                                 "Thank you! Your {} tip reached {}. A receipt is on its way to your inbox.",
@@ -71,6 +92,7 @@ pub fn ArtistPage() -> impl IntoView {
                         };
                         view! { <div class="mx-auto mb-6 max-w-3xl"><Notice>{text}</Notice></div> }
                     })
+                    }
                 })}
             </Suspense>
             <Suspense fallback=|| view! { <Loading label="Loading artist…" /> }>
