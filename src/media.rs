@@ -233,16 +233,20 @@ pub async fn store_profile_photo(
     artist: UserId,
     upload: Vec<u8>,
 ) -> Result<String, AppError> {
-    static DECODES: tokio::sync::Semaphore =
-        tokio::sync::Semaphore::const_new(PHOTO_DECODES_AT_ONCE);
-    let permit = DECODES
-        .acquire()
+    // The permit moves into the decoding task: it is held until the decode ends, even
+    // if the client hangs up and this request is dropped meanwhile.
+    static DECODES: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(PHOTO_DECODES_AT_ONCE)));
+    let permit = Arc::clone(&DECODES)
+        .acquire_owned()
         .await
         .map_err(|e| AppError::internal("photo decoding slots", &e))?;
-    let jpeg = tokio::task::spawn_blocking(move || profile_photo(&upload))
-        .await
-        .map_err(|e| AppError::internal("photo processing task", &e))??;
-    drop(permit);
+    let jpeg = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        profile_photo(&upload)
+    })
+    .await
+    .map_err(|e| AppError::internal("photo processing task", &e))??;
     let digest = Sha256::digest(&jpeg);
     let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let key = format!("artists/{}/photo-{hash}.jpg", artist.0);

@@ -77,7 +77,13 @@ pub struct AuthLimits {
     /// Paid artist sign-ups started from one address (the form says when an email is
     /// taken, so this keeps it from testing addresses in bulk).
     pub artist_signup_per_ip: Limiter,
+    /// Uses of emailed links (verify, reset) and reset requests from one address.
     pub tokens_per_ip: Limiter,
+    /// Calls that reach the payment provider (paying, confirming, resuming a sign-up,
+    /// payout onboarding) from one address.
+    pub provider_calls_per_ip: Limiter,
+    /// Payout requests by one artist.
+    pub payouts_per_account: Limiter,
     /// Emails (verification, reset, "you already have an account") to one address
     /// asked for from one client address.
     pub email_per_account_and_ip: Limiter,
@@ -98,10 +104,12 @@ impl Default for AuthLimits {
             sign_in_per_account: Limiter::new(Rule::new(100, minutes(15))),
             sign_up_per_ip: Limiter::new(Rule::new(25, minutes(30))),
             artist_signup_per_ip: Limiter::new(Rule::new(10, minutes(60))),
-            tokens_per_ip: Limiter::new(Rule::new(10, minutes(15))),
+            tokens_per_ip: Limiter::new(Rule::new(30, minutes(15))),
+            provider_calls_per_ip: Limiter::new(Rule::new(120, minutes(15))),
+            payouts_per_account: Limiter::new(Rule::new(30, minutes(60))),
             email_per_account_and_ip: Limiter::new(Rule::new(5, minutes(60))),
-            email_per_account: Limiter::new(Rule::new(20, minutes(60))),
-            tips_per_ip: Limiter::new(Rule::new(20, minutes(60))),
+            email_per_account: Limiter::new(Rule::new(30, minutes(60))),
+            tips_per_ip: Limiter::new(Rule::new(60, minutes(60))),
             uploads_per_account: Limiter::new(Rule::new(20, minutes(60))),
         }
     }
@@ -130,6 +138,8 @@ impl AuthLimits {
             &self.sign_up_per_ip,
             &self.artist_signup_per_ip,
             &self.tokens_per_ip,
+            &self.provider_calls_per_ip,
+            &self.payouts_per_account,
             &self.email_per_account_and_ip,
             &self.email_per_account,
             &self.tips_per_ip,
@@ -146,22 +156,29 @@ pub type SharedAuthLimits = Arc<AuthLimits>;
 /// trusted reverse proxy sets (`CLIENT_IP_HEADER`), when one is configured: its last
 /// entry is the address the proxy itself saw (entries before it are whatever the
 /// client claimed). Without a configured header the socket's peer is the client, and
-/// any forwarding header a client sends is ignored.
+/// any forwarding header a client sends is ignored. An IPv6 client counts as its /64
+/// network (one subscriber usually holds a whole /64).
 pub fn client_address(
     forwarded: Option<&str>,
     header_configured: bool,
     peer: Option<std::net::IpAddr>,
 ) -> String {
-    if header_configured {
-        let from_proxy = forwarded
-            .and_then(|v| v.rsplit(',').next())
-            .map(str::trim)
-            .and_then(|v| v.parse::<std::net::IpAddr>().ok());
-        if let Some(ip) = from_proxy {
-            return ip.to_string();
+    let from_proxy = forwarded
+        .filter(|_| header_configured)
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .and_then(|v| v.parse::<std::net::IpAddr>().ok());
+    match from_proxy.or(peer) {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
+        Some(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| v6.to_string(), |v4| v4.to_string()),
+        Some(ip) => ip.to_string(),
+        None => "unknown".to_owned(),
     }
-    peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 #[cfg(test)]
@@ -199,6 +216,15 @@ mod tests {
         );
         assert_eq!(client_address(Some("garbage"), true, peer), "10.0.0.2");
         assert_eq!(client_address(None, true, None), "unknown");
+        assert_eq!(
+            client_address(Some("2001:db8:1:2:aaaa::1"), true, peer),
+            "2001:db8:1:2::/64",
+            "one IPv6 subscriber, one budget"
+        );
+        assert_eq!(
+            client_address(None, false, Some("::ffff:192.0.2.7".parse().expect("ip"))),
+            "192.0.2.7"
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@ ALTER TABLE artist_signups ADD COLUMN secret_ended_at INTEGER;
 -- Idempotency keys are bound to their parameters: a reuse with other parameters is
 -- refused instead of answering with what the first request made.
 ALTER TABLE tips ADD COLUMN request_fingerprint TEXT;
+-- The payout account a tip's checkout pays, checked again when the payment is confirmed.
+ALTER TABLE tips ADD COLUMN destination TEXT;
 ALTER TABLE payouts ADD COLUMN request_fingerprint TEXT;
 
 -- The sandbox provider's idempotency keys, as Stripe keeps them: the key, a digest of

@@ -21,11 +21,15 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            // Listening for SIGTERM starts before the port opens: a stop that arrives
+            // while the server starts up is still a clean stop.
+            let shutdown = shutdown_signal();
             let app = Application::build(&config).await?;
             tracing::info!(url = %config.public_url(), port = app.port(), database = %redact(&config.database_url), "Boptone is serving");
-            app.run_until(shutdown_signal()).await
+            app.run_until(shutdown).await
         }
         Command::Worker => {
+            let shutdown = shutdown_signal();
             let state = build_state(&config).await?;
             let stop = CancellationToken::new();
             let workers = WorkerConfig {
@@ -35,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
             let concurrency = workers.concurrency;
             let tasks = boptone::background::start(state.clone(), workers, stop.clone()).await?;
             tracing::info!(concurrency, "worker started");
-            shutdown_signal().await;
+            shutdown.await;
             stop.cancel();
             for task in tasks {
                 task.await.context("worker task")?;

@@ -191,6 +191,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let allowed = AllowedOrigin {
         origins: config.allowed_origins(),
     };
+    if config.public_url.is_none() && config.addr.ip().is_unspecified() {
+        tracing::warn!(
+            addr = %config.addr,
+            "PUBLIC_URL is not set: browsers' forms will be refused as cross-origin until it names the address people open"
+        );
+    }
     let server_state = ServerState {
         leptos_options: leptos_options.clone(),
         app: state.clone(),
@@ -346,27 +352,32 @@ impl Application {
     }
 }
 
-/// Completes on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM or Ctrl-C. The handlers are installed when this is called,
+/// not when the future is first polled, so call it before starting anything slow.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let ctrl_c = tokio::spawn(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    async move {
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 #[cfg(test)]

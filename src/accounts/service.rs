@@ -560,7 +560,11 @@ pub async fn reset_password(
                        email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3";
     exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(&hash).bind(now).bind(user_id.0).execute(conn).await)?;
     sign_out_everywhere(&mut tx, user_id).await?;
-    // An unfinished artist sign-up's browser secret could sign in too: it ends here.
+    // Every other link that could sign in (a verification link, an older reset link)
+    // and an artist sign-up's browser secret end here too.
+    const END_LINKS: &str =
+        "UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL";
+    exec_tx!(&mut tx, conn => sqlx::query(END_LINKS).bind(user_id.0).bind(now).execute(conn).await)?;
     crate::payments::signup::end_secrets(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(user_id)

@@ -64,6 +64,8 @@ pub async fn set_photo(
     url: &str,
 ) -> Result<Option<String>, AppError> {
     let mut tx = db.begin_write().await?;
+    // Two uploads at once take turns, so each deletes only the photo it replaced.
+    tx.lock(&format!("artist-photo:{}", artist.0)).await?;
     const OLD: &str = "SELECT photo_url FROM artist_profiles WHERE user_id = $1";
     let old: Option<Option<String>> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(OLD)
         .bind(artist.0)

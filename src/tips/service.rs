@@ -82,7 +82,13 @@ pub async fn start(
             ));
         }
     };
-    let fan_key = fan_id.map_or_else(|| format!("guest:{client}"), |id| format!("user:{id}"));
+    // A guest is their email *from their address*: a stranger typing someone's email
+    // from elsewhere has an allowance of their own, and an audience on one venue's
+    // network is not one fan.
+    let fan_key = fan_id.map_or_else(
+        || format!("guest:{fan_email}|{client}"),
+        |id| format!("user:{id}"),
+    );
     let key = match fan_id {
         Some(id) => format!("user:{id}:{}", input.idempotency_key),
         None => format!("guest:{}", input.idempotency_key),
@@ -135,8 +141,8 @@ pub async fn start(
             check_rate(&mut tx, state, &artist, &fan_key, now).await?;
             let b = input.breakdown;
             const INSERT: &str = "INSERT INTO tips (artist_id, fan_id, fan_email, fan_key, amount_cents, gross_cents, processing_fee_cents, \
-                                  net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, state, created_at, updated_at) \
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, 'pending', $13, $13) \
+                                  net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, destination, state, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, 'pending', $13, $13) \
                                   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
             let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
                 .bind(artist.user_id)
@@ -153,6 +159,7 @@ pub async fn start(
                 .bind(&key)
                 .bind(now)
                 .bind(&fingerprint)
+                .bind(&destination)
                 .fetch_optional(conn)
                 .await)?;
             tx.commit().await?;
@@ -173,7 +180,9 @@ pub async fn start(
                 .settings
                 .link(&format!("/@{}?tip={{CHECKOUT_SESSION_ID}}", input.handle)),
             cancel_url: state.settings.link(&format!("/@{}", input.handle)),
-            idempotency_key: format!("tip-{tip_id}"),
+            // The tip's own id (so the key can only ever build this tip) and the
+            // fan's random attempt key (so no other database's tip 1 shares it).
+            idempotency_key: format!("tip-{tip_id}-{}", input.idempotency_key),
         })
         .await
         .map_err(|e| e.into_app_error("opening a tip checkout"))?;
@@ -315,12 +324,11 @@ async fn check_paid_as_recorded(
     tip: &TipRow,
     session: &crate::payments::provider::CheckoutSessionState,
 ) -> Result<(), AppError> {
-    const DESTINATION: &str = "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1";
-    let destination: Option<Option<String>> = on_db!(&state.db, pool => sqlx::query_scalar(DESTINATION)
-        .bind(tip.artist_id)
-        .fetch_optional(pool)
+    const DESTINATION: &str = "SELECT destination FROM tips WHERE id = $1";
+    let destination: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(DESTINATION)
+        .bind(tip.id)
+        .fetch_one(pool)
         .await)?;
-    let destination = destination.flatten();
     let amount_ok = session.amount_total == Some(tip.gross_cents);
     let currency_ok = session
         .currency

@@ -122,6 +122,12 @@ pub async fn verify_email(token: String) -> Result<Verified, AppError> {
             if let Some(session) = &session {
                 guards::set_session_cookie(&state, session);
             }
+            // Before the app loads, the form post goes on to the account.
+            guards::redirect_form_post(if session.is_some() {
+                "/me?welcome=1"
+            } else {
+                "/me"
+            });
             Ok(Verified {
                 user,
                 signed_in: session.is_some(),

@@ -108,6 +108,10 @@ pub async fn resume_artist_signup() -> Result<String, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
             let secret = guards::cookie(SIGNUP_COOKIE).ok_or(AppError::NotFound)?;
             let url = match signup::resume(&state, &secret).await? {
                 Resumed::Checkout(url) => url,
@@ -152,6 +156,10 @@ pub async fn finish_artist_signup(session_id: String) -> Result<SignupFinish, Ap
     guards::respond(
         async move {
             let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
             let secret = guards::cookie(SIGNUP_COOKIE);
             let user = guards::current_user().await?;
             let finished = signup::finish(
@@ -238,7 +246,12 @@ pub async fn start_payout_onboarding() -> Result<String, AppError> {
     guards::respond(
         async move {
             let user = guards::require_user().await?;
-            let url = service::payout_onboarding_link(&app_state()?, &user).await?;
+            let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
+            let url = service::payout_onboarding_link(&state, &user).await?;
             guards::redirect_form_post(&url);
             Ok(url)
         }
@@ -253,7 +266,12 @@ pub async fn refresh_payouts() -> Result<ArtistStatus, AppError> {
     guards::respond(
         async move {
             let user = guards::require_user().await?;
-            service::refresh_payouts(&app_state()?, &user).await
+            let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
+            service::refresh_payouts(&state, &user).await
         }
         .await,
     )

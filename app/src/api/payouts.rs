@@ -39,18 +39,15 @@ pub async fn request_payout(
     guards::respond(
         async move {
             let user = guards::require_role(Role::Artist).await?;
+            let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.payouts_per_account,
+                &user.id.0.to_string(),
+            )?;
             let amount = parse_amount(&amount).map_err(|m| AppError::field("amount", m))?;
             let speed = PayoutSpeed::parse(&speed)
                 .ok_or_else(|| AppError::field("speed", "Choose standard or instant."))?;
-            service::request(
-                &app_state()?,
-                user.id,
-                amount,
-                speed,
-                &idempotency_key,
-                false,
-            )
-            .await
+            service::request(&state, user.id, amount, speed, &idempotency_key, false).await
         }
         .await,
     )

@@ -73,7 +73,10 @@ pub async fn sandbox_pay(
     guards::respond(
         async move {
             let state = sandbox_state()?;
-            guards::rate_limit(&state.auth_limits.tokens_per_ip, &guards::client_ip())?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
             let card = CardInput {
                 number,
                 expiry,
@@ -92,6 +95,10 @@ pub async fn sandbox_authenticate(id: String, approve: bool) -> Result<PayResult
     guards::respond(
         async move {
             let state = sandbox_state()?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
             sandbox::authenticate(&state, &id, approve).await
         }
         .await,

@@ -72,7 +72,10 @@ pub async fn confirm_tip(session_id: String) -> Result<Option<TipReceipt>, AppEr
     guards::respond(
         async move {
             let state = app_state()?;
-            guards::rate_limit(&state.auth_limits.tokens_per_ip, &guards::client_ip())?;
+            guards::rate_limit(
+                &state.auth_limits.provider_calls_per_ip,
+                &guards::client_ip(),
+            )?;
             service::sync_checkout(&state, &session_id).await
         }
         .await,

@@ -25,7 +25,8 @@ pub fn NotificationBell(#[prop(optional)] with_label: bool) -> AnyView {
         let _ = (
             live.notifications.get(),
             session.sign_in.version().get(),
-            session.sign_up.version().get(),
+            // Signed in by an emailed link: the session's user changes.
+            session.user.get().map(|u| u.ok().flatten().map(|u| u.id)),
             session.sign_out.version().get(),
         );
         async move { unread_notifications().await.unwrap_or(0) }

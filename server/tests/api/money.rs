@@ -87,7 +87,10 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         assert_eq!(create.field(field), Some(value), "{field}");
     }
     // The provider's key is the tip's own, so it can only ever build this tip.
-    assert_eq!(create.idempotency_key.as_deref(), Some("tip-1"));
+    assert_eq!(
+        create.idempotency_key.as_deref(),
+        Some("tip-1-tip-stripe-000001")
+    );
     assert!(
         create
             .field("success_url")

@@ -91,6 +91,15 @@ async fn strangers_and_foreign_origins_are_refused(db: TestDb) {
             .await
             .expect_err("refused");
     assert_eq!(status(foreign), StatusCode::FORBIDDEN);
+    // Naming the attacker's site as the host does not make it this site.
+    let mut forged = ws_request(&app, Some(&cookie), "http://evil.example");
+    forged
+        .headers_mut()
+        .insert("host", "evil.example".parse().expect("header"));
+    let forged = tokio_tungstenite::connect_async(forged)
+        .await
+        .expect_err("refused");
+    assert_eq!(status(forged), StatusCode::FORBIDDEN);
 }
 
 both_databases!(

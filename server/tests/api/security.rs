@@ -273,7 +273,7 @@ async fn anonymous_tips_are_limited_per_client(db: TestDb) {
     };
     let mut started = 0;
     let mut refused = None;
-    for i in 0..40 {
+    for i in 0..80 {
         let status = tip(i, "203.0.113.40").await;
         if status == 429 {
             refused = Some(i);
@@ -282,7 +282,7 @@ async fn anonymous_tips_are_limited_per_client(db: TestDb) {
         assert_eq!(status, 200, "tip {i}");
         started += 1;
     }
-    assert_eq!(refused, Some(20), "one client starts 20 checkouts an hour");
+    assert_eq!(refused, Some(60), "one client starts 60 checkouts an hour");
     assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, started);
     // Another client is not affected.
     assert_eq!(tip(100, "198.51.100.41").await, 200);
@@ -421,7 +421,134 @@ async fn a_tip_page_load_records_nothing(db: TestDb) {
     );
 }
 
+async fn the_artist_sign_up_answers_taken_emails_only_a_few_times_per_client(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn(db).await;
+    let start = |email: String| {
+        let app = &app;
+        async move {
+            app.call(
+                "artist/start_signup",
+                &[
+                    ("tier", "starter"),
+                    ("name", "Prober"),
+                    ("email", email.as_str()),
+                    ("password", "correct horse"),
+                ],
+            )
+            .await
+        }
+    };
+    // The form says when an address has an account (the person must know before paying)…
+    let taken = start("nova@demo.boptone.app".into()).await;
+    assert_eq!(taken.status(), 422);
+    let err: boptone::AppError = taken.json().await.expect("json");
+    assert!(
+        err.field_message("email")
+            .is_some_and(|m| m.contains("already exists"))
+    );
+    // …but not in bulk: ten tries an hour from one client.
+    let mut limited = None;
+    for i in 0..12 {
+        let res = start(format!("probe{i}@example.com")).await;
+        if res.status() == 429 {
+            limited = Some(i);
+            break;
+        }
+    }
+    assert_eq!(limited, Some(9), "the eleventh try from this client waits");
+}
+
+async fn money_moving_calls_are_rate_limited_per_account(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn(db).await;
+    let signed_in = app
+        .call(
+            "accounts/sign_in",
+            &[
+                ("email", "nova@demo.boptone.app"),
+                ("password", boptone::seed::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), 200);
+    let mut limited = None;
+    for i in 0..35 {
+        let key = format!("payout-rate-{i:04}");
+        let res = app
+            .call(
+                "payouts/request",
+                &[
+                    ("amount", "1000000"),
+                    ("speed", "standard"),
+                    ("idempotency_key", &key),
+                ],
+            )
+            .await;
+        if res.status() == 429 {
+            limited = Some(i);
+            break;
+        }
+        assert_eq!(
+            res.status(),
+            422,
+            "refused for the balance, writing nothing"
+        );
+    }
+    assert_eq!(limited, Some(30), "30 payout requests an hour per artist");
+    assert_eq!(app.count("SELECT COUNT(*) FROM payouts").await, 0);
+}
+
+async fn the_hosted_checkout_shows_the_payers_email_only_to_them(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn(db).await;
+    app.call(
+        "accounts/sign_in",
+        &[
+            ("email", "ana@demo.boptone.app"),
+            ("password", boptone::seed::DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    let url: String = app
+        .call(
+            "tips/kick_in",
+            &[
+                ("handle", "nova_reyes"),
+                ("amount", "5"),
+                ("idempotency_key", "tip-email-000000001"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("checkout url");
+    let id = url.rsplit('/').next().expect("id").to_owned();
+    let owner: serde_json::Value = app
+        .call("sandbox/checkout", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(owner["email"], "ana@demo.boptone.app");
+    // Anyone else with the link may pay, but sees the email masked.
+    let other = reqwest::Client::new()
+        .post(app.url("/api/sandbox/checkout"))
+        .header(header::ORIGIN, &app.base)
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .expect("POST")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    assert_eq!(other["email"], "a•••@demo.boptone.app");
+}
+
 both_databases!(
+    the_artist_sign_up_answers_taken_emails_only_a_few_times_per_client,
+    money_moving_calls_are_rate_limited_per_account,
+    the_hosted_checkout_shows_the_payers_email_only_to_them,
     pages_carry_security_headers_and_a_matching_nonce,
     foreign_origins_cannot_change_state,
     oversized_bodies_are_refused,

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
+    api::accounts::SignUp,
     components::ui::{AuthCard, FormAlert, SubmitButton, TextField, field_error, form_error},
-    contexts::session::use_session,
 };
 
 /// Create a fan account. Artists start at `/artist/signup` with a plan
@@ -12,7 +12,8 @@ use crate::{
 /// not the address already has an account: the emailed link finishes the sign-up.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = use_session().sign_up;
+    // This page's own action: coming back to the page later shows the form again.
+    let action = ServerAction::<SignUp>::new();
     let value = action.value();
     let query = use_query_map();
     let as_artist = move || query.read().get("as").as_deref() == Some("artist");

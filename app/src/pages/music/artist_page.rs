@@ -42,16 +42,18 @@ pub fn ArtistPage() -> impl IntoView {
         },
     );
     let confirm = ServerAction::<ConfirmTip>::new();
-    Effect::new(move |asked: Option<bool>| {
-        if asked == Some(true) {
-            return true;
-        }
-        match (receipt.get().flatten(), query.read_untracked().get("tip")) {
-            (Some(r), Some(session_id)) if !r.paid => {
-                confirm.dispatch(ConfirmTip { session_id });
-                true
+    // Once per checkout: the effect remembers the last one it asked about.
+    Effect::new(move |asked: Option<Option<String>>| {
+        let asked = asked.flatten();
+        let session = query.read_untracked().get("tip");
+        match (receipt.get().flatten(), &session) {
+            (Some(r), Some(session_id)) if !r.paid && asked != session => {
+                confirm.dispatch(ConfirmTip {
+                    session_id: session_id.clone(),
+                });
+                session
             }
-            _ => false,
+            _ => asked,
         }
     });
     // `/artists/:handle`, or `/@handle` (the `profile` parameter, which must start with @).
