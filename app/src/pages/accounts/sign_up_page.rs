@@ -86,6 +86,9 @@ fn CheckInbox(email: Option<String>) -> impl IntoView {
             <p class="text-sm text-zinc-400">
                 "Nothing after a few minutes? Look in your spam folder. If you already have an account, the email says how to sign in."
             </p>
+            <p class="text-sm text-zinc-400">
+                "You can also " <A href="/signin" attr:class="link">"sign in"</A> " with your new password now and confirm your address later."
+            </p>
         </section>
     }
 }
