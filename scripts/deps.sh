@@ -19,6 +19,8 @@ done
 # Debian packages: installed through apt when running as root, otherwise named.
 need_pkgs=()
 command -v cc >/dev/null || need_pkgs+=(build-essential)
+# The linker native builds use (.cargo/config.toml).
+command -v mold >/dev/null || need_pkgs+=(mold)
 if (( WITH_TEST )); then
   command -v chromium >/dev/null || need_pkgs+=(chromium)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_pkgs+=(postgresql)

@@ -1,0 +1,14 @@
+//! Service tests: the business services against real databases (SQLite and a
+//! PostgreSQL the tests start), real object storage and a real SMTP peer. One binary,
+//! so the test run links once.
+
+mod accounts;
+mod cron;
+mod jobs;
+mod ledger;
+mod mail;
+mod notifications;
+mod onboarding;
+mod payouts;
+mod storage;
+mod tips;
