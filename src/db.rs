@@ -15,7 +15,7 @@ use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::error::AppError;
 
@@ -37,11 +37,28 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
-/// Wake-ups raised after a commit, for work waiting in this process.
-#[derive(Debug, Default)]
+/// Wake-ups raised after a commit, for work waiting in this process, and the states
+/// of the loops that wait for them (readiness, for health checks and tests).
+#[derive(Debug)]
 pub struct Signals {
     /// A transaction that enqueued jobs committed.
     pub jobs: Notify,
+    /// How many times a job worker on this pool went idle (found nothing to claim and
+    /// began waiting for a wake-up).
+    pub worker_idle: watch::Sender<u64>,
+    /// Whether a job worker's LISTEN for other processes' jobs is connected
+    /// (PostgreSQL).
+    pub jobs_listening: watch::Sender<bool>,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Self {
+            jobs: Notify::new(),
+            worker_idle: watch::Sender::new(0),
+            jobs_listening: watch::Sender::new(false),
+        }
+    }
 }
 
 /// The PostgreSQL channel that announces new jobs to other processes.
@@ -302,11 +319,13 @@ impl Tx {
 }
 
 /// Calls `on_payload` with the payload of every PostgreSQL NOTIFY on `channel` until
-/// `stop`, reconnecting (every 2 s) while the connection is down.
+/// `stop`, reconnecting (every 2 s) while the connection is down. `listening` says
+/// whether the LISTEN is connected (notifications sent meanwhile are missed).
 pub async fn listen(
     pool: PgPool,
     channel: &'static str,
     stop: tokio_util::sync::CancellationToken,
+    listening: &watch::Sender<bool>,
     mut on_payload: impl FnMut(&str) + Send,
 ) {
     let pause = Duration::from_secs(2);
@@ -322,6 +341,7 @@ pub async fn listen(
             tracing::warn!(channel, error = %e, "LISTEN failed; retrying");
             tokio::select! { _ = tokio::time::sleep(pause) => continue, _ = stop.cancelled() => return }
         }
+        listening.send_replace(true);
         loop {
             tokio::select! {
                 next = listener.recv() => match next {
@@ -331,9 +351,13 @@ pub async fn listen(
                         break;
                     }
                 },
-                _ = stop.cancelled() => return,
+                _ = stop.cancelled() => {
+                    listening.send_replace(false);
+                    return;
+                }
             }
         }
+        listening.send_replace(false);
     }
 }
 

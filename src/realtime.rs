@@ -2,8 +2,10 @@
 //! PostgreSQL LISTEN/NOTIFY. The WebSocket route subscribes and forwards each push to
 //! the tabs of its user; a push only says what changed, and the tab refetches.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::{
     accounts::UserId,
@@ -26,12 +28,21 @@ pub struct Push {
 pub struct Realtime {
     tx: broadcast::Sender<Push>,
     db: Db,
+    listening: Arc<watch::Sender<bool>>,
 }
 
 impl Realtime {
     pub fn new(db: Db) -> Self {
         let (tx, _) = broadcast::channel(1024);
-        Self { tx, db }
+        // SQLite: one process, pushes reach subscribers directly.
+        let listening = Arc::new(watch::Sender::new(matches!(db.pool(), Pool::Sqlite(_))));
+        Self { tx, db, listening }
+    }
+
+    /// Whether pushes from every process reach this one's subscribers: always on
+    /// SQLite; on PostgreSQL, while [`Realtime::listen`] is connected.
+    pub fn listening(&self) -> watch::Receiver<bool> {
+        self.listening.subscribe()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Push> {
@@ -70,11 +81,17 @@ impl Realtime {
             return;
         };
         let tx = self.tx.clone();
-        crate::db::listen(pool, REALTIME_CHANNEL, stop, move |payload| {
-            if let Ok(push) = serde_json::from_str::<Push>(payload) {
-                let _ = tx.send(push);
-            }
-        })
+        crate::db::listen(
+            pool,
+            REALTIME_CHANNEL,
+            stop,
+            &self.listening,
+            move |payload| {
+                if let Ok(push) = serde_json::from_str::<Push>(payload) {
+                    let _ = tx.send(push);
+                }
+            },
+        )
         .await;
     }
 }

@@ -322,6 +322,20 @@ macro_rules! both_databases {
     };
 }
 
+/// Waits until the watched value satisfies `ready`: a readiness signal, never a
+/// sleep. Fails the test loudly, naming `what`, after 10 s.
+pub async fn wait_for<T>(
+    rx: &mut tokio::sync::watch::Receiver<T>,
+    what: &str,
+    ready: impl FnMut(&T) -> bool,
+) {
+    match tokio::time::timeout(std::time::Duration::from_secs(10), rx.wait_for(ready)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(_)) => panic!("{what}: the signal's sender is gone"),
+        Err(_) => panic!("{what} did not happen within 10 s"),
+    }
+}
+
 /// A valid 1×1 PNG whose header declares `width`×`height` instead (checksum fixed): a
 /// few dozen bytes that claim a huge image, the shape of an "image bomb".
 pub fn png_declaring(width: u32, height: u32) -> Vec<u8> {

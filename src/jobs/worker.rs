@@ -207,12 +207,20 @@ pub async fn run(
         // Another process's enqueue wakes this worker through NOTIFY.
         Pool::Postgres(pool) => {
             let db = db.clone();
-            Some(tokio::spawn(crate::db::listen(
-                pool.clone(),
-                JOBS_CHANNEL,
-                stop.clone(),
-                move |_| db.signals().jobs.notify_one(),
-            )))
+            let stop = stop.clone();
+            let pool = pool.clone();
+            Some(tokio::spawn(async move {
+                let signals = db.signals().clone();
+                let wake = signals.clone();
+                crate::db::listen(
+                    pool,
+                    JOBS_CHANNEL,
+                    stop,
+                    &signals.jobs_listening,
+                    move |_| wake.jobs.notify_one(),
+                )
+                .await
+            }))
         }
         Pool::Sqlite(_) => None,
     };
@@ -261,6 +269,7 @@ pub async fn run(
                 }
             };
             if buffer.is_empty() {
+                db.signals().worker_idle.send_modify(|n| *n += 1);
                 tokio::select! {
                     _ = db.signals().jobs.notified() => {}
                     _ = tokio::time::sleep(config.poll_interval) => {}

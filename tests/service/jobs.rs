@@ -13,7 +13,7 @@ use boptone::{
         worker::{self, CancellationToken, Job, JobContext, Registry, WorkerConfig, enqueue},
     },
     on_db,
-    testing::TestDb,
+    testing::{TestDb, wait_for},
     time::now_ms,
 };
 use serde::{Deserialize, Serialize};
@@ -395,8 +395,11 @@ async fn a_commit_wakes_an_idle_worker(t: TestDb) {
         poll_interval: Duration::from_secs(3600),
         ..WorkerConfig::default()
     };
+    let mut idle = t.db.signals().worker_idle.subscribe();
     let (stop, handle) = start_worker_with(&t, t.db.clone(), config);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Only once the worker has found nothing and waits is the job enqueued: then
+    // nothing but the commit's wake-up can start it within the hour.
+    wait_for(&mut idle, "the worker going idle", |n| *n >= 1).await;
     enqueue_record(&t.db, "woken", EnqueueOptions::default()).await;
     drained(&t.db).await;
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM job_effects").await, 1);
@@ -419,10 +422,13 @@ async fn shutdown_finishes_short_jobs_and_releases_long_ones(t: TestDb) {
         ..WorkerConfig::default()
     };
     let (stop, handle) = start_worker_with(&t, t.db.clone(), config);
-    for _ in 0..500 {
-        if count(&t.db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await == 2 {
-            break;
-        }
+    // Both jobs must be running when the stop comes (a bounded wait that fails loudly).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while count(&t.db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "both jobs did not start within 20 s"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     stop.cancel();
@@ -515,8 +521,11 @@ async fn postgres_notify_wakes_a_worker_in_another_process() {
         poll_interval: Duration::from_secs(3600),
         ..WorkerConfig::default()
     };
+    let mut listening = worker_db.signals().jobs_listening.subscribe();
+    let mut idle = worker_db.signals().worker_idle.subscribe();
     let (stop, handle) = start_worker_with(&t, worker_db, config);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for(&mut listening, "the worker's LISTEN", |up| *up).await;
+    wait_for(&mut idle, "the worker going idle", |n| *n >= 1).await;
     // t.db has its own in-process signals: only the NOTIFY reaches the worker.
     enqueue_record(&t.db, "from elsewhere", EnqueueOptions::default()).await;
     drained(&t.db).await;

@@ -315,16 +315,35 @@ async fn the_database_refuses_unbalanced_or_edited_books(t: TestDb) {
     exec_db!(&t.db, pool => sqlx::query("INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, created_at) VALUES ($1, $2, 500, 'USD', 0)")
         .bind(raw).bind(account).execute(pool).await)
     .expect("one-sided entry");
-    let post = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_transactions SET posted_at = 1 WHERE id = $1").bind(raw).execute(pool).await);
-    assert!(post.is_err(), "an unbalanced transaction was posted");
+    let post = refusal(
+        &t,
+        &format!("UPDATE ledger_transactions SET posted_at = 1 WHERE id = {raw}"),
+    )
+    .await;
+    assert!(
+        post.contains("an unbalanced ledger transaction cannot be posted"),
+        "{post}"
+    );
     // Entries are never updated or deleted; posted transactions never change.
-    let update = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_entries SET amount = amount + 1").execute(pool).await);
-    assert!(update.is_err());
-    let delete =
-        exec_db!(&t.db, pool => sqlx::query("DELETE FROM ledger_entries").execute(pool).await);
-    assert!(delete.is_err());
-    let edit = exec_db!(&t.db, pool => sqlx::query("UPDATE ledger_transactions SET memo = 'x' WHERE idempotency_key = 'tip-1'").execute(pool).await);
-    assert!(edit.is_err());
+    let update = refusal(&t, "UPDATE ledger_entries SET amount = amount + 1").await;
+    assert!(
+        update.contains("ledger entries are never updated"),
+        "{update}"
+    );
+    let delete = refusal(&t, "DELETE FROM ledger_entries").await;
+    assert!(
+        delete.contains("ledger entries are never deleted"),
+        "{delete}"
+    );
+    let edit = refusal(
+        &t,
+        "UPDATE ledger_transactions SET memo = 'x' WHERE idempotency_key = 'tip-1'",
+    )
+    .await;
+    assert!(
+        edit.contains("posted ledger transactions are never changed"),
+        "{edit}"
+    );
     // The unposted one counts for nothing.
     let pending = service::artist_balances(&t.db, 1, USD)
         .await
@@ -375,6 +394,16 @@ async fn two_payouts_of_one_balance_pay_once(t: TestDb) {
         .await
         .expect("balances");
     assert_eq!((balances.available, balances.in_payout), (0, net));
+}
+
+/// Runs `sql` straight on the database and returns its refusal's message.
+async fn refusal(t: &TestDb, sql: &str) -> String {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    let result = match t.db.pool() {
+        boptone::db::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        boptone::db::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    };
+    result.expect_err("the database refuses").to_string()
 }
 
 both_databases!(

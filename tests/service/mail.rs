@@ -132,8 +132,20 @@ async fn smtp_failures_become_internal_errors() {
 
 #[test]
 fn bad_smtp_settings_are_reported() {
-    assert!(Smtp::new("not a url", "no-reply@boptone.app").is_err());
-    assert!(Smtp::new("smtp://127.0.0.1:2525", "not an address").is_err());
+    let bad_url = Smtp::new("not a url", "no-reply@boptone.app").err();
+    assert!(
+        bad_url
+            .as_deref()
+            .is_some_and(|m| m.starts_with("SMTP_URL is not usable")),
+        "{bad_url:?}"
+    );
+    let bad_from = Smtp::new("smtp://127.0.0.1:2525", "not an address").err();
+    assert!(
+        bad_from
+            .as_deref()
+            .is_some_and(|m| m.starts_with("MAIL_FROM is not an address")),
+        "{bad_from:?}"
+    );
 }
 
 #[tokio::test]

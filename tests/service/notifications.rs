@@ -49,7 +49,12 @@ async fn an_event_is_delivered_once_and_pushed(t: TestDb) {
             .clone()
             .listen(boptone::jobs::worker::CancellationToken::new()),
     );
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    boptone::testing::wait_for(
+        &mut state.realtime.listening(),
+        "the realtime LISTEN",
+        |up| *up,
+    )
+    .await;
 
     let mut tx = t.db.begin().await.expect("begin");
     let tip = PlatformEvent::BopTipReceived {
