@@ -1,11 +1,10 @@
 //! The connection layer: one pool, SQLite or PostgreSQL, chosen by `DATABASE_URL`.
 //!
 //! Queries are written once, with `$1` placeholders, and run on either dialect through
-//! [`on_db!`](crate::on_db) and [`on_tx!`](crate::on_tx) (and their `execute` forms [`exec_db!`](crate::exec_db),
-//! [`exec_tx!`](crate::exec_tx)), which match the pool (or
-//! transaction) and expand the same code for each native driver. Row structs derive
+//! [`query`]: a [`Query`] with typed binds, run on an [`Exec`] (the pool or an open
+//! transaction), which dispatches to the native driver in one place. Row structs derive
 //! `sqlx::FromRow`, which works for both. Where a statement truly differs, a module
-//! keeps one small function per dialect.
+//! keeps one small function per dialect, matching on [`Db::pool`] or [`Tx::conn_mut`].
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
@@ -21,6 +20,9 @@ use crate::error::AppError;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+pub mod query;
+pub use query::{Arg, Exec, Query, Row, Scalar, query};
 
 /// A pool on one of the two supported databases, with the in-process signals that
 /// commits raise. Cloning shares both.
@@ -93,51 +95,6 @@ impl Dialect {
     }
 }
 
-/// Runs `$body` with `$conn` bound to the native pool of `$db` (a `&Db`).
-#[macro_export]
-macro_rules! on_db {
-    ($db:expr, $conn:ident => $body:expr) => {
-        match $db.pool() {
-            $crate::db::Pool::Sqlite($conn) => $body,
-            $crate::db::Pool::Postgres($conn) => $body,
-        }
-    };
-}
-
-/// Runs `$body` with `$conn` bound to the native connection of `$tx` (a `&mut Tx`).
-#[macro_export]
-macro_rules! on_tx {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx.conn_mut() {
-            $crate::db::TxConn::Sqlite(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-            $crate::db::TxConn::Postgres(t) => {
-                let $conn = &mut **t;
-                $body
-            }
-        }
-    };
-}
-
-/// Like [`on_db!`] for a statement run with `execute`: evaluates to the number of
-/// rows it affected (the dialects' result types differ, the count does not).
-#[macro_export]
-macro_rules! exec_db {
-    ($db:expr, $conn:ident => $body:expr) => {
-        $crate::on_db!($db, $conn => ($body).map(|done| done.rows_affected()))
-    };
-}
-
-/// Like [`on_tx!`] for a statement run with `execute`: the number of rows affected.
-#[macro_export]
-macro_rules! exec_tx {
-    ($tx:expr, $conn:ident => $body:expr) => {
-        $crate::on_tx!($tx, $conn => ($body).map(|done| done.rows_affected()))
-    };
-}
-
 /// Pool sizes and timeouts.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
@@ -198,7 +155,7 @@ impl Db {
         }
     }
 
-    /// The native pool (what [`on_db!`](crate::on_db) matches on).
+    /// The native pool, for the few statements that differ by dialect.
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
@@ -236,11 +193,17 @@ impl Db {
 
     /// Answers when the database does (for `/readyz`).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
+            Pool::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()),
+        }
     }
 
     pub async fn close(&self) {
-        on_db!(self, pool => pool.close().await)
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// A transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a
@@ -260,7 +223,7 @@ impl Db {
 }
 
 impl Tx {
-    /// The native transaction (what [`on_tx!`](crate::on_tx) matches on).
+    /// The native transaction, for the few statements that differ by dialect.
     pub fn conn_mut(&mut self) -> &mut TxConn {
         &mut self.conn
     }
@@ -365,14 +328,4 @@ pub async fn listen(
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|e| e.is_unique_violation())
-}
-
-/// Maps a unique violation to a validation message on `field`; anything else is
-/// logged and becomes [`AppError::Internal`].
-pub fn unique_as_field(err: sqlx::Error, field: &str, message: &str) -> AppError {
-    if is_unique_violation(&err) {
-        AppError::field(field, message)
-    } else {
-        err.into()
-    }
 }

@@ -2,6 +2,7 @@
 //! configured, [`Mailbox`] keeps every message in the database, readable in the app at
 //! `/dev/mailbox`, so sign-up and password reset work on one machine.
 
+use crate::db::query;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -15,12 +16,10 @@ use crate::{
     accounts::Email,
     db::{Db, Tx},
     error::AppError,
-    exec_db,
     jobs::{
         EnqueueOptions,
         worker::{Job, JobContext, enqueue},
     },
-    on_db,
     time::now_ms,
 };
 
@@ -103,13 +102,13 @@ impl Mailer for Mailbox {
     async fn send(&self, email: OutgoingEmail) -> Result<(), AppError> {
         const SQL: &str = "INSERT INTO mailbox_messages (to_addr, subject, body_text, created_at) \
                            VALUES ($1, $2, $3, $4)";
-        exec_db!(&self.db, pool => sqlx::query(SQL)
+        query(SQL)
             .bind(email.to.as_str())
             .bind(&email.subject)
             .bind(&email.body_text)
             .bind(now_ms())
-            .execute(pool)
-            .await)?;
+            .execute(&self.db)
+            .await?;
         tracing::info!(to = %email.to, subject = %email.subject, "email delivered to the in-app mailbox");
         Ok(())
     }
@@ -166,9 +165,13 @@ pub async fn list_mailbox(
     const TO: &str = "SELECT id, to_addr, subject, body_text, created_at FROM mailbox_messages \
                       WHERE to_addr = $1 ORDER BY id DESC LIMIT $2";
     Ok(match to {
-        None => on_db!(db, pool => sqlx::query_as(ALL).bind(limit).fetch_all(pool).await)?,
+        None => query(ALL).bind(limit).fetch_all(db).await?,
         Some(to) => {
-            on_db!(db, pool => sqlx::query_as(TO).bind(to.as_str()).bind(limit).fetch_all(pool).await)?
+            query(TO)
+                .bind(to.as_str())
+                .bind(limit)
+                .fetch_all(db)
+                .await?
         }
     })
 }

@@ -1,12 +1,12 @@
 //! Demo data for `boptone seed-demo`: a few artists with photos and bios, some fans
 //! and an operator. Idempotent: running it again changes nothing that exists.
 
+use crate::db::query;
 use crate::{
     accounts::{Password, UserId, service::hash_password},
     db::{Db, Tx},
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_tx, on_tx,
     payments::{
         SubscriptionStatus, Tier, provider::SubscriptionState, sandbox, signup::store_subscription,
     },
@@ -90,8 +90,7 @@ async fn make_ready(
     now: i64,
 ) -> Result<(), AppError> {
     const ID: &str = "SELECT id FROM users WHERE handle = $1";
-    let user: i64 =
-        on_tx!(tx, conn => sqlx::query_scalar(ID).bind(artist.handle).fetch_one(conn).await)?;
+    let user: i64 = query(ID).bind(artist.handle).scalar_one(&mut *tx).await?;
     let user = UserId(user);
     let (customer, subscription, account) =
         sandbox::provision_ready_artist(tx, user, artist.email, tier).await?;
@@ -106,7 +105,13 @@ async fn make_ready(
     store_subscription(tx, Some((user, tier)), &state).await?;
     const READY: &str = "UPDATE artist_profiles SET tier = $2, payout_account_id = $3, payouts_enabled = TRUE, \
                          payout_details_submitted = TRUE, tips_enabled = TRUE, shared_at = $4 WHERE user_id = $1";
-    exec_tx!(tx, conn => sqlx::query(READY).bind(user.0).bind(tier.as_str()).bind(&account).bind(now).execute(conn).await)?;
+    query(READY)
+        .bind(user.0)
+        .bind(tier.as_str())
+        .bind(&account)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     // Their activation steps, as history (no notifications for steps nobody took).
     let artist_id = user.0;
     for step in [
@@ -155,15 +160,15 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
                 .map(|a| (a.handle, a.name, a.email, "artist")),
         );
     for (handle, name, email, role) in people {
-        let done = exec_tx!(&mut tx, conn => sqlx::query(USER)
+        let done = query(USER)
             .bind(email)
             .bind(handle)
             .bind(name)
             .bind(&hash)
             .bind(role)
             .bind(now)
-            .execute(conn)
-            .await)?;
+            .execute(&mut tx)
+            .await?;
         report.users_created += done;
     }
     // Artists are staggered in time so "newest first" has a stable, meaningful order.
@@ -171,7 +176,7 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
         let genres = serde_json::to_string(artist.genres).unwrap_or_else(|_| "[]".into());
         let photo = format!("/demo/artists/{}.svg", artist.handle);
         let created = now - i64::try_from(i).unwrap_or(0) * crate::time::HOUR;
-        let done = exec_tx!(&mut tx, conn => sqlx::query(PROFILE)
+        let done = query(PROFILE)
             .bind(artist.handle)
             .bind(artist.name)
             .bind(artist.bio)
@@ -179,8 +184,8 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, AppError> {
             .bind(&genres)
             .bind(&photo)
             .bind(created)
-            .execute(conn)
-            .await)?;
+            .execute(&mut tx)
+            .await?;
         report.profiles_created += done;
         if done == 1 {
             let tier = match i {

@@ -1,5 +1,6 @@
 //! The `boptone` binary itself: subcommands, start-up, graceful shutdown on SIGTERM.
 
+use boptone::db::query;
 use std::{
     net::TcpListener,
     process::{Child, Command, Stdio},
@@ -173,7 +174,9 @@ async fn the_worker_runs_queued_jobs_and_stops_on_sigterm() {
     let mut worker = Server(child);
     let mut delivered = false;
     for _ in 0..200 {
-        let n: i64 = boptone::on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mailbox_messages").fetch_one(pool).await)
+        let n: i64 = query("SELECT COUNT(*) FROM mailbox_messages")
+            .scalar_one(&db)
+            .await
             .expect("count");
         if n == 1 {
             delivered = true;

@@ -4,6 +4,7 @@
 //! values stored as SHA-256 digests, passwords as argon2id hashes computed off the
 //! async executor.
 
+use crate::db::query;
 use std::sync::OnceLock;
 
 use argon2::{
@@ -21,9 +22,7 @@ use super::{
 use crate::{
     db::{Db, Tx},
     error::AppError,
-    exec_db, exec_tx,
     mail::OutgoingEmail,
-    on_db, on_tx,
     state::AppState,
     time::{DAY, now_ms},
 };
@@ -228,15 +227,15 @@ async fn try_create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<Option<UserId
         };
         const INSERT: &str = "INSERT INTO users (email, handle, display_name, password_hash, role, created_at, updated_at) \
                               VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id";
-        let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
+        let id: Option<i64> = query(INSERT)
             .bind(new.email.as_str())
             .bind(handle.as_str())
             .bind(new.name)
             .bind(new.password_hash)
             .bind(new.role.as_str())
             .bind(now)
-            .fetch_optional(conn)
-            .await)?;
+            .scalar_optional(&mut *tx)
+            .await?;
         if let Some(id) = id {
             user_id = Some(id);
             break;
@@ -264,8 +263,7 @@ async fn try_create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<Option<UserId
 /// Whether a live account uses `email`.
 pub async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let n: i64 =
-        on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(conn).await)?;
+    let n: i64 = query(SQL).bind(email.as_str()).scalar_one(&mut *tx).await?;
     Ok(n > 0)
 }
 
@@ -277,7 +275,10 @@ pub async fn sign_in(
 ) -> Result<NewSession, AppError> {
     const SQL: &str =
         "SELECT u.id, u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL";
-    let row: Option<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(SQL).bind(input.email.as_str()).fetch_optional(pool).await)?;
+    let row: Option<(i64, String)> = query(SQL)
+        .bind(input.email.as_str())
+        .fetch_optional(&state.db)
+        .await?;
     let (user_id, hash) = match row {
         Some((id, hash)) => (Some(id), hash),
         None => (None, dummy_hash().to_owned()),
@@ -309,14 +310,14 @@ pub async fn insert_session(
     let token = new_secret();
     let now = now_ms();
     let agent = user_agent.map(|a| a.chars().take(255).collect::<String>());
-    exec_tx!(tx, conn => sqlx::query(SQL)
+    query(SQL)
         .bind(digest(&token))
         .bind(user_id.0)
         .bind(now)
         .bind(now + SESSION_LIFETIME_MS)
         .bind(agent)
-        .execute(conn)
-        .await)?;
+        .execute(&mut *tx)
+        .await?;
     Ok(token)
 }
 
@@ -329,32 +330,35 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<SessionUser>, A
         "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
     );
-    let row: Option<UserRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let row: Option<UserRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(digest(token))
         .bind(now_ms())
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_optional(db)
+        .await?;
     row.map(UserRow::into_session_user).transpose()
 }
 
 /// Ends one session.
 pub async fn sign_out(db: &Db, token: &str) -> Result<(), AppError> {
     const SQL: &str = "DELETE FROM sessions WHERE token_hash = $1";
-    exec_db!(db, pool => sqlx::query(SQL).bind(digest(token)).execute(pool).await)?;
+    query(SQL).bind(digest(token)).execute(db).await?;
     Ok(())
 }
 
 /// Ends every session of a user (after a password change).
 async fn sign_out_everywhere(tx: &mut Tx, user_id: UserId) -> Result<(), AppError> {
     const SQL: &str = "DELETE FROM sessions WHERE user_id = $1";
-    exec_tx!(tx, conn => sqlx::query(SQL).bind(user_id.0).execute(conn).await)?;
+    query(SQL).bind(user_id.0).execute(&mut *tx).await?;
     Ok(())
 }
 
 pub async fn find_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, AppError> {
     let sql =
         format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL");
-    let row: Option<UserRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id.0).fetch_optional(pool).await)?;
+    let row: Option<UserRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
     row.map(UserRow::into_session_user).transpose()
 }
 
@@ -367,14 +371,14 @@ async fn send_link(tx: &mut Tx, user_id: UserId, purpose: TokenPurpose) -> Resul
     const SQL: &str = "INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) \
                        VALUES ($1, $2, $3, $4, $5) RETURNING id";
     let now = now_ms();
-    let token_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let token_id: i64 = query(SQL)
         .bind(digest(&new_secret()))
         .bind(user_id.0)
         .bind(purpose.as_str())
         .bind(now)
         .bind(now + purpose.lifetime_ms())
-        .fetch_one(conn)
-        .await)?;
+        .scalar_one(&mut *tx)
+        .await?;
     crate::jobs::worker::enqueue(
         tx,
         &SendAccountLink { token_id },
@@ -401,11 +405,11 @@ impl crate::jobs::worker::Job for SendAccountLink {
         let state = &ctx.state;
         const FIND: &str = "SELECT t.purpose, u.email, u.display_name FROM account_tokens t JOIN users u ON u.id = t.user_id \
                             WHERE t.id = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL";
-        let row: Option<(String, String, String)> = on_db!(&state.db, pool => sqlx::query_as(FIND)
+        let row: Option<(String, String, String)> = query(FIND)
             .bind(self.token_id)
             .bind(now_ms())
-            .fetch_optional(pool)
-            .await)?;
+            .fetch_optional(&state.db)
+            .await?;
         let Some((purpose, email, name)) = row else {
             return Ok(());
         };
@@ -415,11 +419,11 @@ impl crate::jobs::worker::Job for SendAccountLink {
         let secret = new_secret();
         const MINT: &str =
             "UPDATE account_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL";
-        let minted = exec_db!(&state.db, pool => sqlx::query(MINT)
+        let minted = query(MINT)
             .bind(self.token_id)
             .bind(digest(&secret))
-            .execute(pool)
-            .await)?;
+            .execute(&state.db)
+            .await?;
         if minted == 0 {
             return Ok(());
         }
@@ -481,12 +485,12 @@ async fn consume_token(
     const SQL: &str = "UPDATE account_tokens SET used_at = $1 \
                        WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
                        RETURNING user_id";
-    let user: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let user: Option<i64> = query(SQL)
         .bind(now_ms())
         .bind(digest(token))
         .bind(purpose.as_str())
-        .fetch_optional(conn)
-        .await)?;
+        .scalar_optional(&mut *tx)
+        .await?;
     user.map(UserId).ok_or_else(|| {
         AppError::field(
             "token",
@@ -508,7 +512,11 @@ pub async fn verify_email(
     let mut tx = state.db.begin().await?;
     let user_id = consume_token(&mut tx, token, TokenPurpose::VerifyEmail).await?;
     const SQL: &str = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2";
-    exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(user_id.0).execute(conn).await)?;
+    query(SQL)
+        .bind(now_ms())
+        .bind(user_id.0)
+        .execute(&mut tx)
+        .await?;
     let session = if sign_in {
         Some(insert_session(&mut tx, user_id, user_agent).await?)
     } else {
@@ -535,7 +543,10 @@ pub async fn resend_verification(state: &AppState, user: &SessionUser) -> Result
 /// so the form never reveals who has an account.
 pub async fn request_password_reset(state: &AppState, email: &Email) -> Result<(), AppError> {
     const SQL: &str = "SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let row: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_optional(pool).await)?;
+    let row: Option<i64> = query(SQL)
+        .bind(email.as_str())
+        .scalar_optional(&state.db)
+        .await?;
     let Some(id) = row else {
         tracing::info!("password reset asked for an unknown address");
         return Ok(());
@@ -558,13 +569,22 @@ pub async fn reset_password(
     // Following the emailed link proves the address too.
     const SQL: &str = "UPDATE users SET password_hash = $1, updated_at = $2, \
                        email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3";
-    exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(&hash).bind(now).bind(user_id.0).execute(conn).await)?;
+    query(SQL)
+        .bind(&hash)
+        .bind(now)
+        .bind(user_id.0)
+        .execute(&mut tx)
+        .await?;
     sign_out_everywhere(&mut tx, user_id).await?;
     // Every other link that could sign in (a verification link, an older reset link)
     // and an artist sign-up's browser secret end here too.
     const END_LINKS: &str =
         "UPDATE account_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL";
-    exec_tx!(&mut tx, conn => sqlx::query(END_LINKS).bind(user_id.0).bind(now).execute(conn).await)?;
+    query(END_LINKS)
+        .bind(user_id.0)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
     crate::payments::signup::end_secrets(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(user_id)
@@ -593,7 +613,7 @@ pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
     let now = now_ms();
     const SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
     const TOKENS: &str = "DELETE FROM account_tokens WHERE expires_at <= $1 OR used_at <= $1";
-    let a = exec_db!(db, pool => sqlx::query(SESSIONS).bind(now).execute(pool).await)?;
-    let b = exec_db!(db, pool => sqlx::query(TOKENS).bind(now - 7 * DAY).execute(pool).await)?;
+    let a = query(SESSIONS).bind(now).execute(db).await?;
+    let b = query(TOKENS).bind(now - 7 * DAY).execute(db).await?;
     Ok(a + b)
 }

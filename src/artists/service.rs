@@ -1,7 +1,8 @@
 //! Artist profile reads and writes.
 
 use super::ArtistCard;
-use crate::{db::Db, error::AppError, on_db};
+use crate::db::query;
+use crate::{db::Db, error::AppError};
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
@@ -40,7 +41,10 @@ pub async fn list_public(db: &Db, limit: i64) -> Result<Vec<ArtistCard>, AppErro
          WHERE p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL \
          ORDER BY p.created_at DESC, p.user_id DESC LIMIT $1"
     );
-    let rows: Vec<CardRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?;
+    let rows: Vec<CardRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(ArtistCard::from).collect())
 }
 
@@ -50,10 +54,10 @@ pub async fn find_by_handle(db: &Db, handle: &str) -> Result<ArtistCard, AppErro
         "SELECT {CARD_COLUMNS} FROM artist_profiles p JOIN users u ON u.id = p.user_id \
          WHERE u.handle = $1 AND p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL"
     );
-    let row: Option<CardRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let row: Option<CardRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(handle.to_lowercase())
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_optional(db)
+        .await?;
     row.map(ArtistCard::from).ok_or(AppError::NotFound)
 }
 
@@ -67,21 +71,18 @@ pub async fn set_photo(
     // Two uploads at once take turns, so each deletes only the photo it replaced.
     tx.lock(&format!("artist-photo:{}", artist.0)).await?;
     const OLD: &str = "SELECT photo_url FROM artist_profiles WHERE user_id = $1";
-    let old: Option<Option<String>> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(OLD)
-        .bind(artist.0)
-        .fetch_optional(conn)
-        .await)?;
+    let old: Option<Option<String>> = query(OLD).bind(artist.0).scalar_optional(&mut tx).await?;
     let Some(old) = old else {
         return Err(AppError::NotFound);
     };
     const SQL: &str =
         "UPDATE artist_profiles SET photo_url = $2, updated_at = $3 WHERE user_id = $1";
-    crate::exec_tx!(&mut tx, conn => sqlx::query(SQL)
+    query(SQL)
         .bind(artist.0)
         .bind(url)
         .bind(crate::time::now_ms())
-        .execute(conn)
-        .await)?;
+        .execute(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(old)
 }

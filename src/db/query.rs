@@ -16,8 +16,7 @@
 //! [`Tx::conn_mut`].
 
 use sqlx::{
-    Decode, FromRow, Postgres, Sqlite, SqlSafeStr, SqlStr, Type, postgres::PgRow,
-    sqlite::SqliteRow,
+    Decode, FromRow, Postgres, SqlSafeStr, SqlStr, Sqlite, Type, postgres::PgRow, sqlite::SqliteRow,
 };
 
 use super::{Db, Pool, Tx, TxConn};
@@ -56,6 +55,7 @@ impl Exec<'_> {
 pub enum Arg {
     I64(Option<i64>),
     I32(Option<i32>),
+    I16(Option<i16>),
     Bool(Option<bool>),
     Text(Option<String>),
 }
@@ -77,6 +77,7 @@ macro_rules! arg_from {
 
 arg_from!(I64, i64, |v| v);
 arg_from!(I32, i32, |v| v);
+arg_from!(I16, i16, |v| v);
 arg_from!(Bool, bool, |v| v);
 arg_from!(Text, String, |v| v);
 arg_from!(Text, &str, str::to_owned);
@@ -90,15 +91,26 @@ impl From<&Option<String>> for Arg {
 
 /// A row type both drivers can build.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
 
 /// A single column both drivers can decode.
 pub trait Scalar:
-    Type<Sqlite> + for<'r> Decode<'r, Sqlite> + Type<Postgres> + for<'r> Decode<'r, Postgres> + Send + Unpin
+    Type<Sqlite>
+    + for<'r> Decode<'r, Sqlite>
+    + Type<Postgres>
+    + for<'r> Decode<'r, Postgres>
+    + Send
+    + Unpin
 {
 }
 impl<T> Scalar for T where
-    T: Type<Sqlite> + for<'r> Decode<'r, Sqlite> + Type<Postgres> + for<'r> Decode<'r, Postgres> + Send + Unpin
+    T: Type<Sqlite>
+        + for<'r> Decode<'r, Sqlite>
+        + Type<Postgres>
+        + for<'r> Decode<'r, Postgres>
+        + Send
+        + Unpin
 {
 }
 
@@ -138,6 +150,7 @@ macro_rules! bound {
             q = match arg {
                 Arg::I64(v) => q.bind(v),
                 Arg::I32(v) => q.bind(v),
+                Arg::I16(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
                 Arg::Text(v) => q.bind(v),
             };

@@ -2,6 +2,7 @@
 //! long history (SPEC: dashboard < 100 ms with a year of data). Loads a history of tips
 //! through the ledger, dated across the period, then times [`overview`] repeatedly.
 
+use crate::db::query;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -96,7 +97,7 @@ pub async fn run(
     // Planner statistics as autovacuum keeps them in a running system (a freshly
     // loaded table has none yet).
     if db.dialect() == crate::db::Dialect::Postgres {
-        crate::exec_db!(db, pool => sqlx::query("ANALYZE").execute(pool).await)?;
+        query("ANALYZE").execute(db).await?;
     }
     // One warm-up read, then the measured ones.
     overview(db, artist, now).await?;

@@ -4,11 +4,11 @@
 //! bounded by days and the page size, not by how many earnings there are.
 
 use super::{EarningLine, Earnings, SOURCES};
+use crate::db::query;
 use crate::{
     db::Db,
     error::AppError,
     ledger::service as ledger,
-    on_db,
     time::{DAY, civil_date, parse_date},
 };
 
@@ -47,12 +47,12 @@ async fn net_by_kind(
          WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.kind IN {KINDS} \
          GROUP BY {SOURCE}"
     );
-    let rows: Vec<(String, i64, i64, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let rows: Vec<(String, i64, i64, i64)> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(artist)
         .bind(month_start)
         .bind(year_start)
-        .fetch_all(pool)
-        .await)?;
+        .fetch_all(db)
+        .await?;
     Ok(rows)
 }
 
@@ -83,11 +83,11 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
          WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {KINDS} \
          GROUP BY d.day"
     );
-    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(daily_sql.as_str()))
+    let rows: Vec<(i64, i64)> = query(sqlx::AssertSqlSafe(daily_sql.as_str()))
         .bind(artist)
         .bind(window_start)
-        .fetch_all(pool)
-        .await)?;
+        .fetch_all(db)
+        .await?;
     let mut daily: Vec<(i64, i64)> = (0..90).map(|i| (window_start + i * DAY, 0)).collect();
     for (at, amount) in rows {
         let index = usize::try_from((at - window_start).div_euclid(DAY)).unwrap_or(0);
@@ -108,10 +108,10 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
          JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
          GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC"
     );
-    let recent: Vec<LineRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(recent_sql.as_str()))
+    let recent: Vec<LineRow> = query(sqlx::AssertSqlSafe(recent_sql.as_str()))
         .bind(artist)
-        .fetch_all(pool)
-        .await)?;
+        .fetch_all(db)
+        .await?;
 
     Ok(Earnings {
         total: sums.iter().map(|(_, n, ..)| n).sum(),

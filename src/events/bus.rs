@@ -1,5 +1,6 @@
 //! Emitting and dispatching events.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,6 @@ use crate::{
         worker::{Job, JobContext, enqueue},
     },
     notifications::service::DeliverNotifications,
-    on_db, on_tx,
     time::now_ms,
 };
 
@@ -37,20 +37,19 @@ pub async fn record_past(tx: &mut Tx, event: &PlatformEvent, at: i64) -> Result<
         serde_json::to_string(event).map_err(|e| AppError::internal("encoding an event", &e))?;
     const SQL: &str =
         "INSERT INTO platform_events (name, payload, created_at) VALUES ($1, $2, $3) RETURNING id";
-    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let id: i64 = query(SQL)
         .bind(event.name())
         .bind(&payload)
         .bind(at)
-        .fetch_one(conn)
-        .await)?;
+        .scalar_one(&mut *tx)
+        .await?;
     Ok(id)
 }
 
 /// Loads a stored event.
 pub async fn load(db: &Db, id: i64) -> Result<PlatformEvent, AppError> {
     const SQL: &str = "SELECT payload FROM platform_events WHERE id = $1";
-    let payload: Option<String> =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await)?;
+    let payload: Option<String> = query(SQL).bind(id).scalar_optional(db).await?;
     let payload = payload.ok_or(AppError::NotFound)?;
     serde_json::from_str(&payload)
         .map_err(|e| AppError::internal("a stored event does not parse", &e))

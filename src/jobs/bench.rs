@@ -1,6 +1,7 @@
 //! The queue benchmark behind `boptone bench-jobs`: drain N no-op jobs, and measure
 //! enqueue-to-start latency one job at a time, the way the peer queues are measured.
 
+use crate::db::query;
 use std::{
     sync::{
         Arc, OnceLock,
@@ -17,7 +18,7 @@ use super::{
     EnqueueOptions, queue,
     worker::{self, CancellationToken, Job, JobContext, Registry, WorkerConfig},
 };
-use crate::{error::AppError, on_db, state::AppState};
+use crate::{error::AppError, state::AppState};
 
 static RAN: AtomicU64 = AtomicU64::new(0);
 static STARTED: OnceLock<mpsc::UnboundedSender<u64>> = OnceLock::new();
@@ -85,13 +86,13 @@ fn registry() -> Arc<Registry> {
 }
 
 async fn remaining(state: &AppState) -> Result<i64, AppError> {
-    Ok(
-        on_db!(&state.db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs").fetch_one(pool).await)?,
-    )
+    query("SELECT COUNT(*) FROM jobs")
+        .scalar_one::<i64>(&state.db)
+        .await
 }
 
 async fn clear(state: &AppState) -> Result<(), AppError> {
-    crate::exec_db!(&state.db, pool => sqlx::query("DELETE FROM jobs").execute(pool).await)?;
+    query("DELETE FROM jobs").execute(&state.db).await?;
     Ok(())
 }
 

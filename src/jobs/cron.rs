@@ -6,6 +6,7 @@
 //! each tick. After downtime, missed ticks run once (the policy): the schedule fires
 //! for the latest missed tick and moves to the first tick after now.
 
+use crate::db::query;
 use std::{str::FromStr, time::Duration};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -16,7 +17,7 @@ use super::{
     queue::enqueue_raw,
     worker::{CancellationToken, Job},
 };
-use crate::{db::Db, error::AppError, exec_db, exec_tx, on_db, time::now_ms};
+use crate::{db::Db, error::AppError, time::now_ms};
 
 /// A parsed cron expression: 5 fields (minute precision) or 6 (with seconds), UTC.
 #[derive(Debug, Clone)]
@@ -88,7 +89,7 @@ pub async fn ensure(db: &Db, specs: &[ScheduleSpec]) -> Result<(), AppError> {
         let expr = CronExpr::parse(spec.expression)
             .map_err(|e| AppError::internal("cron schedule", &std::io::Error::other(e)))?;
         let next = expr.next_after(now).unwrap_or(i64::MAX);
-        exec_tx!(&mut tx, conn => sqlx::query(UPSERT)
+        query(UPSERT)
             .bind(spec.name)
             .bind(spec.expression)
             .bind(spec.kind)
@@ -96,8 +97,8 @@ pub async fn ensure(db: &Db, specs: &[ScheduleSpec]) -> Result<(), AppError> {
             .bind(spec.max_attempts)
             .bind(next)
             .bind(now)
-            .execute(conn)
-            .await)?;
+            .execute(&mut tx)
+            .await?;
     }
     let names = serde_json::to_string(&specs.iter().map(|s| s.name).collect::<Vec<_>>())
         .map_err(|e| AppError::internal("schedule names", &e))?;
@@ -110,7 +111,11 @@ pub async fn ensure(db: &Db, specs: &[ScheduleSpec]) -> Result<(), AppError> {
             "UPDATE cron_schedules SET enabled = FALSE, updated_at = $2 WHERE enabled AND name NOT IN (SELECT value FROM json_each($1))"
         }
     };
-    exec_tx!(&mut tx, conn => sqlx::query(disable).bind(&names).bind(now).execute(conn).await)?;
+    query(disable)
+        .bind(&names)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
     tx.commit().await
 }
 
@@ -128,30 +133,30 @@ struct DueRow {
 pub async fn fire_due(db: &Db, now: i64) -> Result<usize, AppError> {
     const DUE: &str = "SELECT name, expression, kind, payload, max_attempts, next_run_at FROM cron_schedules \
                        WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at";
-    let due: Vec<DueRow> = on_db!(db, pool => sqlx::query_as(DUE).bind(now).fetch_all(pool).await)?;
+    let due: Vec<DueRow> = query(DUE).bind(now).fetch_all(db).await?;
     let mut fired = 0;
     for row in due {
         let next = match CronExpr::parse(&row.expression) {
             Ok(expr) => expr.next_after(now).unwrap_or(i64::MAX),
             Err(e) => {
                 tracing::error!(schedule = %row.name, error = %e, "disabling a schedule whose expression does not parse");
-                exec_db!(db, pool => sqlx::query("UPDATE cron_schedules SET enabled = FALSE WHERE name = $1")
+                query("UPDATE cron_schedules SET enabled = FALSE WHERE name = $1")
                     .bind(&row.name)
-                    .execute(pool)
-                    .await)?;
+                    .execute(db)
+                    .await?;
                 continue;
             }
         };
         let mut tx = db.begin().await?;
         const ADVANCE: &str = "UPDATE cron_schedules SET next_run_at = $1, last_run_at = $2, updated_at = $3 \
                                WHERE name = $4 AND next_run_at = $2 AND enabled";
-        let won = exec_tx!(&mut tx, conn => sqlx::query(ADVANCE)
+        let won = query(ADVANCE)
             .bind(next)
             .bind(row.next_run_at)
             .bind(now)
             .bind(&row.name)
-            .execute(conn)
-            .await)?;
+            .execute(&mut tx)
+            .await?;
         if won != 1 {
             continue; // another node fired this tick
         }
@@ -170,10 +175,11 @@ pub async fn run(db: Db, max_wait: Duration, stop: CancellationToken) {
         if let Err(e) = fire_due(&db, now_ms()).await {
             tracing::warn!(error = %e, "firing cron schedules failed; will retry");
         }
-        let next: Option<i64> = on_db!(&db, pool => sqlx::query_scalar(
-            "SELECT MIN(next_run_at) FROM cron_schedules WHERE enabled").fetch_one(pool).await)
-        .ok()
-        .flatten();
+        let next: Option<i64> = query("SELECT MIN(next_run_at) FROM cron_schedules WHERE enabled")
+            .scalar_one(&db)
+            .await
+            .ok()
+            .flatten();
         let wait = next
             .map(|t| Duration::from_millis(u64::try_from((t - now_ms()).max(0)).unwrap_or(0)))
             .unwrap_or(max_wait)
@@ -187,7 +193,7 @@ pub async fn run(db: Db, max_wait: Duration, stop: CancellationToken) {
 
 pub async fn list(db: &Db) -> Result<Vec<ScheduleRow>, AppError> {
     const SQL: &str = "SELECT name, expression, kind, enabled, next_run_at, last_run_at FROM cron_schedules ORDER BY name";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+    query(SQL).fetch_all(db).await
 }
 
 #[cfg(test)]

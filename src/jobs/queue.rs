@@ -8,6 +8,7 @@
 //! atomic there. Completion checks the lease token, so a worker whose lease expired
 //! cannot complete a job another worker has since claimed.
 
+use crate::db::query;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 
@@ -15,7 +16,6 @@ use super::{EnqueueOptions, JobId, JobState, KindCount, TroubledJob, backoff_ms}
 use crate::{
     db::{Db, Dialect, Pool, Tx},
     error::AppError,
-    exec_db, exec_tx, on_db, on_tx,
     time::now_ms,
 };
 
@@ -42,7 +42,7 @@ pub async fn enqueue_raw(
     const SQL: &str = "INSERT INTO jobs (kind, payload, priority, run_at, max_attempts, dedupe_key, created_at, updated_at) \
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id";
     let now = now_ms();
-    let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let id: Option<i64> = query(SQL)
         .bind(kind)
         .bind(payload)
         .bind(options.priority)
@@ -50,8 +50,8 @@ pub async fn enqueue_raw(
         .bind(options.max_attempts.unwrap_or(max_attempts).max(1))
         .bind(options.dedupe_key.as_deref())
         .bind(now)
-        .fetch_optional(conn)
-        .await)?;
+        .scalar_optional(&mut *tx)
+        .await?;
     if id.is_some() {
         tx.mark_jobs_enqueued();
     }
@@ -81,7 +81,13 @@ pub async fn enqueue_many_raw(
              SELECT $1, value, $2, $3, $2, $2 FROM json_each($4)"
         }
     };
-    let n = exec_tx!(tx, conn => sqlx::query(sql).bind(kind).bind(now).bind(max_attempts).bind(&json).execute(conn).await)?;
+    let n = query(sql)
+        .bind(kind)
+        .bind(now)
+        .bind(max_attempts)
+        .bind(&json)
+        .execute(&mut *tx)
+        .await?;
     tx.mark_jobs_enqueued();
     Ok(n)
 }
@@ -113,13 +119,13 @@ pub async fn claim(db: &Db, limit: usize, lease_ms: i64) -> Result<Vec<ClaimedJo
              RETURNING id, kind, payload, attempts, max_attempts, lease_token"
         }
     };
-    let mut jobs: Vec<ClaimedJob> = on_db!(db, pool => sqlx::query_as(sql)
+    let mut jobs: Vec<ClaimedJob> = query(sql)
         .bind(&token)
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit)
-        .fetch_all(pool)
-        .await)?;
+        .fetch_all(db)
+        .await?;
     // RETURNING gives no order; run in claim order.
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
@@ -199,15 +205,15 @@ pub async fn fail(
     let error: String = failure.message().chars().take(2_000).collect();
     const SQL: &str = "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, lease_token = NULL, lease_until = NULL, updated_at = $4 \
                        WHERE id = $5 AND lease_token = $6";
-    let n = exec_db!(db, pool => sqlx::query(SQL)
+    let n = query(SQL)
         .bind(state.as_str())
         .bind(run_at)
         .bind(&error)
         .bind(now)
         .bind(job.id)
         .bind(&job.lease_token)
-        .execute(pool)
-        .await)?;
+        .execute(db)
+        .await?;
     Ok((n == 1).then_some(state))
 }
 
@@ -215,10 +221,13 @@ pub async fn fail(
 pub async fn release(db: &Db, id: i64, token: &str) -> Result<bool, AppError> {
     const SQL: &str = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL, lease_until = NULL, updated_at = $1 \
                        WHERE id = $2 AND lease_token = $3";
-    Ok(
-        exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).bind(id).bind(token).execute(pool).await)?
-            == 1,
-    )
+    Ok(query(SQL)
+        .bind(now_ms())
+        .bind(id)
+        .bind(token)
+        .execute(db)
+        .await?
+        == 1)
 }
 
 /// Makes jobs whose lease expired (their worker died) claimable again, or dead if that
@@ -228,21 +237,21 @@ pub async fn recover_expired(db: &Db) -> Result<u64, AppError> {
                        last_error = 'The worker stopped before finishing (lease expired).', \
                        lease_token = NULL, lease_until = NULL, run_at = $1, updated_at = $1 \
                        WHERE state = 'running' AND lease_until < $1";
-    Ok(exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).execute(pool).await)?)
+    query(SQL).bind(now_ms()).execute(db).await
 }
 
 pub async fn counts(db: &Db) -> Result<Vec<KindCount>, AppError> {
     const SQL: &str = "SELECT kind, state, COUNT(*) AS count, \
                        SUM(CASE WHEN state = 'queued' AND attempts > 0 THEN 1 ELSE 0 END) AS retrying \
                        FROM jobs GROUP BY kind, state ORDER BY kind, state";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+    query(SQL).fetch_all(db).await
 }
 
 pub async fn troubled(db: &Db, limit: i64) -> Result<Vec<TroubledJob>, AppError> {
     const SQL: &str = "SELECT id, kind, state, attempts, max_attempts, last_error, run_at, updated_at FROM jobs \
                        WHERE state = 'dead' OR (state = 'queued' AND last_error IS NOT NULL) \
                        ORDER BY updated_at DESC, id DESC LIMIT $1";
-    Ok(on_db!(db, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await)?)
+    query(SQL).bind(limit).fetch_all(db).await
 }
 
 /// Runs a dead or retrying job again now, with a fresh set of attempts.
@@ -250,11 +259,15 @@ pub async fn retry_now(db: &Db, id: JobId) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     const SQL: &str = "UPDATE jobs SET state = 'queued', attempts = 0, run_at = $1, updated_at = $1 \
                        WHERE id = $2 AND state IN ('dead', 'queued')";
-    let n =
-        exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(now_ms()).bind(id.0).execute(conn).await)
-            .map_err(|e| {
-            crate::db::unique_as_field(e, "job", "A job with the same key is already waiting.")
-        })?;
+    let n = query(SQL)
+        .bind(now_ms())
+        .bind(id.0)
+        .unique_violation_is(AppError::field(
+            "job",
+            "A job with the same key is already waiting.",
+        ))
+        .execute(&mut tx)
+        .await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
@@ -265,7 +278,7 @@ pub async fn retry_now(db: &Db, id: JobId) -> Result<(), AppError> {
 /// Deletes a dead or waiting job.
 pub async fn discard(db: &Db, id: JobId) -> Result<(), AppError> {
     const SQL: &str = "DELETE FROM jobs WHERE id = $1 AND state IN ('dead', 'queued')";
-    match exec_db!(db, pool => sqlx::query(SQL).bind(id.0).execute(pool).await)? {
+    match query(SQL).bind(id.0).execute(db).await? {
         0 => Err(AppError::NotFound),
         _ => Ok(()),
     }

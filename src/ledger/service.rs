@@ -5,10 +5,10 @@
 //! go below zero.
 
 use super::{Account, AccountKind, ArtistBalances, NewTransaction, Owner};
+use crate::db::query;
 use crate::{
     db::{Db, Dialect, Tx},
     error::AppError,
-    exec_tx, on_db, on_tx,
     time::{DAY, now_ms},
 };
 
@@ -24,14 +24,14 @@ pub struct Posted {
 async fn account_id(tx: &mut Tx, account: &Account) -> Result<i64, AppError> {
     const INSERT: &str = "INSERT INTO ledger_accounts (owner_kind, owner_id, kind, currency, created_at) \
                           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner_kind, owner_id, kind, currency) DO NOTHING";
-    exec_tx!(tx, conn => sqlx::query(INSERT)
+    query(INSERT)
         .bind(account.owner.kind())
         .bind(account.owner.id())
         .bind(account.kind.as_str())
         .bind(&account.currency)
         .bind(now_ms())
-        .execute(conn)
-        .await)?;
+        .execute(&mut *tx)
+        .await?;
     // Locks the account row on PostgreSQL, so concurrent debits of one account queue
     // up behind each other (SQLite writers are serialised by the database).
     let select = match tx.dialect() {
@@ -42,13 +42,13 @@ async fn account_id(tx: &mut Tx, account: &Account) -> Result<i64, AppError> {
             "SELECT id FROM ledger_accounts WHERE owner_kind = $1 AND owner_id = $2 AND kind = $3 AND currency = $4"
         }
     };
-    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(sqlx::AssertSqlSafe(select))
+    let id: i64 = query(sqlx::AssertSqlSafe(select))
         .bind(account.owner.kind())
         .bind(account.owner.id())
         .bind(account.kind.as_str())
         .bind(&account.currency)
-        .fetch_one(conn)
-        .await)?;
+        .scalar_one(&mut *tx)
+        .await?;
     Ok(id)
 }
 
@@ -57,7 +57,7 @@ async fn account_id(tx: &mut Tx, account: &Account) -> Result<i64, AppError> {
 async fn balance_of(tx: &mut Tx, account: i64) -> Result<i64, AppError> {
     const SQL: &str =
         "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_daily WHERE account_id = $1";
-    let sum: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(account).fetch_one(conn).await)?;
+    let sum: i64 = query(SQL).bind(account).scalar_one(&mut *tx).await?;
     Ok(sum)
 }
 
@@ -74,21 +74,21 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
         .map_err(|e| AppError::internal("an invalid ledger transaction", &e))?;
     const INSERT: &str = "INSERT INTO ledger_transactions (idempotency_key, kind, memo, reference, artist_id, created_at) \
                           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
-    let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
+    let id: Option<i64> = query(INSERT)
         .bind(&new.idempotency_key)
         .bind(&new.kind)
         .bind(&new.memo)
         .bind(&new.reference)
         .bind(new.artist_id)
         .bind(now)
-        .fetch_optional(conn)
-        .await)?;
+        .scalar_optional(&mut *tx)
+        .await?;
     let Some(id) = id else {
         const EXISTING: &str = "SELECT id FROM ledger_transactions WHERE idempotency_key = $1";
-        let existing: i64 = on_tx!(tx, conn => sqlx::query_scalar(EXISTING)
+        let existing: i64 = query(EXISTING)
             .bind(&new.idempotency_key)
-            .fetch_one(conn)
-            .await)?;
+            .scalar_one(&mut *tx)
+            .await?;
         return Ok(Posted {
             transaction_id: existing,
             replayed: true,
@@ -117,26 +117,26 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
         }
         const ENTRY: &str = "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, created_at) \
                              VALUES ($1, $2, $3, $4, $5)";
-        exec_tx!(tx, conn => sqlx::query(ENTRY)
+        query(ENTRY)
             .bind(id)
             .bind(account)
             .bind(posting.amount)
             .bind(&posting.account.currency)
             .bind(now)
-            .execute(conn)
-            .await)?;
+            .execute(&mut *tx)
+            .await?;
         const DAILY: &str = "INSERT INTO ledger_daily (account_id, day, kind, amount) VALUES ($1, $2, $3, $4) \
                              ON CONFLICT (account_id, day, kind) DO UPDATE SET amount = ledger_daily.amount + excluded.amount";
-        exec_tx!(tx, conn => sqlx::query(DAILY)
+        query(DAILY)
             .bind(account)
             .bind(now.div_euclid(DAY) * DAY)
             .bind(&new.kind)
             .bind(posting.amount)
-            .execute(conn)
-            .await)?;
+            .execute(&mut *tx)
+            .await?;
     }
     const POST: &str = "UPDATE ledger_transactions SET posted_at = $2 WHERE id = $1";
-    exec_tx!(tx, conn => sqlx::query(POST).bind(id).bind(now).execute(conn).await)?;
+    query(POST).bind(id).bind(now).execute(&mut *tx).await?;
     Ok(Posted {
         transaction_id: id,
         replayed: false,
@@ -146,7 +146,7 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
 /// Whether a transaction with idempotency key `key` was posted (as seen by `tx`).
 pub async fn is_posted(tx: &mut Tx, key: &str) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM ledger_transactions WHERE idempotency_key = $1";
-    let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(key).fetch_one(conn).await)?;
+    let n: i64 = query(SQL).bind(key).scalar_one(&mut *tx).await?;
     Ok(n > 0)
 }
 
@@ -162,13 +162,13 @@ pub async fn balance(db: &Db, account: &Account) -> Result<i64, AppError> {
     const SQL: &str = "SELECT CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
                        JOIN ledger_accounts a ON a.id = d.account_id \
                        WHERE a.owner_kind = $1 AND a.owner_id = $2 AND a.kind = $3 AND a.currency = $4";
-    let sum: i64 = on_db!(db, pool => sqlx::query_scalar(SQL)
+    let sum: i64 = query(SQL)
         .bind(account.owner.kind())
         .bind(account.owner.id())
         .bind(account.kind.as_str())
         .bind(&account.currency)
-        .fetch_one(pool)
-        .await)?;
+        .scalar_one(db)
+        .await?;
     Ok(sum)
 }
 

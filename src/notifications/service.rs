@@ -1,6 +1,7 @@
 //! Storing, listing and reading notifications. Every read and write is scoped to the
 //! signed-in user: another user's notification is simply not found.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +11,7 @@ use crate::{
     db::Db,
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_db, exec_tx,
     jobs::worker::{Job, JobContext},
-    on_db,
     time::now_ms,
 };
 
@@ -64,7 +63,7 @@ impl Job for DeliverNotifications {
         const SQL: &str = "INSERT INTO notifications (user_id, event_id, kind, title, body, link, created_at) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
         for draft in drafts_for(&event) {
-            let n = exec_tx!(&mut tx, conn => sqlx::query(SQL)
+            let n = query(SQL)
                 .bind(draft.recipient)
                 .bind(self.event_id)
                 .bind(event.name())
@@ -72,8 +71,8 @@ impl Job for DeliverNotifications {
                 .bind(&draft.body)
                 .bind(draft.link.as_deref())
                 .bind(now_ms())
-                .execute(conn)
-                .await)?;
+                .execute(&mut tx)
+                .await?;
             if n == 1 {
                 created.push(UserId(draft.recipient));
             }
@@ -90,20 +89,24 @@ impl Job for DeliverNotifications {
 pub async fn list(db: &Db, user: UserId, limit: i64) -> Result<Vec<Notification>, AppError> {
     const SQL: &str = "SELECT id, kind, title, body, link, read_at, created_at FROM notifications \
                        WHERE user_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2";
-    let rows: Vec<Row> =
-        on_db!(db, pool => sqlx::query_as(SQL).bind(user.0).bind(limit).fetch_all(pool).await)?;
+    let rows: Vec<Row> = query(SQL).bind(user.0).bind(limit).fetch_all(db).await?;
     Ok(rows.into_iter().map(Notification::from).collect())
 }
 
 pub async fn unread_count(db: &Db, user: UserId) -> Result<i64, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL AND deleted_at IS NULL";
-    Ok(on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).fetch_one(pool).await)?)
+    query(SQL).bind(user.0).scalar_one(db).await
 }
 
 /// Marks one of `user`'s notifications read; another user's is not found.
 pub async fn mark_read(db: &Db, user: UserId, id: i64) -> Result<(), AppError> {
     const SQL: &str = "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3 AND deleted_at IS NULL";
-    match exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).bind(id).bind(user.0).execute(pool).await)?
+    match query(SQL)
+        .bind(now_ms())
+        .bind(id)
+        .bind(user.0)
+        .execute(db)
+        .await?
     {
         0 => Err(AppError::NotFound),
         _ => Ok(()),
@@ -113,5 +116,5 @@ pub async fn mark_read(db: &Db, user: UserId, id: i64) -> Result<(), AppError> {
 /// Marks all of `user`'s notifications read; returns how many changed.
 pub async fn mark_all_read(db: &Db, user: UserId) -> Result<u64, AppError> {
     const SQL: &str = "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND deleted_at IS NULL";
-    Ok(exec_db!(db, pool => sqlx::query(SQL).bind(now_ms()).bind(user.0).execute(pool).await)?)
+    query(SQL).bind(now_ms()).bind(user.0).execute(db).await
 }

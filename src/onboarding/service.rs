@@ -4,12 +4,12 @@
 use super::{
     ArtistStatus, Dashboard, FunnelRow, FunnelStep, OnboardingStep, ProfileDraft, ProfileInput,
 };
+use crate::db::query;
 use crate::{
     accounts::{SessionUser, UserId},
     db::Db,
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_tx, on_db, on_tx,
     payments::{
         Capability, SubscriptionStatus, Tier,
         events::sync_payout_account,
@@ -47,8 +47,7 @@ const STATUS_SQL: &str = "SELECT p.user_id, u.handle, p.stage_name, p.photo_url,
 
 /// An artist's onboarding status; `None` if `user` has no artist profile.
 pub async fn status(db: &Db, user: UserId) -> Result<Option<ArtistStatus>, AppError> {
-    let row: Option<StatusRow> =
-        on_db!(db, pool => sqlx::query_as(STATUS_SQL).bind(user.0).fetch_optional(pool).await)?;
+    let row: Option<StatusRow> = query(STATUS_SQL).bind(user.0).fetch_optional(db).await?;
     Ok(row.map(|r| ArtistStatus {
         user_id: r.user_id,
         handle: r.handle,
@@ -116,8 +115,7 @@ pub async fn profile_draft(db: &Db, user: UserId) -> Result<ProfileDraft, AppErr
         Option<String>,
         bool,
     );
-    let row: Option<Row> =
-        on_db!(db, pool => sqlx::query_as(SQL).bind(user.0).fetch_optional(pool).await)?;
+    let row: Option<Row> = query(SQL).bind(user.0).fetch_optional(db).await?;
     let (stage_name, handle, bio, location, genres, links, photo_url, completed) =
         row.ok_or(AppError::Gate {
             step: OnboardingStep::Plan,
@@ -151,11 +149,11 @@ pub async fn save_profile(
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     const TAKEN: &str = "SELECT COUNT(*) FROM users WHERE handle = $1 AND id <> $2";
-    let taken: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(TAKEN)
+    let taken: i64 = query(TAKEN)
         .bind(input.handle.as_str())
         .bind(user.0)
-        .fetch_one(conn)
-        .await)?;
+        .scalar_one(&mut tx)
+        .await?;
     if taken > 0 {
         return Err(AppError::field(
             "handle",
@@ -163,13 +161,21 @@ pub async fn save_profile(
         ));
     }
     const HANDLE: &str = "UPDATE users SET handle = $2, updated_at = $3 WHERE id = $1";
-    exec_tx!(&mut tx, conn => sqlx::query(HANDLE).bind(user.0).bind(input.handle.as_str()).bind(now).execute(conn).await)
-        .map_err(|e| crate::db::unique_as_field(e, "handle", "That handle is taken. Try another."))?;
+    query(HANDLE)
+        .bind(user.0)
+        .bind(input.handle.as_str())
+        .bind(now)
+        .unique_violation_is(AppError::field(
+            "handle",
+            "That handle is taken. Try another.",
+        ))
+        .execute(&mut tx)
+        .await?;
     const FIRST: &str = "UPDATE artist_profiles SET onboarding_completed = TRUE WHERE user_id = $1 AND onboarding_completed = FALSE";
-    let first = exec_tx!(&mut tx, conn => sqlx::query(FIRST).bind(user.0).execute(conn).await)?;
+    let first = query(FIRST).bind(user.0).execute(&mut tx).await?;
     const SAVE: &str = "UPDATE artist_profiles SET stage_name = $2, bio = $3, location = $4, genres = $5, links = $6, updated_at = $7 \
                         WHERE user_id = $1";
-    exec_tx!(&mut tx, conn => sqlx::query(SAVE)
+    query(SAVE)
         .bind(user.0)
         .bind(&input.stage_name)
         .bind(&input.bio)
@@ -177,8 +183,8 @@ pub async fn save_profile(
         .bind(serde_json::to_string(&input.genres).unwrap_or_else(|_| "[]".into()))
         .bind(serde_json::to_string(&input.links).unwrap_or_else(|_| "[]".into()))
         .bind(now)
-        .execute(conn)
-        .await)?;
+        .execute(&mut tx)
+        .await?;
     if first == 1 {
         bus::emit(
             &mut tx,
@@ -212,7 +218,12 @@ pub async fn payout_onboarding_link(
             const SQL: &str = "UPDATE artist_profiles SET payout_account_id = $2, updated_at = $3 \
                                WHERE user_id = $1 AND payout_account_id IS NULL";
             let mut tx = state.db.begin().await?;
-            exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(user.id.0).bind(&created).bind(now_ms()).execute(conn).await)?;
+            query(SQL)
+                .bind(user.id.0)
+                .bind(&created)
+                .bind(now_ms())
+                .execute(&mut tx)
+                .await?;
             tx.commit().await?;
             payout_account(&state.db, user.id).await?.unwrap_or(created)
         }
@@ -233,8 +244,7 @@ pub async fn payout_onboarding_link(
 /// The artist's payout account at the provider, once one was opened.
 pub(crate) async fn payout_account(db: &Db, user: UserId) -> Result<Option<String>, AppError> {
     const SQL: &str = "SELECT payout_account_id FROM artist_profiles WHERE user_id = $1";
-    let id: Option<Option<String>> =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).fetch_optional(pool).await)?;
+    let id: Option<Option<String>> = query(SQL).bind(user.0).scalar_optional(db).await?;
     Ok(id.flatten())
 }
 
@@ -258,7 +268,12 @@ pub async fn set_tips_enabled(state: &AppState, user: UserId, on: bool) -> Resul
     }
     let mut tx = state.db.begin().await?;
     const SQL: &str = "UPDATE artist_profiles SET tips_enabled = $2, updated_at = $3 WHERE user_id = $1 AND tips_enabled <> $2";
-    let changed = exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(user.0).bind(on).bind(now_ms()).execute(conn).await)?;
+    let changed = query(SQL)
+        .bind(user.0)
+        .bind(on)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?;
     if changed == 1 && on {
         bus::emit(&mut tx, &PlatformEvent::TipsEnabled { artist_id: user.0 }).await?;
     }
@@ -271,7 +286,11 @@ pub async fn record_share(state: &AppState, user: UserId) -> Result<(), AppError
     let mut tx = state.db.begin().await?;
     const SQL: &str =
         "UPDATE artist_profiles SET shared_at = $2 WHERE user_id = $1 AND shared_at IS NULL";
-    let first = exec_tx!(&mut tx, conn => sqlx::query(SQL).bind(user.0).bind(now_ms()).execute(conn).await)?;
+    let first = query(SQL)
+        .bind(user.0)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?;
     if first == 1 {
         bus::emit(&mut tx, &PlatformEvent::ProfileShared { artist_id: user.0 }).await?;
     }
@@ -317,7 +336,10 @@ pub fn qr_svg(url: &str) -> Result<String, AppError> {
 /// The provider's billing page for the artist's plan.
 pub async fn billing_portal(state: &AppState, user: &SessionUser) -> Result<String, AppError> {
     const SQL: &str = "SELECT provider_customer_id FROM subscriptions WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1";
-    let customer: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(user.id.0).fetch_optional(pool).await)?;
+    let customer: Option<String> = query(SQL)
+        .bind(user.id.0)
+        .scalar_optional(&state.db)
+        .await?;
     let customer = customer.ok_or(AppError::Gate {
         step: OnboardingStep::Plan,
     })?;
@@ -345,7 +367,9 @@ pub async fn funnel(db: &Db) -> Result<Vec<FunnelRow>, AppError> {
     let sql = format!(
         "SELECT name, COUNT(DISTINCT {artist}) FROM platform_events WHERE name IN ({list}) GROUP BY name"
     );
-    let counts: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await)?;
+    let counts: Vec<(String, i64)> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .fetch_all(db)
+        .await?;
     Ok(FunnelStep::ALL
         .iter()
         .map(|step| FunnelRow {

@@ -3,6 +3,7 @@
 //! trusting the event's copy, so duplicates and out-of-order deliveries converge on
 //! the same result.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -11,12 +12,10 @@ use crate::{
     db::Tx,
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_tx,
     jobs::{
         EnqueueOptions,
         worker::{Job, JobContext, enqueue},
     },
-    on_db, on_tx,
     state::AppState,
     time::now_ms,
 };
@@ -67,7 +66,7 @@ pub async fn record(tx: &mut Tx, provider: &str, raw: &str) -> Result<bool, AppE
     let envelope = Envelope::parse(raw)?;
     const SQL: &str = "INSERT INTO payment_events (provider, event_id, event_type, object_id, created, payload, received_at) \
                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING RETURNING id";
-    let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let id: Option<i64> = query(SQL)
         .bind(provider)
         .bind(&envelope.id)
         .bind(&envelope.kind)
@@ -75,8 +74,8 @@ pub async fn record(tx: &mut Tx, provider: &str, raw: &str) -> Result<bool, AppE
         .bind(envelope.created)
         .bind(raw)
         .bind(now_ms())
-        .fetch_optional(conn)
-        .await)?;
+        .scalar_optional(&mut *tx)
+        .await?;
     let Some(id) = id else {
         return Ok(false);
     };
@@ -112,8 +111,7 @@ impl Job for ProcessPaymentEvent {
 /// Applies stored event `id` unless it already was. Safe to run any number of times.
 pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
     const LOAD: &str = "SELECT payload, processed_at FROM payment_events WHERE id = $1";
-    let row: Option<(String, Option<i64>)> =
-        on_db!(&state.db, pool => sqlx::query_as(LOAD).bind(id).fetch_optional(pool).await)?;
+    let row: Option<(String, Option<i64>)> = query(LOAD).bind(id).fetch_optional(&state.db).await?;
     let Some((payload, processed_at)) = row else {
         return Ok(());
     };
@@ -178,8 +176,7 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     const MARK: &str =
         "UPDATE payment_events SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL";
-    let marked =
-        exec_tx!(&mut tx, conn => sqlx::query(MARK).bind(id).bind(now_ms()).execute(conn).await)?;
+    let marked = query(MARK).bind(id).bind(now_ms()).execute(&mut tx).await?;
     if marked == 1
         && let Some(event) = follow_up
     {
@@ -217,19 +214,23 @@ pub async fn sync_payout_account(state: &AppState, id: &str) -> Result<(), AppEr
     const ENABLE: &str = "UPDATE artist_profiles SET payouts_enabled = TRUE, payout_details_submitted = TRUE, updated_at = $2 \
                           WHERE payout_account_id = $1 AND payouts_enabled = FALSE RETURNING user_id";
     let newly_enabled: Option<i64> = if account.payouts_enabled {
-        on_tx!(&mut tx, conn => sqlx::query_scalar(ENABLE).bind(&account.id).bind(now).fetch_optional(conn).await)?
+        query(ENABLE)
+            .bind(&account.id)
+            .bind(now)
+            .scalar_optional(&mut tx)
+            .await?
     } else {
         None
     };
     const SYNC: &str = "UPDATE artist_profiles SET payouts_enabled = $2, payout_details_submitted = $3, updated_at = $4 \
                         WHERE payout_account_id = $1";
-    exec_tx!(&mut tx, conn => sqlx::query(SYNC)
+    query(SYNC)
         .bind(&account.id)
         .bind(account.payouts_enabled)
         .bind(account.details_submitted)
         .bind(now)
-        .execute(conn)
-        .await)?;
+        .execute(&mut tx)
+        .await?;
     if let Some(artist_id) = newly_enabled {
         bus::emit(&mut tx, &PlatformEvent::PayoutsEnabled { artist_id }).await?;
     }

@@ -4,6 +4,7 @@
 //! (declines and 3-D Secure included) and emits the same events Stripe's webhooks
 //! deliver, through the same processing.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -20,7 +21,6 @@ use crate::{
     accounts::UserId,
     db::{Db, Tx},
     error::{AppError, FieldError},
-    exec_tx, on_db, on_tx,
     state::AppState,
     time::{DAY, now_ms},
 };
@@ -61,18 +61,20 @@ async fn keyed_id(
     let fingerprint = crate::idempotency::fingerprint(fingerprint);
     const CLAIM: &str = "INSERT INTO sandbox_idempotency (key, fingerprint, object_id, created_at) VALUES ($1, $2, $3, $4) \
                          ON CONFLICT (key) DO NOTHING";
-    crate::exec_db!(db, pool => sqlx::query(CLAIM)
+    query(CLAIM)
         .bind(key)
         .bind(&fingerprint)
         .bind(random_id(prefix))
         .bind(now_ms())
-        .execute(pool)
-        .await)
-    .map_err(|e| unavailable(e.into()))?;
+        .execute(db)
+        .await
+        .map_err(unavailable)?;
     const FIND: &str = "SELECT fingerprint, object_id FROM sandbox_idempotency WHERE key = $1";
-    let (stored, id): (String, String) =
-        on_db!(db, pool => sqlx::query_as(FIND).bind(key).fetch_one(pool).await)
-            .map_err(|e| unavailable(e.into()))?;
+    let (stored, id): (String, String) = query(FIND)
+        .bind(key)
+        .fetch_one(db)
+        .await
+        .map_err(unavailable)?;
     if stored != fingerprint {
         return Err(ProviderError::Refused {
             code: "idempotency_error".into(),
@@ -105,16 +107,14 @@ fn unavailable(e: AppError) -> ProviderError {
 
 async fn load(db: &Db, id: &str) -> Result<Option<Value>, AppError> {
     const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
-    let data: Option<String> =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await)?;
+    let data: Option<String> = query(SQL).bind(id).scalar_optional(db).await?;
     data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
         .transpose()
 }
 
 async fn load_tx(tx: &mut Tx, id: &str) -> Result<Option<Value>, AppError> {
     const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
-    let data: Option<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(SQL).bind(id).fetch_optional(conn).await)?;
+    let data: Option<String> = query(SQL).bind(id).scalar_optional(&mut *tx).await?;
     data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
         .transpose()
 }
@@ -125,13 +125,13 @@ async fn create(db: &Db, object: Value) -> Result<Value, AppError> {
     let kind = object["object"].as_str().unwrap_or_default().to_owned();
     const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
                        ON CONFLICT (id) DO NOTHING";
-    crate::exec_db!(db, pool => sqlx::query(SQL)
+    query(SQL)
         .bind(&id)
         .bind(&kind)
         .bind(object.to_string())
         .bind(now_ms())
-        .execute(pool)
-        .await)?;
+        .execute(db)
+        .await?;
     load(db, &id).await?.ok_or(AppError::NotFound)
 }
 
@@ -140,13 +140,13 @@ async fn save(tx: &mut Tx, object: &Value) -> Result<(), AppError> {
     let kind = object["object"].as_str().unwrap_or_default();
     const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
                        ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
-    exec_tx!(tx, conn => sqlx::query(SQL)
+    query(SQL)
         .bind(id)
         .bind(kind)
         .bind(object.to_string())
         .bind(now_ms())
-        .execute(conn)
-        .await)?;
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
@@ -512,9 +512,10 @@ impl PaymentProvider for Sandbox {
     /// the refunded share), less payouts that did not fail.
     async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {
         const SQL: &str = "SELECT data FROM sandbox_objects WHERE kind IN ('payment_intent', 'payout', 'transfer')";
-        let rows: Vec<String> =
-            crate::on_db!(&self.db, pool => sqlx::query_scalar(SQL).fetch_all(pool).await)
-                .map_err(|e: sqlx::Error| ProviderError::Unavailable(e.to_string()))?;
+        let rows: Vec<String> = query(SQL)
+            .scalar_all(&self.db)
+            .await
+            .map_err(|e: AppError| ProviderError::Unavailable(e.to_string()))?;
         let wanted = currency.to_ascii_lowercase();
         let mut balance = 0;
         for raw in rows {
@@ -922,8 +923,7 @@ pub async fn refund_payment(
 async fn owned_account(db: &Db, user: UserId, id: &str) -> Result<Value, AppError> {
     const SQL: &str =
         "SELECT COUNT(*) FROM artist_profiles WHERE user_id = $1 AND payout_account_id = $2";
-    let n: i64 =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).bind(id).fetch_one(pool).await)?;
+    let n: i64 = query(SQL).bind(user.0).bind(id).scalar_one(db).await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
@@ -1028,7 +1028,7 @@ pub async fn submit_onboarding(
 async fn owned_customer(db: &Db, user: UserId, id: &str) -> Result<(Value, Value), AppError> {
     const SQL: &str = "SELECT provider_subscription_id FROM subscriptions WHERE user_id = $1 AND provider_customer_id = $2 \
                        ORDER BY updated_at DESC LIMIT 1";
-    let sub: Option<String> = on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).bind(id).fetch_optional(pool).await)?;
+    let sub: Option<String> = query(SQL).bind(user.0).bind(id).scalar_optional(db).await?;
     let sub = sub.ok_or(AppError::NotFound)?;
     let customer = load(db, id).await?.ok_or(AppError::NotFound)?;
     let subscription = load(db, &sub).await?.ok_or(AppError::NotFound)?;

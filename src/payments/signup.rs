@@ -4,6 +4,7 @@
 //! from checkout or the provider's event. Until then the browser holding the sign-up's
 //! secret can resume the checkout or start over.
 
+use crate::db::query;
 use serde::{Deserialize, Serialize};
 
 pub use super::PendingSignup;
@@ -19,7 +20,6 @@ use crate::{
     db::{Db, Tx},
     error::{AppError, FieldError},
     events::{PlatformEvent, bus},
-    exec_db, exec_tx, on_db, on_tx,
     state::AppState,
     time::now_ms,
 };
@@ -164,7 +164,7 @@ pub async fn start(
     let secret = accounts::new_secret();
     const INSERT: &str = "INSERT INTO artist_signups (secret_hash, email, display_name, password_hash, existing_user_id, tier, state, created_at, updated_at) \
                           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) RETURNING id";
-    let id: i64 = on_db!(&state.db, pool => sqlx::query_scalar(INSERT)
+    let id: i64 = query(INSERT)
         .bind(accounts::digest(&secret))
         .bind(&email)
         .bind(&name)
@@ -172,8 +172,8 @@ pub async fn start(
         .bind(existing)
         .bind(tier.as_str())
         .bind(now)
-        .fetch_one(pool)
-        .await)?;
+        .scalar_one(&state.db)
+        .await?;
     let checkout_url = open_checkout(state, id, tier, &email, 0).await?;
     Ok(StartedSignup {
         secret,
@@ -192,8 +192,7 @@ async fn supersede_open_signups(
 ) -> Result<(), AppError> {
     const OPEN: &str =
         "SELECT id, checkout_session_id FROM artist_signups WHERE email = $1 AND state = 'open'";
-    let open: Vec<(i64, Option<String>)> =
-        on_db!(&state.db, pool => sqlx::query_as(OPEN).bind(email).fetch_all(pool).await)?;
+    let open: Vec<(i64, Option<String>)> = query(OPEN).bind(email).fetch_all(&state.db).await?;
     for (id, session) in open {
         if let Some(session) = session {
             let current = state
@@ -216,7 +215,11 @@ async fn supersede_open_signups(
             }
         }
         const END: &str = "UPDATE artist_signups SET state = 'abandoned', updated_at = $2 WHERE id = $1 AND state = 'open'";
-        exec_db!(&state.db, pool => sqlx::query(END).bind(id).bind(now_ms()).execute(pool).await)?;
+        query(END)
+            .bind(id)
+            .bind(now_ms())
+            .execute(&state.db)
+            .await?;
     }
     Ok(())
 }
@@ -247,14 +250,18 @@ async fn open_checkout(
         .map_err(|e| e.into_app_error("opening a subscription checkout"))?;
     const SQL: &str =
         "UPDATE artist_signups SET checkout_session_id = $2, updated_at = $3 WHERE id = $1";
-    exec_db!(&state.db, pool => sqlx::query(SQL).bind(id).bind(&redirect.session_id).bind(now_ms()).execute(pool).await)?;
+    query(SQL)
+        .bind(id)
+        .bind(&redirect.session_id)
+        .bind(now_ms())
+        .execute(&state.db)
+        .await?;
     Ok(redirect.url)
 }
 
 async fn email_in_use(db: &Db, email: &Email) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let n: i64 =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(email.as_str()).fetch_one(pool).await)?;
+    let n: i64 = query(SQL).bind(email.as_str()).scalar_one(db).await?;
     Ok(n > 0)
 }
 
@@ -264,8 +271,7 @@ pub async fn current_plan(
     user: UserId,
 ) -> Result<Option<super::SubscriptionStatus>, AppError> {
     const SQL: &str = "SELECT status FROM subscriptions WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1";
-    let status: Option<String> =
-        on_db!(db, pool => sqlx::query_scalar(SQL).bind(user.0).fetch_optional(pool).await)?;
+    let status: Option<String> = query(SQL).bind(user.0).scalar_optional(db).await?;
     Ok(status.as_deref().and_then(super::SubscriptionStatus::parse))
 }
 
@@ -274,19 +280,19 @@ async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<SignupRow>, AppE
         return Ok(None);
     }
     let sql = format!("SELECT {SIGNUP_COLUMNS} FROM artist_signups WHERE secret_hash = $1");
-    let row: Option<SignupRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let row: Option<SignupRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(accounts::digest(secret))
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_optional(db)
+        .await?;
     Ok(row.filter(|r| r.secret_ended_at.is_none() && r.created_at + SIGNUP_LIFETIME_MS > now_ms()))
 }
 
 async fn find_by_checkout(db: &Db, session_id: &str) -> Result<Option<SignupRow>, AppError> {
     let sql = format!("SELECT {SIGNUP_COLUMNS} FROM artist_signups WHERE checkout_session_id = $1");
-    let row: Option<SignupRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let row: Option<SignupRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(session_id)
-        .fetch_optional(pool)
-        .await)?;
+        .fetch_optional(db)
+        .await?;
     Ok(row)
 }
 
@@ -342,7 +348,11 @@ pub enum Resumed {
 /// meanwhile still completes: money is never dropped.
 pub async fn abandon(db: &Db, secret: &str) -> Result<(), AppError> {
     const SQL: &str = "UPDATE artist_signups SET state = 'abandoned', updated_at = $2 WHERE secret_hash = $1 AND state = 'open'";
-    exec_db!(db, pool => sqlx::query(SQL).bind(accounts::digest(secret)).bind(now_ms()).execute(pool).await)?;
+    query(SQL)
+        .bind(accounts::digest(secret))
+        .bind(now_ms())
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -382,7 +392,11 @@ pub async fn complete_from_checkout(
     let now = now_ms();
     let mut tx = state.db.begin_write().await?;
     const CLAIM: &str = "UPDATE artist_signups SET state = 'complete', updated_at = $2 WHERE id = $1 AND state <> 'complete'";
-    let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(signup.id).bind(now).execute(conn).await)?;
+    let claimed = query(CLAIM)
+        .bind(signup.id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
     if claimed == 0 {
         drop(tx);
         return Ok(find_by_checkout(&state.db, session_id)
@@ -398,7 +412,7 @@ pub async fn complete_from_checkout(
         Some(id) => {
             const PROMOTE: &str =
                 "UPDATE users SET role = 'artist', updated_at = $2 WHERE id = $1 AND role = 'fan'";
-            exec_tx!(&mut tx, conn => sqlx::query(PROMOTE).bind(id).bind(now).execute(conn).await)?;
+            query(PROMOTE).bind(id).bind(now).execute(&mut tx).await?;
             UserId(id)
         }
         None => {
@@ -418,15 +432,19 @@ pub async fn complete_from_checkout(
     };
     const PROFILE: &str = "INSERT INTO artist_profiles (user_id, stage_name, tier, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
                            ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at";
-    exec_tx!(&mut tx, conn => sqlx::query(PROFILE)
+    query(PROFILE)
         .bind(user_id.0)
         .bind(&signup.display_name)
         .bind(tier.as_str())
         .bind(now)
-        .execute(conn)
-        .await)?;
+        .execute(&mut tx)
+        .await?;
     const LINK: &str = "UPDATE artist_signups SET user_id = $2 WHERE id = $1";
-    exec_tx!(&mut tx, conn => sqlx::query(LINK).bind(signup.id).bind(user_id.0).execute(conn).await)?;
+    query(LINK)
+        .bind(signup.id)
+        .bind(user_id.0)
+        .execute(&mut tx)
+        .await?;
     if let Some(subscription) = &subscription {
         store_subscription(&mut tx, Some((user_id, tier)), subscription).await?;
     }
@@ -461,7 +479,7 @@ pub async fn store_subscription(
                                   ON CONFLICT (provider_subscription_id) DO UPDATE SET tier = excluded.tier, status = excluded.status, \
                                   current_period_end = excluded.current_period_end, cancel_at_period_end = excluded.cancel_at_period_end, updated_at = excluded.updated_at \
                                   RETURNING user_id";
-            on_tx!(tx, conn => sqlx::query_scalar(UPSERT)
+            query(UPSERT)
                 .bind(user.0)
                 .bind(&subscription.id)
                 .bind(&subscription.customer)
@@ -470,26 +488,31 @@ pub async fn store_subscription(
                 .bind(period_end)
                 .bind(subscription.cancel_at_period_end)
                 .bind(now)
-                .fetch_optional(conn)
-                .await)?
+                .scalar_optional(&mut *tx)
+                .await?
         }
         None => {
             const UPDATE: &str = "UPDATE subscriptions SET tier = COALESCE($2, tier), status = $3, current_period_end = $4, \
                                   cancel_at_period_end = $5, updated_at = $6 WHERE provider_subscription_id = $1 RETURNING user_id";
-            on_tx!(tx, conn => sqlx::query_scalar(UPDATE)
+            query(UPDATE)
                 .bind(&subscription.id)
                 .bind(tier)
                 .bind(subscription.status.as_str())
                 .bind(period_end)
                 .bind(subscription.cancel_at_period_end)
                 .bind(now)
-                .fetch_optional(conn)
-                .await)?
+                .scalar_optional(&mut *tx)
+                .await?
         }
     };
     if let (Some(user), Some(tier)) = (user, tier) {
         const TIER: &str = "UPDATE artist_profiles SET tier = $2, updated_at = $3 WHERE user_id = $1 AND tier <> $2";
-        exec_tx!(tx, conn => sqlx::query(TIER).bind(user).bind(tier).bind(now).execute(conn).await)?;
+        query(TIER)
+            .bind(user)
+            .bind(tier)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(user)
 }
@@ -540,7 +563,11 @@ pub async fn finish(
     let mut tx = state.db.begin().await?;
     const CONSUME: &str =
         "UPDATE artist_signups SET secret_ended_at = $2 WHERE id = $1 AND secret_ended_at IS NULL";
-    let consumed = exec_tx!(&mut tx, conn => sqlx::query(CONSUME).bind(signup.id).bind(now_ms()).execute(conn).await)?;
+    let consumed = query(CONSUME)
+        .bind(signup.id)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?;
     if consumed == 0 {
         return Err(AppError::NotFound);
     }
@@ -557,6 +584,10 @@ pub async fn finish(
 pub async fn end_secrets(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
     const SQL: &str = "UPDATE artist_signups SET secret_ended_at = $2 \
                        WHERE (user_id = $1 OR existing_user_id = $1) AND secret_ended_at IS NULL";
-    exec_tx!(tx, conn => sqlx::query(SQL).bind(user.0).bind(now_ms()).execute(conn).await)?;
+    query(SQL)
+        .bind(user.0)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }

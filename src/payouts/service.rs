@@ -5,6 +5,7 @@
 //! payout's own idempotency keys (retried with backoff), and the provider's events
 //! move the money on (paid) or back (failed).
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +15,6 @@ use crate::{
     db::Db,
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_db, exec_tx,
     fees::{self, MINIMUM_PAYOUT_CENTS, PayoutRefusal, PayoutSpeed},
     jobs::{
         EnqueueOptions,
@@ -22,7 +22,6 @@ use crate::{
     },
     ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
     money::format_amount,
-    on_db, on_tx,
     onboarding::service::{payout_account, require_capability, require_revenue_ready},
     payments::{
         Capability,
@@ -126,9 +125,12 @@ pub async fn request(
         "SELECT {COLUMNS}, request_fingerprint FROM payouts WHERE idempotency_key = $1 AND artist_id = $2"
     );
     let existing: Option<(PayoutRow, Option<String>)> =
-        on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(existing_sql.as_str()))
-        .bind(&scoped_key).bind(artist.0).fetch_optional(conn).await)?
-        .map(|r: KeyedPayoutRow| (r.row, r.request_fingerprint));
+        query(sqlx::AssertSqlSafe(existing_sql.as_str()))
+            .bind(&scoped_key)
+            .bind(artist.0)
+            .fetch_optional(&mut tx)
+            .await?
+            .map(|r: KeyedPayoutRow| (r.row, r.request_fingerprint));
     let row = match existing {
         Some((row, stored)) if stored.as_deref() == Some(fingerprint.as_str()) => {
             drop(tx);
@@ -167,7 +169,7 @@ pub async fn request(
             const INSERT: &str = "INSERT INTO payouts (artist_id, amount_cents, fee_cents, currency, speed, state, idempotency_key, requested_by, \
                                   request_fingerprint, created_at, updated_at) \
                                   VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $9, $8, $8) RETURNING id";
-            let id: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
+            let id: i64 = query(INSERT)
                 .bind(artist.0)
                 .bind(amount)
                 .bind(fee)
@@ -177,8 +179,8 @@ pub async fn request(
                 .bind(if by_schedule { "schedule" } else { "artist" })
                 .bind(now)
                 .bind(&fingerprint)
-                .fetch_one(conn)
-                .await)?;
+                .scalar_one(&mut tx)
+                .await?;
             let mut postings = vec![
                 Posting {
                     account: account(artist.0, AccountKind::Available),
@@ -231,7 +233,10 @@ pub async fn request(
             )
             .await?;
             let row_sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-            let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(row_sql.as_str())).bind(id).fetch_one(conn).await)?;
+            let row: PayoutRow = query(sqlx::AssertSqlSafe(row_sql.as_str()))
+                .bind(id)
+                .fetch_one(&mut tx)
+                .await?;
             tx.commit().await?;
             row
         }
@@ -319,13 +324,13 @@ async fn send_to_provider(
 async fn link(state: &AppState, id: i64, provider: &PayoutState) -> Result<(), AppError> {
     const SQL: &str = "UPDATE payouts SET provider_payout_id = $2, state = CASE WHEN state = 'pending' THEN 'in_transit' ELSE state END, \
                        arrival_at = $3, updated_at = $4 WHERE id = $1 AND provider_payout_id IS NULL";
-    exec_db!(&state.db, pool => sqlx::query(SQL)
+    query(SQL)
         .bind(id)
         .bind(&provider.id)
         .bind(provider.arrival_date.map(|s| s * 1000))
         .bind(now_ms())
-        .execute(pool)
-        .await)?;
+        .execute(&state.db)
+        .await?;
     Ok(())
 }
 
@@ -344,8 +349,11 @@ pub async fn sync(
     let sql = format!(
         "SELECT {COLUMNS} FROM payouts WHERE provider_payout_id = $1 OR (id = $2 AND provider_payout_id IS NULL)"
     );
-    let row: Option<PayoutRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(provider_payout_id).bind(ours).fetch_optional(pool).await)?;
+    let row: Option<PayoutRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(provider_payout_id)
+        .bind(ours)
+        .fetch_optional(&state.db)
+        .await?;
     let Some(row) = row else {
         return Ok(());
     };
@@ -379,7 +387,11 @@ pub async fn sync(
 async fn paid(state: &AppState, row: &PayoutRow) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
     const CLAIM: &str = "UPDATE payouts SET state = 'paid', updated_at = $2 WHERE id = $1 AND state IN ('pending', 'in_transit')";
-    if exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(row.id).bind(now_ms()).execute(conn).await)?
+    if query(CLAIM)
+        .bind(row.id)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?
         == 1
     {
         let net = row.amount_cents - row.fee_cents;
@@ -448,9 +460,17 @@ async fn fail(
     }
     let mut tx = state.db.begin_write().await?;
     let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-    let row: PayoutRow = on_tx!(&mut tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(conn).await)?;
+    let row: PayoutRow = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_one(&mut tx)
+        .await?;
     const CLAIM: &str = "UPDATE payouts SET state = 'failed', failure_message = $2, updated_at = $3 WHERE id = $1 AND state IN ('pending', 'in_transit')";
-    if exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(id).bind(message).bind(now_ms()).execute(conn).await)?
+    if query(CLAIM)
+        .bind(id)
+        .bind(message)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?
         == 1
     {
         let net = row.amount_cents - row.fee_cents;
@@ -488,13 +508,18 @@ async fn fail(
 
 async fn load(db: &Db, id: i64) -> Result<Option<PayoutRow>, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-    let row = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?;
+    let row = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
     Ok(row)
 }
 
 pub async fn frequency(db: &Db, artist: UserId) -> Result<Frequency, AppError> {
-    let f: Option<String> = on_db!(db, pool => sqlx::query_scalar("SELECT frequency FROM payout_schedules WHERE artist_id = $1")
-        .bind(artist.0).fetch_optional(pool).await)?;
+    let f: Option<String> = query("SELECT frequency FROM payout_schedules WHERE artist_id = $1")
+        .bind(artist.0)
+        .scalar_optional(db)
+        .await?;
     Ok(f.as_deref()
         .and_then(Frequency::parse)
         .unwrap_or(Frequency::Manual))
@@ -504,7 +529,12 @@ pub async fn set_frequency(db: &Db, artist: UserId, frequency: Frequency) -> Res
     require_revenue_ready(db, artist).await?;
     const SQL: &str = "INSERT INTO payout_schedules (artist_id, frequency, updated_at) VALUES ($1, $2, $3) \
                        ON CONFLICT (artist_id) DO UPDATE SET frequency = excluded.frequency, updated_at = excluded.updated_at";
-    exec_db!(db, pool => sqlx::query(SQL).bind(artist.0).bind(frequency.as_str()).bind(now_ms()).execute(pool).await)?;
+    query(SQL)
+        .bind(artist.0)
+        .bind(frequency.as_str())
+        .bind(now_ms())
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -518,7 +548,10 @@ pub async fn overview(db: &Db, artist: UserId) -> Result<PayoutsOverview, AppErr
     let sql = format!(
         "SELECT {COLUMNS} FROM payouts WHERE artist_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50"
     );
-    let rows: Vec<PayoutRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(artist.0).fetch_all(pool).await)?;
+    let rows: Vec<PayoutRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(artist.0)
+        .fetch_all(db)
+        .await?;
     Ok(PayoutsOverview {
         currency: CURRENCY.into(),
         balances: ledger::artist_balances(db, artist.0, CURRENCY).await?,
@@ -565,8 +598,8 @@ pub async fn run_scheduled(state: &AppState, now: i64) -> Result<usize, AppError
     let (_, _, day) = civil_date(now);
     // 1970-01-01 was a Thursday: Monday is 0.
     let weekday = u32::try_from((now.div_euclid(DAY) + 3).rem_euclid(7)).unwrap_or(0);
-    let rows: Vec<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(
-        "SELECT artist_id, frequency FROM payout_schedules WHERE frequency <> 'manual' ORDER BY artist_id").fetch_all(pool).await)?;
+    let rows: Vec<(i64, String)> = query(
+        "SELECT artist_id, frequency FROM payout_schedules WHERE frequency <> 'manual' ORDER BY artist_id").fetch_all(&state.db).await?;
     let mut requested = 0;
     let mut failed = Vec::new();
     for (artist, frequency) in rows {

@@ -1,5 +1,6 @@
 //! The reconciliation job and the operator's list of mismatches.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -7,10 +8,8 @@ use super::Mismatch;
 use crate::{
     db::Db,
     error::AppError,
-    exec_db,
     jobs::worker::{Job, JobContext},
     ledger::service as ledger,
-    on_db,
     state::AppState,
     time::{DAY, now_ms},
 };
@@ -21,9 +20,9 @@ const CURRENCY: &str = crate::tips::CURRENCY;
 /// Returns how many mismatches it found.
 pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
     let day = now.div_euclid(DAY) * DAY;
-    let accounts: Vec<(i64, String)> = on_db!(&state.db, pool => sqlx::query_as(
+    let accounts: Vec<(i64, String)> = query(
         "SELECT user_id, payout_account_id FROM artist_profiles WHERE payout_account_id IS NOT NULL ORDER BY user_id")
-        .fetch_all(pool).await)?;
+        .fetch_all(&state.db).await?;
     let mut found = 0;
     let mut unreadable = Vec::new();
     for (artist, account) in accounts {
@@ -51,7 +50,7 @@ pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
             );
             const SQL: &str = "INSERT INTO reconciliation_issues (artist_id, account_id, currency, ledger_cents, provider_cents, checked_on, created_at) \
                                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (artist_id, currency, checked_on) DO NOTHING";
-            exec_db!(&state.db, pool => sqlx::query(SQL)
+            query(SQL)
                 .bind(artist)
                 .bind(&account)
                 .bind(CURRENCY)
@@ -59,8 +58,8 @@ pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
                 .bind(theirs)
                 .bind(day)
                 .bind(now_ms())
-                .execute(pool)
-                .await)?;
+                .execute(&state.db)
+                .await?;
         }
     }
     if !unreadable.is_empty() {
@@ -76,10 +75,10 @@ pub async fn reconcile(state: &AppState, now: i64) -> Result<usize, AppError> {
 /// Recorded mismatches, newest first.
 pub async fn mismatches(db: &Db, limit: i64) -> Result<Vec<Mismatch>, AppError> {
     type Row = (i64, String, String, String, i64, i64, i64);
-    let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(
+    let rows: Vec<Row> = query(
         "SELECT r.artist_id, u.handle, r.account_id, r.currency, r.ledger_cents, r.provider_cents, r.checked_on \
          FROM reconciliation_issues r JOIN users u ON u.id = r.artist_id ORDER BY r.checked_on DESC, r.id DESC LIMIT $1")
-        .bind(limit).fetch_all(pool).await)?;
+        .bind(limit).fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(

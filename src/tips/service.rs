@@ -2,6 +2,7 @@
 //! payout account, and — when the provider confirms the payment — the ledger posting,
 //! the artist's notification and the fan's receipt, exactly once.
 
+use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -11,12 +12,10 @@ use crate::{
     db::Tx,
     error::AppError,
     events::{PlatformEvent, bus},
-    exec_tx,
     jobs::worker::{Job, JobContext},
     ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
     mail::OutgoingEmail,
     money::format_amount,
-    on_db, on_tx,
     onboarding::service::require_revenue_ready,
     payments::provider::{CheckoutStatus, PaymentCheckout},
     state::AppState,
@@ -51,7 +50,10 @@ pub async fn start(
 ) -> Result<String, AppError> {
     const ARTIST: &str = "SELECT p.user_id, p.stage_name, p.tips_enabled, p.payout_account_id FROM artist_profiles p \
                           JOIN users u ON u.id = p.user_id WHERE u.handle = $1 AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
-    let artist: ArtistRow = on_db!(&state.db, pool => sqlx::query_as(ARTIST).bind(&input.handle).fetch_optional(pool).await)?
+    let artist: ArtistRow = query(ARTIST)
+        .bind(&input.handle)
+        .fetch_optional(&state.db)
+        .await?
         .ok_or(AppError::NotFound)?;
     let refused = || {
         AppError::Conflict(format!(
@@ -105,10 +107,8 @@ pub async fn start(
     // A retry of the same attempt (same key) resumes its checkout instead of paying twice.
     const EXISTING: &str =
         "SELECT id, checkout_session_id, request_fingerprint FROM tips WHERE idempotency_key = $1";
-    let existing: Option<(i64, Option<String>, Option<String>)> = on_db!(&state.db, pool => sqlx::query_as(EXISTING)
-        .bind(&key)
-        .fetch_optional(pool)
-        .await)?;
+    let existing: Option<(i64, Option<String>, Option<String>)> =
+        query(EXISTING).bind(&key).fetch_optional(&state.db).await?;
     if let Some((_, _, stored)) = &existing
         && stored.as_deref() != Some(fingerprint.as_str())
     {
@@ -144,7 +144,7 @@ pub async fn start(
                                   net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, destination, state, created_at, updated_at) \
                                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, 'pending', $13, $13) \
                                   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
-            let id: Option<i64> = on_tx!(&mut tx, conn => sqlx::query_scalar(INSERT)
+            let id: Option<i64> = query(INSERT)
                 .bind(artist.user_id)
                 .bind(fan_id)
                 .bind(&fan_email)
@@ -160,8 +160,8 @@ pub async fn start(
                 .bind(now)
                 .bind(&fingerprint)
                 .bind(&destination)
-                .fetch_optional(conn)
-                .await)?;
+                .scalar_optional(&mut tx)
+                .await?;
             tx.commit().await?;
             id.ok_or_else(|| AppError::Conflict("This tip is already on its way.".into()))?
         }
@@ -187,7 +187,12 @@ pub async fn start(
         .await
         .map_err(|e| e.into_app_error("opening a tip checkout"))?;
     const LINK: &str = "UPDATE tips SET checkout_session_id = $2, updated_at = $3 WHERE id = $1";
-    crate::exec_db!(&state.db, pool => sqlx::query(LINK).bind(tip_id).bind(&redirect.session_id).bind(now_ms()).execute(pool).await)?;
+    query(LINK)
+        .bind(tip_id)
+        .bind(&redirect.session_id)
+        .bind(now_ms())
+        .execute(&state.db)
+        .await?;
     Ok(redirect.url)
 }
 
@@ -209,12 +214,12 @@ async fn check_rate(
     let limit = state.settings.tips_per_fan_per_hour;
     const SQL: &str = "SELECT created_at FROM tips WHERE artist_id = $1 AND fan_key = $2 AND created_at > $3 \
                        AND state IN ('pending', 'succeeded') ORDER BY created_at";
-    let recent: Vec<i64> = on_tx!(tx, conn => sqlx::query_scalar(SQL)
+    let recent: Vec<i64> = query(SQL)
         .bind(artist.user_id)
         .bind(fan_key)
         .bind(now - HOUR)
-        .fetch_all(conn)
-        .await)?;
+        .scalar_all(&mut *tx)
+        .await?;
     if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= limit {
         let oldest = recent.first().copied().unwrap_or(now);
         let wait = u64::try_from((oldest + HOUR - now).max(1_000) / 1_000).unwrap_or(60);
@@ -264,7 +269,10 @@ const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross
 /// confirm a payment that is not recorded yet.
 pub async fn receipt(state: &AppState, session_id: &str) -> Result<Option<TipReceipt>, AppError> {
     let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
-    let tip: Option<TipRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_optional(pool).await)?;
+    let tip: Option<TipRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(session_id)
+        .fetch_optional(&state.db)
+        .await?;
     match tip {
         Some(tip) => receipt_for(state, &tip, tip.is_recorded()).await.map(Some),
         None => Ok(None),
@@ -278,7 +286,10 @@ pub async fn sync_checkout(
     session_id: &str,
 ) -> Result<Option<TipReceipt>, AppError> {
     let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
-    let tip: Option<TipRow> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_optional(pool).await)?;
+    let tip: Option<TipRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(session_id)
+        .fetch_optional(&state.db)
+        .await?;
     let Some(tip) = tip else {
         return Ok(None);
     };
@@ -296,10 +307,14 @@ pub async fn sync_checkout(
         let mut tx = state.db.begin_write().await?;
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";
         let now = now_ms();
-        let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(now).execute(conn).await)?;
+        let claimed = query(CLAIM).bind(tip.id).bind(now).execute(&mut tx).await?;
         const INTENT: &str =
             "UPDATE tips SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL";
-        exec_tx!(&mut tx, conn => sqlx::query(INTENT).bind(tip.id).bind(&session.payment_intent).execute(conn).await)?;
+        query(INTENT)
+            .bind(tip.id)
+            .bind(&session.payment_intent)
+            .execute(&mut tx)
+            .await?;
         if claimed == 1 {
             record_paid_tip(&mut tx, state, &tip).await?;
         }
@@ -311,7 +326,11 @@ pub async fn sync_checkout(
         // The fan left without paying: the tip ends, and stops counting to the limit.
         const EXPIRE: &str =
             "UPDATE tips SET state = 'failed', updated_at = $2 WHERE id = $1 AND state = 'pending'";
-        crate::exec_db!(&state.db, pool => sqlx::query(EXPIRE).bind(tip.id).bind(now_ms()).execute(pool).await)?;
+        query(EXPIRE)
+            .bind(tip.id)
+            .bind(now_ms())
+            .execute(&state.db)
+            .await?;
     }
     receipt_for(state, &tip, paid).await.map(Some)
 }
@@ -325,10 +344,10 @@ async fn check_paid_as_recorded(
     session: &crate::payments::provider::CheckoutSessionState,
 ) -> Result<(), AppError> {
     const DESTINATION: &str = "SELECT destination FROM tips WHERE id = $1";
-    let destination: Option<String> = on_db!(&state.db, pool => sqlx::query_scalar(DESTINATION)
+    let destination: Option<String> = query(DESTINATION)
         .bind(tip.id)
-        .fetch_one(pool)
-        .await)?;
+        .scalar_one(&state.db)
+        .await?;
     let amount_ok = session.amount_total == Some(tip.gross_cents);
     let currency_ok = session
         .currency
@@ -354,7 +373,10 @@ async fn check_paid_as_recorded(
 
 async fn receipt_for(state: &AppState, tip: &TipRow, paid: bool) -> Result<TipReceipt, AppError> {
     const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
-    let artist_name: String = on_db!(&state.db, pool => sqlx::query_scalar(NAME).bind(tip.artist_id).fetch_one(pool).await)?;
+    let artist_name: String = query(NAME)
+        .bind(tip.artist_id)
+        .scalar_one(&state.db)
+        .await?;
     Ok(TipReceipt {
         artist_name,
         amount_cents: tip.amount_cents,
@@ -393,7 +415,11 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
     )
     .await?;
     const FIRST: &str = "UPDATE artist_profiles SET first_dollar_at = $2 WHERE user_id = $1 AND first_dollar_at IS NULL";
-    if exec_tx!(tx, conn => sqlx::query(FIRST).bind(tip.artist_id).bind(now_ms()).execute(conn).await)?
+    if query(FIRST)
+        .bind(tip.artist_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
         == 1
     {
         bus::emit(
@@ -416,8 +442,7 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
     )
     .await?;
     const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
-    let artist_name: String =
-        on_tx!(tx, conn => sqlx::query_scalar(NAME).bind(tip.artist_id).fetch_one(conn).await)?;
+    let artist_name: String = query(NAME).bind(tip.artist_id).scalar_one(&mut *tx).await?;
     if let Ok(to) = crate::accounts::Email::parse(&tip.fan_email) {
         let message = if tip.message.is_empty() {
             String::new()
@@ -456,7 +481,10 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
 /// artist owes from an earlier refund is repaid from it first.
 pub async fn settle_tip(state: &AppState, tip_id: i64) -> Result<(), AppError> {
     const ARTIST: &str = "SELECT artist_id FROM tips WHERE id = $1";
-    let artist: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar(ARTIST).bind(tip_id).fetch_optional(pool).await)?;
+    let artist: Option<i64> = query(ARTIST)
+        .bind(tip_id)
+        .scalar_optional(&state.db)
+        .await?;
     let Some(artist) = artist else {
         return Ok(());
     };
@@ -467,7 +495,7 @@ pub async fn settle_tip(state: &AppState, tip_id: i64) -> Result<(), AppError> {
     tx.lock(&format!("ledger:artist:{artist}")).await?;
     const SQL: &str = "SELECT net_cents, refunded_cents, gross_cents, currency FROM tips WHERE id = $1 AND state = 'succeeded'";
     let row: Option<(i64, i64, i64, String)> =
-        on_tx!(&mut tx, conn => sqlx::query_as(SQL).bind(tip_id).fetch_optional(conn).await)?;
+        query(SQL).bind(tip_id).fetch_optional(&mut tx).await?;
     let Some((net, refunded, gross, currency)) = row else {
         return Ok(());
     };
@@ -535,7 +563,10 @@ impl Job for SettleTips {
         const SQL: &str = "SELECT t.id FROM tips t WHERE t.state = 'succeeded' AND t.paid_at <= $1 \
                            AND NOT EXISTS (SELECT 1 FROM ledger_transactions l WHERE l.idempotency_key = 'settle:tip:' || CAST(t.id AS TEXT)) \
                            ORDER BY t.id LIMIT 1000";
-        let due: Vec<i64> = on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(now_ms() - hold).fetch_all(pool).await)?;
+        let due: Vec<i64> = query(SQL)
+            .bind(now_ms() - hold)
+            .scalar_all(&state.db)
+            .await?;
         for id in due {
             settle_tip(state, id).await?;
         }
@@ -566,8 +597,11 @@ pub async fn refund(
         let sql = format!(
             "SELECT {TIP_COLUMNS}, refunded_cents FROM tips WHERE payment_intent_id = $1 OR id = $2"
         );
-        let row: Option<Row> = on_db!(&state.db, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(payment_intent).bind(tip_id).fetch_optional(pool).await)?;
+        let row: Option<Row> = query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(payment_intent)
+            .bind(tip_id)
+            .fetch_optional(&state.db)
+            .await?;
         Ok::<_, AppError>(row)
     };
     let mut row = find().await?;
@@ -608,7 +642,13 @@ pub async fn refund(
     tx.lock(&format!("ledger:artist:{}", tip.artist_id)).await?;
     const CLAIM: &str = "UPDATE tips SET refunded_cents = $2, state = CASE WHEN $2 >= gross_cents THEN 'refunded' ELSE state END, updated_at = $3 \
                          WHERE id = $1 AND refunded_cents = $4";
-    let claimed = exec_tx!(&mut tx, conn => sqlx::query(CLAIM).bind(tip.id).bind(total).bind(now_ms()).bind(refunded_cents).execute(conn).await)?;
+    let claimed = query(CLAIM)
+        .bind(tip.id)
+        .bind(total)
+        .bind(now_ms())
+        .bind(refunded_cents)
+        .execute(&mut tx)
+        .await?;
     if claimed == 1 {
         let settled = ledger::is_posted(&mut tx, &format!("settle:tip:{}", tip.id)).await?;
         let c = &tip.currency;
@@ -673,8 +713,7 @@ pub async fn sync_reference(state: &AppState, reference: &str) -> Result<(), App
         return Ok(());
     };
     const SQL: &str = "SELECT checkout_session_id FROM tips WHERE id = $1";
-    let session: Option<Option<String>> =
-        on_db!(&state.db, pool => sqlx::query_scalar(SQL).bind(id).fetch_optional(pool).await)?;
+    let session: Option<Option<String>> = query(SQL).bind(id).scalar_optional(&state.db).await?;
     if let Some(Some(session)) = session {
         sync_checkout(state, &session).await?;
     }

@@ -1,12 +1,13 @@
 //! Account services on both databases: creation, sessions, verification, reset.
 
+use boptone::db::query;
 use boptone::{
     AppError,
     accounts::{
         Email, Password, SignIn, SignUp, SignUpForm,
         service::{self, SignUpOutcome},
     },
-    both_databases, exec_db, on_db,
+    both_databases,
     testing::TestDb,
     time::now_ms,
 };
@@ -22,7 +23,7 @@ fn sign_up_input(name: &str, email: &str) -> SignUp {
 }
 
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 /// The token in the newest mailbox link to `path` for `to`.
@@ -75,19 +76,20 @@ async fn sign_up_creates_an_unverified_account_and_emails_its_link(t: TestDb) {
         .await,
         1
     );
-    let payload: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'accounts.send_link'")
-        .fetch_one(pool).await)
-    .expect("payload");
+    let payload: String = query("SELECT payload FROM jobs WHERE kind = 'accounts.send_link'")
+        .scalar_one(&t.db)
+        .await
+        .expect("payload");
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);
     let token = mailed_token(&t, "nova@example.com", "/verify-email").await;
     assert!(!payload.contains(&token), "{payload}");
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 1);
     // The secret itself is never stored.
-    let stored: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM account_tokens WHERE token_hash = $1")
+    let stored: i64 = query("SELECT COUNT(*) FROM account_tokens WHERE token_hash = $1")
         .bind(&token)
-        .fetch_one(pool)
-        .await)
-    .expect("query");
+        .scalar_one(&t.db)
+        .await
+        .expect("query");
     assert_eq!(stored, 0);
 }
 
@@ -216,7 +218,10 @@ async fn sessions_expire_and_end_at_sign_out(t: TestDb) {
         "other sessions live on"
     );
 
-    exec_db!(&t.db, pool => sqlx::query("UPDATE sessions SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
+    query("UPDATE sessions SET expires_at = $1")
+        .bind(now_ms() - 1)
+        .execute(&t.db)
+        .await
         .expect("expire");
     assert_eq!(
         service::session_user(&t.db, &second.token)
@@ -269,7 +274,10 @@ async fn expired_links_are_refused(t: TestDb) {
         .expect("reset");
     let verify = mailed_token(&t, "ana@example.com", "/verify-email").await;
     let reset = mailed_token(&t, "ana@example.com", "/reset-password").await;
-    exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET expires_at = $1").bind(now_ms() - 1).execute(pool).await)
+    query("UPDATE account_tokens SET expires_at = $1")
+        .bind(now_ms() - 1)
+        .execute(&t.db)
+        .await
         .expect("expire");
     assert!(
         service::verify_email(&state, &verify, false, None)
@@ -349,7 +357,10 @@ async fn a_link_already_used_sends_nothing_when_its_email_job_runs_late(t: TestD
     service::sign_up(&state, sign_up_input("Ana", "ana@example.com"))
         .await
         .expect("sign up");
-    exec_db!(&t.db, pool => sqlx::query("UPDATE account_tokens SET used_at = $1").bind(now_ms()).execute(pool).await)
+    query("UPDATE account_tokens SET used_at = $1")
+        .bind(now_ms())
+        .execute(&t.db)
+        .await
         .expect("use");
     t.run_jobs().await;
     assert_eq!(count(&t, "SELECT COUNT(*) FROM mailbox_messages").await, 0);

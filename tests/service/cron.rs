@@ -1,12 +1,11 @@
 //! Cron schedules on both databases: ticks fire once across racing nodes, missed
 //! ticks run once, declared schedules are kept in step with the code.
 
+use boptone::db::query;
 use boptone::{
     both_databases,
     db::{Db, DbOptions},
-    exec_db,
     jobs::cron::{self, ScheduleSpec},
-    on_db,
     testing::TestDb,
     time::now_ms,
 };
@@ -22,12 +21,17 @@ fn spec(expression: &'static str) -> ScheduleSpec {
 }
 
 async fn jobs_of(db: &Db) -> i64 {
-    on_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE kind = 'test.purge'").fetch_one(pool).await)
+    query("SELECT COUNT(*) FROM jobs WHERE kind = 'test.purge'")
+        .scalar_one::<i64>(db)
+        .await
         .expect("count")
 }
 
 async fn set_due(db: &Db, at: i64) {
-    exec_db!(db, pool => sqlx::query("UPDATE cron_schedules SET next_run_at = $1").bind(at).execute(pool).await)
+    query("UPDATE cron_schedules SET next_run_at = $1")
+        .bind(at)
+        .execute(db)
+        .await
         .expect("make due");
 }
 

@@ -1,18 +1,17 @@
 //! The job queue and worker pool on both databases.
 
+use boptone::db::query;
 use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use boptone::{
     both_databases,
     db::Db,
-    exec_db,
     jobs::{
         EnqueueOptions, JobState,
         queue::{self, Failure},
         worker::{self, CancellationToken, Job, JobContext, Registry, WorkerConfig, enqueue},
     },
-    on_db,
     testing::{TestDb, wait_for},
     time::now_ms,
 };
@@ -29,10 +28,10 @@ impl Job for Record {
     const KIND: &'static str = "test.record";
 
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
-        exec_db!(&ctx.state.db, pool => sqlx::query("INSERT INTO job_effects (key) VALUES ($1)")
+        query("INSERT INTO job_effects (key) VALUES ($1)")
             .bind(&self.key)
-            .execute(pool)
-            .await)?;
+            .execute(&ctx.state.db)
+            .await?;
         Ok(())
     }
 }
@@ -78,12 +77,14 @@ fn registry() -> Arc<Registry> {
 }
 
 async fn prepare(t: &TestDb) {
-    exec_db!(&t.db, pool => sqlx::query("CREATE TABLE job_effects (key TEXT NOT NULL)").execute(pool).await)
+    query("CREATE TABLE job_effects (key TEXT NOT NULL)")
+        .execute(&t.db)
+        .await
         .expect("effects table");
 }
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
-    on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(db).await.expect("count")
 }
 
 async fn enqueue_record(
@@ -270,9 +271,10 @@ async fn failures_back_off_then_dead_letter(t: TestDb) {
         .await
         .expect("fail");
     assert_eq!(state, Some(JobState::Queued));
-    let run_at: i64 =
-        on_db!(&t.db, pool => sqlx::query_scalar("SELECT run_at FROM jobs").fetch_one(pool).await)
-            .expect("run_at");
+    let run_at: i64 = query("SELECT run_at FROM jobs")
+        .scalar_one(&t.db)
+        .await
+        .expect("run_at");
     let wait = run_at - before;
     assert!(
         (1_400..=2_600).contains(&wait),
@@ -287,7 +289,9 @@ async fn failures_back_off_then_dead_letter(t: TestDb) {
     );
 
     // Skip the wait instead of sleeping through it.
-    exec_db!(&t.db, pool => sqlx::query("UPDATE jobs SET run_at = 0").execute(pool).await)
+    query("UPDATE jobs SET run_at = 0")
+        .execute(&t.db)
+        .await
         .expect("due now");
     let job = queue::claim(&t.db, 1, 60_000)
         .await
@@ -443,7 +447,9 @@ async fn shutdown_finishes_short_jobs_and_releases_long_ones(t: TestDb) {
         "the short job finished"
     );
     let left: (String, i32, Option<String>) =
-        on_db!(&t.db, pool => sqlx::query_as("SELECT state, attempts, lease_token FROM jobs").fetch_one(pool).await)
+        query("SELECT state, attempts, lease_token FROM jobs")
+            .fetch_one(&t.db)
+            .await
             .expect("the long job is still there");
     assert_eq!(
         left,

@@ -2,13 +2,13 @@
 //! operations (every transaction balances, no held balance goes negative, replaying
 //! any operation changes nothing), the database's own guards, and concurrent payouts.
 
+use boptone::db::query;
 use boptone::{
-    AppError, both_databases, exec_db, fees,
+    AppError, both_databases, fees,
     ledger::{
         Account, AccountKind, NewTransaction, Owner, Posting,
         service::{self, Posted},
     },
-    on_db,
     testing::TestDb,
 };
 use proptest::prelude::*;
@@ -165,20 +165,22 @@ fn op() -> impl Strategy<Value = Op> {
 async fn snapshot(t: &TestDb) -> Vec<(i64, i64)> {
     let sql = "SELECT a.id, CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_accounts a \
                LEFT JOIN ledger_entries e ON e.account_id = a.id GROUP BY a.id ORDER BY a.id";
-    on_db!(&t.db, pool => sqlx::query_as::<_, (i64, i64)>(sql).fetch_all(pool).await)
+    query(sql)
+        .fetch_all::<(i64, i64)>(&t.db)
+        .await
         .expect("snapshot")
 }
 
 async fn unbalanced_transactions(t: &TestDb) -> i64 {
     let sql = "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id, currency \
                HAVING SUM(amount) <> 0) x";
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 async fn negative_held_balances(t: &TestDb) -> i64 {
     let sql = "SELECT COUNT(*) FROM (SELECT a.id FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id \
                WHERE a.kind IN ('available', 'pending', 'payout_in_flight', 'wallet') GROUP BY a.id HAVING SUM(e.amount) < 0) x";
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 /// Accounts whose daily sums (what balances and earnings read) differ from their
@@ -187,7 +189,7 @@ async fn daily_sums_off(t: &TestDb) -> i64 {
     let sql = "SELECT COUNT(*) FROM ledger_accounts a WHERE \
                (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id) <> \
                (SELECT COALESCE(SUM(d.amount), 0) FROM ledger_daily d WHERE d.account_id = a.id)";
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 /// Applies `op` in its own database transaction; a refusal writes nothing.
@@ -304,16 +306,19 @@ async fn the_database_refuses_unbalanced_or_edited_books(t: TestDb) {
     };
     apply(&t, &tip).await.expect("posted");
     // Bypassing the service: an unbalanced transaction cannot be posted.
-    exec_db!(&t.db, pool => sqlx::query("INSERT INTO ledger_transactions (idempotency_key, kind, created_at) VALUES ('raw', 'raw', 0)")
-        .execute(pool).await)
+    query("INSERT INTO ledger_transactions (idempotency_key, kind, created_at) VALUES ('raw', 'raw', 0)")
+        .execute(&t.db).await
     .expect("open transaction");
-    let raw: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idempotency_key = 'raw'")
-        .fetch_one(pool).await)
-    .expect("id");
-    let account: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT MIN(id) FROM ledger_accounts").fetch_one(pool).await)
+    let raw: i64 = query("SELECT id FROM ledger_transactions WHERE idempotency_key = 'raw'")
+        .scalar_one(&t.db)
+        .await
+        .expect("id");
+    let account: i64 = query("SELECT MIN(id) FROM ledger_accounts")
+        .scalar_one(&t.db)
+        .await
         .expect("account");
-    exec_db!(&t.db, pool => sqlx::query("INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, created_at) VALUES ($1, $2, 500, 'USD', 0)")
-        .bind(raw).bind(account).execute(pool).await)
+    query("INSERT INTO ledger_entries (transaction_id, account_id, amount, currency, created_at) VALUES ($1, $2, 500, 'USD', 0)")
+        .bind(raw).bind(account).execute(&t.db).await
     .expect("one-sided entry");
     let post = refusal(
         &t,

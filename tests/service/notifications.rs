@@ -1,13 +1,13 @@
 //! Events and notifications on both databases: an event emitted with a write becomes a
 //! notification for its recipient, once, pushed to their open tabs.
 
+use boptone::db::query;
 use boptone::{
     AppError,
     accounts::UserId,
     both_databases,
     events::{PlatformEvent, bus},
     notifications::service as notifications,
-    on_db,
     testing::TestDb,
 };
 
@@ -147,10 +147,14 @@ async fn a_rolled_back_write_emits_nothing(t: TestDb) {
     .await
     .expect("emit");
     drop(tx);
-    let events: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM platform_events").fetch_one(pool).await)
+    let events: i64 = query("SELECT COUNT(*) FROM platform_events")
+        .scalar_one(&t.db)
+        .await
         .expect("count");
-    let jobs: i64 =
-        on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM jobs").fetch_one(pool).await).expect("count");
+    let jobs: i64 = query("SELECT COUNT(*) FROM jobs")
+        .scalar_one(&t.db)
+        .await
+        .expect("count");
     assert_eq!((events, jobs), (0, 0));
 }
 

@@ -2,12 +2,13 @@
 //! sign-up through checkout, setup, payouts, the gate, and provider events delivered
 //! twice or out of order.
 
+use boptone::db::query;
 use std::io::Cursor;
 
 use boptone::{
     AppError,
     accounts::{Password, UserId},
-    both_databases, on_db,
+    both_databases,
     onboarding::{OnboardingStep, ProfileForm, ProfileInput, service},
     payments::{
         Capability, CardInput, SubscriptionStatus, Tier, events,
@@ -21,7 +22,7 @@ use boptone::{
 const TODAY: (i32, u32) = (2026, 11);
 
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 fn card(number: &str) -> CardInput {
@@ -415,9 +416,11 @@ async fn the_gate_names_each_missing_step(t: TestDb) {
         "artist.payouts.enabled",
         "artist.tips.enabled",
     ] {
-        let n: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM platform_events WHERE name = $1")
-            .bind(name).fetch_one(pool).await)
-        .expect("count");
+        let n: i64 = query("SELECT COUNT(*) FROM platform_events WHERE name = $1")
+            .bind(name)
+            .scalar_one(&t.db)
+            .await
+            .expect("count");
         assert_eq!(n, 1, "{name}");
     }
     // Sharing is the fifth step, recorded once however often the artist shares.
@@ -500,9 +503,12 @@ async fn provider_events_apply_once_in_any_order(t: TestDb) {
     let state = t.state();
     let artist = signed_up_artist(&t, Tier::Starter, "events@example.com").await;
     t.run_jobs().await;
-    let customer: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT provider_customer_id FROM subscriptions WHERE user_id = $1")
-        .bind(artist.0).fetch_one(pool).await)
-    .expect("customer");
+    let customer: String =
+        query("SELECT provider_customer_id FROM subscriptions WHERE user_id = $1")
+            .bind(artist.0)
+            .scalar_one(&t.db)
+            .await
+            .expect("customer");
     // Two changes on the billing page, their events processed newest first.
     sandbox::change_billing(
         &state,
@@ -515,9 +521,11 @@ async fn provider_events_apply_once_in_any_order(t: TestDb) {
     sandbox::change_billing(&state, artist, &customer, BillingChange::Cancel)
         .await
         .expect("cancel");
-    let pending: Vec<i64> = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM payment_events WHERE processed_at IS NULL ORDER BY id DESC")
-        .fetch_all(pool).await)
-    .expect("pending events");
+    let pending: Vec<i64> =
+        query("SELECT id FROM payment_events WHERE processed_at IS NULL ORDER BY id DESC")
+            .scalar_all(&t.db)
+            .await
+            .expect("pending events");
     assert_eq!(pending.len(), 2);
     for id in &pending {
         events::process(&state, *id).await.expect("processed");
@@ -526,9 +534,11 @@ async fn provider_events_apply_once_in_any_order(t: TestDb) {
     for id in &pending {
         events::process(&state, *id).await.expect("processed again");
     }
-    let raw: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payload FROM payment_events WHERE id = $1")
-        .bind(pending[0]).fetch_one(pool).await)
-    .expect("payload");
+    let raw: String = query("SELECT payload FROM payment_events WHERE id = $1")
+        .bind(pending[0])
+        .scalar_one(&t.db)
+        .await
+        .expect("payload");
     let mut tx = t.db.begin().await.expect("tx");
     assert!(
         !events::record(&mut tx, "sandbox", &raw)
@@ -557,9 +567,12 @@ async fn another_artists_sandbox_pages_are_not_found(t: TestDb) {
     let owner = signed_up_artist(&t, Tier::Starter, "owner@example.com").await;
     let other = signed_up_artist(&t, Tier::Starter, "other@example.com").await;
     let state = t.state();
-    let customer: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT provider_customer_id FROM subscriptions WHERE user_id = $1")
-        .bind(owner.0).fetch_one(pool).await)
-    .expect("customer");
+    let customer: String =
+        query("SELECT provider_customer_id FROM subscriptions WHERE user_id = $1")
+            .bind(owner.0)
+            .scalar_one(&t.db)
+            .await
+            .expect("customer");
     assert_eq!(
         sandbox::billing_view(&t.db, other, &customer).await,
         Err(AppError::NotFound)
@@ -596,9 +609,10 @@ async fn another_artists_sandbox_pages_are_not_found(t: TestDb) {
 
 async fn demo_artists_are_ready_to_earn(t: TestDb) {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
-    let nova: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE handle = 'nova_reyes'")
-        .fetch_one(pool).await)
-    .expect("nova");
+    let nova: i64 = query("SELECT id FROM users WHERE handle = 'nova_reyes'")
+        .scalar_one(&t.db)
+        .await
+        .expect("nova");
     let ready = service::require_revenue_ready(&t.db, UserId(nova))
         .await
         .expect("demo artists pass the gate");
@@ -606,9 +620,11 @@ async fn demo_artists_are_ready_to_earn(t: TestDb) {
     assert!(ready.tips_enabled);
     // The sandbox knows their accounts, so provider events about them resolve.
     let state = t.state();
-    let account: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
-        .bind(nova).fetch_one(pool).await)
-    .expect("account");
+    let account: String = query("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(nova)
+        .scalar_one(&t.db)
+        .await
+        .expect("account");
     events::sync_payout_account(&state, &account)
         .await
         .expect("sync");
@@ -737,12 +753,12 @@ async fn the_signup_secret_signs_in_once_and_ends_with_a_password_change(t: Test
     );
 
     let (late_secret, late_session) = start(&state, Tier::Starter, "late@example.com").await;
-    boptone::exec_db!(&t.db, pool => sqlx::query("UPDATE artist_signups SET created_at = $1 WHERE checkout_session_id = $2")
+    query("UPDATE artist_signups SET created_at = $1 WHERE checkout_session_id = $2")
         .bind(boptone::time::now_ms() - signup::SIGNUP_LIFETIME_MS - 1)
         .bind(&late_session)
-        .execute(pool)
-        .await)
-    .expect("age");
+        .execute(&t.db)
+        .await
+        .expect("age");
     assert_eq!(
         signup::finish(&state, &late_session, Some(&late_secret), None, None)
             .await

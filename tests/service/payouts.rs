@@ -1,13 +1,13 @@
 //! Payouts on both databases through the sandbox: standard and instant, the minimum,
 //! one payout per balance under concurrency, failures returning the money, schedules.
 
+use boptone::db::query;
 use boptone::{
     AppError,
     accounts::UserId,
-    both_databases, exec_db, fees,
+    both_databases, fees,
     fees::PayoutSpeed,
     ledger::service as ledger,
-    on_db,
     payments::{Capability, CardInput, sandbox},
     payouts::{Frequency, service as payouts},
     state::AppState,
@@ -19,11 +19,14 @@ use boptone::{
 const CLIENT: &str = "203.0.113.10";
 
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 async fn artist(t: &TestDb, handle: &str) -> UserId {
-    let id: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE handle = $1").bind(handle).fetch_one(pool).await)
+    let id: i64 = query("SELECT id FROM users WHERE handle = $1")
+        .bind(handle)
+        .scalar_one(&t.db)
+        .await
         .expect("artist");
     UserId(id)
 }
@@ -207,14 +210,23 @@ async fn a_failed_payout_returns_the_money(t: TestDb) {
     let nova = artist(&t, "nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "60", "tip-payout-0005").await;
     // Stripe's test account number that fails payouts.
-    let account: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
-        .bind(nova.0).fetch_one(pool).await)
-    .expect("account");
-    let data: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT data FROM sandbox_objects WHERE id = $1").bind(&account).fetch_one(pool).await)
+    let account: String = query("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(nova.0)
+        .scalar_one(&t.db)
+        .await
+        .expect("account");
+    let data: String = query("SELECT data FROM sandbox_objects WHERE id = $1")
+        .bind(&account)
+        .scalar_one(&t.db)
+        .await
         .expect("data");
     let mut object: serde_json::Value = serde_json::from_str(&data).expect("json");
     object["external_accounts"] = serde_json::json!({ "data": [{ "last4": "1116" }] });
-    exec_db!(&t.db, pool => sqlx::query("UPDATE sandbox_objects SET data = $2 WHERE id = $1").bind(&account).bind(object.to_string()).execute(pool).await)
+    query("UPDATE sandbox_objects SET data = $2 WHERE id = $1")
+        .bind(&account)
+        .bind(object.to_string())
+        .execute(&t.db)
+        .await
         .expect("bank that fails");
 
     let payout = payouts::request(
@@ -415,7 +427,9 @@ async fn one_artists_failure_does_not_stop_the_scheduled_payouts(t: TestDb) {
         )]
     };
     for sql in refuse {
-        exec_db!(&t.db, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).execute(pool).await)
+        query(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(&t.db)
+            .await
             .expect("trigger");
     }
     let ran = payouts::run_scheduled(&state, boptone::time::now_ms()).await;
@@ -523,9 +537,11 @@ async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
     assert_eq!(payout.state, "pending", "submitted by a job");
     // The provider pays and its `payout.paid` event is processed before the provider's
     // answer to the submission is stored (a slow response, a crash in between).
-    let account: String = on_db!(&t.db, pool => sqlx::query_scalar("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
-        .bind(nova.0).fetch_one(pool).await)
-    .expect("account");
+    let account: String = query("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
+        .bind(nova.0)
+        .scalar_one(&t.db)
+        .await
+        .expect("account");
     state
         .payments
         .create_payout(&boptone::payments::provider::PayoutRequest {
@@ -538,7 +554,9 @@ async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
         })
         .await
         .expect("provider payout");
-    let paid_event: i64 = on_db!(&t.db, pool => sqlx::query_scalar("SELECT id FROM payment_events WHERE event_type = 'payout.paid'").fetch_one(pool).await)
+    let paid_event: i64 = query("SELECT id FROM payment_events WHERE event_type = 'payout.paid'")
+        .scalar_one(&t.db)
+        .await
         .expect("event");
     boptone::payments::events::process(&state, paid_event)
         .await

@@ -2,12 +2,12 @@
 //! the confirmed payment, however often (and in whatever order) its events arrive; the
 //! gate and the hourly limit refuse without writing anything.
 
+use boptone::db::query;
 use std::sync::Arc;
 
 use boptone::{
-    AppError, both_databases, exec_db, fees,
+    AppError, both_databases, fees,
     ledger::service as ledger,
-    on_db,
     payments::{
         CardInput, events,
         sandbox::{self, PayResult},
@@ -21,7 +21,7 @@ use boptone::{
 const CLIENT: &str = "203.0.113.10";
 
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).expect("count")
+    query(sql).scalar_one::<i64>(&t.db).await.expect("count")
 }
 
 fn card() -> CardInput {
@@ -50,7 +50,9 @@ fn guest_tip(amount: &str, key: &str) -> TipInput {
 
 async fn seeded(t: &TestDb) -> i64 {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
-    on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE handle = 'nova_reyes'").fetch_one(pool).await)
+    query("SELECT id FROM users WHERE handle = 'nova_reyes'")
+        .scalar_one::<i64>(&t.db)
+        .await
         .expect("nova")
 }
 
@@ -216,9 +218,10 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
     sandbox::pay(&state, &session, &card(), (2026, 11))
         .await
         .expect("paid");
-    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT id FROM sandbox_objects WHERE kind = 'payment_intent'").fetch_one(pool).await)
-    .expect("the payment intent");
+    let intent: String = query("SELECT id FROM sandbox_objects WHERE kind = 'payment_intent'")
+        .scalar_one::<String>(&t.db)
+        .await
+        .expect("the payment intent");
     sandbox::refund_payment(&state, &intent, Some(400))
         .await
         .expect("refund");
@@ -227,9 +230,10 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
     // 1,000 times in a shuffled order instead (half as true duplicates of one id, half
     // as redeliveries under new ids), so failures, refunds and confirmations arrive
     // before, after and between each other.
-    let payloads: Vec<String> = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT payload FROM payment_events ORDER BY id").fetch_all(pool).await)
-    .expect("payloads");
+    let payloads: Vec<String> = query("SELECT payload FROM payment_events ORDER BY id")
+        .scalar_all::<String>(&t.db)
+        .await
+        .expect("payloads");
     let kinds: Vec<String> = payloads
         .iter()
         .map(|p| serde_json::from_str::<serde_json::Value>(p).expect("json")["type"].to_string())
@@ -245,8 +249,13 @@ async fn events_delivered_a_thousand_times_in_any_order_post_once(t: TestDb) {
             "{kind} in {kinds:?}"
         );
     }
-    exec_db!(&t.db, pool => sqlx::query("DELETE FROM jobs").execute(pool).await).expect("jobs");
-    exec_db!(&t.db, pool => sqlx::query("DELETE FROM payment_events").execute(pool).await)
+    query("DELETE FROM jobs")
+        .execute(&t.db)
+        .await
+        .expect("jobs");
+    query("DELETE FROM payment_events")
+        .execute(&t.db)
+        .await
         .expect("events");
     let mut deliveries: Vec<String> = (0..1_000)
         .map(|i| {
@@ -358,7 +367,9 @@ async fn a_refund_after_a_payout_is_owed_then_repaid(t: TestDb) {
     .await
     .expect("payout");
     t.run_jobs().await;
-    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>("SELECT payment_intent_id FROM tips").fetch_one(pool).await)
+    let intent: String = query("SELECT payment_intent_id FROM tips")
+        .scalar_one::<String>(&t.db)
+        .await
         .expect("intent");
     assert!(!session.is_empty());
     // The money is at the bank when the fan is refunded: the artist owes it.
@@ -394,14 +405,19 @@ async fn a_refund_after_a_payout_is_owed_then_repaid(t: TestDb) {
         (after.available, after.owed, after.pending),
         (second.net - first.net, 0, 0)
     );
-    let books: i64 = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries").fetch_one(pool).await)
+    let books: i64 = query("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries")
+        .scalar_one::<i64>(&t.db)
+        .await
         .expect("sum");
     assert_eq!(books, 0);
 }
 
 async fn an_artist_who_cannot_receive_money_is_refused(t: TestDb) {
     let nova = seeded(&t).await;
-    exec_db!(&t.db, pool => sqlx::query("UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = $1").bind(nova).execute(pool).await)
+    query("UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = $1")
+        .bind(nova)
+        .execute(&t.db)
+        .await
         .expect("payouts off");
     let state = t.state();
     let refused = service::start(&state, None, CLIENT, &guest_tip("5", "tip-cccccccccccc")).await;
@@ -532,7 +548,7 @@ async fn a_payment_that_differs_from_its_tip_is_not_credited(t: TestDb) {
             "UPDATE tips SET destination = (SELECT payout_account_id FROM artist_profiles WHERE user_id = tips.artist_id)",
         ),
     ] {
-        exec_db!(&t.db, pool => sqlx::query(tamper).execute(pool).await).expect("tamper");
+        query(tamper).execute(&t.db).await.expect("tamper");
         if count(
             &t,
             "SELECT COUNT(*) FROM sandbox_objects WHERE kind = 'payment_intent'",
@@ -561,7 +577,7 @@ async fn a_payment_that_differs_from_its_tip_is_not_credited(t: TestDb) {
             count(&t, "SELECT COUNT(*) FROM tips WHERE state = 'pending'").await,
             1
         );
-        exec_db!(&t.db, pool => sqlx::query(undo).execute(pool).await).expect("undo");
+        query(undo).execute(&t.db).await.expect("undo");
     }
     // As recorded, it is credited.
     let receipt = service::sync_checkout(&state, &session)
@@ -577,7 +593,9 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
     tip_and_pay(&state, &guest_tip("10", "tip-refund0001")).await;
     t.run_jobs().await;
     let b = fees::tip(1_000, false);
-    let intent: String = on_db!(&t.db, pool => sqlx::query_scalar::<_, String>("SELECT payment_intent_id FROM tips").fetch_one(pool).await)
+    let intent: String = query("SELECT payment_intent_id FROM tips")
+        .scalar_one::<String>(&t.db)
+        .await
         .expect("payment intent recorded");
     // A partial refund takes back its share of the tip.
     sandbox::refund_payment(&state, &intent, Some(400))
@@ -617,7 +635,9 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
         Err(AppError::Conflict(_))
     ));
     // Replaying every refund event changes nothing.
-    let ids: Vec<i64> = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT id FROM payment_events WHERE event_type = 'charge.refunded'").fetch_all(pool).await)
+    let ids: Vec<i64> = query("SELECT id FROM payment_events WHERE event_type = 'charge.refunded'")
+        .scalar_all::<i64>(&t.db)
+        .await
         .expect("events");
     assert_eq!(ids.len(), 2);
     for id in ids.iter().rev() {
@@ -629,7 +649,9 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
             .expect("balances"),
         after
     );
-    let books: i64 = on_db!(&t.db, pool => sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries").fetch_one(pool).await)
+    let books: i64 = query("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries")
+        .scalar_one::<i64>(&t.db)
+        .await
         .expect("sum");
     assert_eq!(books, 0);
 }
@@ -666,7 +688,9 @@ async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
         .await
         .expect("paid");
     t.run_jobs().await;
-    let fan_id: Option<i64> = on_db!(&t.db, pool => sqlx::query_scalar::<_, Option<i64>>("SELECT fan_id FROM tips").fetch_one(pool).await)
+    let fan_id: Option<i64> = query("SELECT fan_id FROM tips")
+        .scalar_one::<Option<i64>>(&t.db)
+        .await
         .expect("fan");
     assert_eq!(fan_id, Some(fan.id.0));
     // Covered: the artist gets the whole $3.00.

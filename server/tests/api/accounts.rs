@@ -1,3 +1,4 @@
+use boptone::db::query;
 use boptone::{AppError, accounts::SessionUser, both_databases, testing::TestDb};
 use reqwest::header;
 
@@ -378,9 +379,9 @@ async fn only_operators_read_the_mailbox_and_no_secret_rests_in_jobs(db: TestDb)
         )
         .await;
     assert_eq!(asked.status(), 200);
-    let jobs: Vec<String> =
-        boptone::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT payload FROM jobs")
-        .fetch_all(pool).await)
+    let jobs: Vec<String> = query("SELECT payload FROM jobs")
+        .scalar_all(&app.state.db)
+        .await
         .expect("jobs");
     app.run_jobs().await;
     let link = app

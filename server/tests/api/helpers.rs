@@ -1,6 +1,7 @@
 //! `TestApp`: the real application on port 0 over a fresh database.
 
-use boptone::{on_db, state::AppState, testing::TestDb};
+use boptone::db::query;
+use boptone::{state::AppState, testing::TestDb};
 use boptone_server::{config::Config, startup::Application};
 use reqwest::{Client, Response, header};
 
@@ -59,7 +60,9 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {
-        on_db!(&self.db.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await)
+        query(sql)
+            .scalar_one::<i64>(&self.db.db)
+            .await
             .expect("count")
     }
 

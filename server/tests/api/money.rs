@@ -2,6 +2,7 @@
 //! Checkout payment to the artist's connected account, a payout is made on that account,
 //! and the daily reconciliation reads its balance.
 
+use boptone::db::query;
 use boptone::{
     both_databases, fees, ledger::service as ledger, payments::webhook, payouts::PayoutView,
     testing::TestDb, time::now_ms,
@@ -42,9 +43,9 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         config.stripe_platform_account = Some("acct_boptone_platform".into());
     })
     .await;
-    let account: String = boptone::on_db!(&app.state.db, pool => sqlx::query_scalar(
+    let account: String = query(
         "SELECT p.payout_account_id FROM artist_profiles p JOIN users u ON u.id = p.user_id WHERE u.handle = 'nova_reyes'")
-        .fetch_one(pool).await)
+        .scalar_one(&app.state.db).await
     .expect("account");
 
     // A guest tips $10.
@@ -108,7 +109,9 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         StatusCode::OK
     );
     app.run_jobs().await;
-    let nova: i64 = boptone::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT id FROM users WHERE handle = 'nova_reyes'").fetch_one(pool).await)
+    let nova: i64 = query("SELECT id FROM users WHERE handle = 'nova_reyes'")
+        .scalar_one(&app.state.db)
+        .await
         .expect("nova");
     let balances = ledger::artist_balances(&app.state.db, nova, "USD")
         .await
@@ -294,9 +297,9 @@ async fn tips_over_http_respect_the_gate_and_the_hourly_limit(db: TestDb) {
         ]
     };
     // Payouts off: the artist cannot receive money, and nothing is written.
-    boptone::exec_db!(&app.state.db, pool => sqlx::query(
+    query(
         "UPDATE artist_profiles SET payouts_enabled = FALSE WHERE user_id = (SELECT id FROM users WHERE handle = 'nova_reyes')")
-        .execute(pool).await)
+        .execute(&app.state.db).await
     .expect("payouts off");
     let refused = app.call("tips/kick_in", &tip("tip-http-gate-0001")).await;
     assert_eq!(refused.status(), 409);
@@ -308,9 +311,9 @@ async fn tips_over_http_respect_the_gate_and_the_hourly_limit(db: TestDb) {
     assert_eq!(app.count("SELECT COUNT(*) FROM tips").await, 0);
 
     // Payouts on: one tip an hour from this fan, then a clear refusal with a wait.
-    boptone::exec_db!(&app.state.db, pool => sqlx::query(
+    query(
         "UPDATE artist_profiles SET payouts_enabled = TRUE WHERE user_id = (SELECT id FROM users WHERE handle = 'nova_reyes')")
-        .execute(pool).await)
+        .execute(&app.state.db).await
     .expect("payouts on");
     assert_eq!(
         app.call("tips/kick_in", &tip("tip-http-gate-0002"))

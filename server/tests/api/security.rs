@@ -1,3 +1,4 @@
+use boptone::db::query;
 use boptone::{both_databases, testing::TestDb};
 use reqwest::header;
 
@@ -243,9 +244,11 @@ async fn metrics_are_for_operators_only(db: TestDb) {
 async fn anonymous_tips_are_limited_per_client(db: TestDb) {
     boptone::seed::seed_demo(&db.db).await.expect("seed");
     let app = TestApp::spawn_with(db, |c| c.client_ip_header = Some("x-real-ip".into())).await;
-    let handles: Vec<String> = boptone::on_db!(&app.state.db, pool => sqlx::query_scalar(
-        "SELECT u.handle FROM users u JOIN artist_profiles p ON p.user_id = u.id ORDER BY u.id")
-        .fetch_all(pool).await)
+    let handles: Vec<String> = query(
+        "SELECT u.handle FROM users u JOIN artist_profiles p ON p.user_id = u.id ORDER BY u.id",
+    )
+    .scalar_all(&app.state.db)
+    .await
     .expect("handles");
     assert_eq!(handles.len(), 5, "the demo artists");
     let app = &app;
