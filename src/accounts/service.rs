@@ -240,7 +240,7 @@ async fn try_create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<Option<UserId
             user_id = Some(id);
             break;
         }
-        if email_taken(tx, new.email).await? {
+        if email_taken(&mut *tx, new.email).await? {
             return Ok(None);
         }
     }
@@ -260,10 +260,13 @@ async fn try_create_user(tx: &mut Tx, new: &NewUser<'_>) -> Result<Option<UserId
     Ok(Some(user_id))
 }
 
-/// Whether a live account uses `email`.
-pub async fn email_taken(tx: &mut Tx, email: &Email) -> Result<bool, AppError> {
+/// Whether a live account uses `email` (on the pool, or inside a transaction).
+pub async fn email_taken<'a>(
+    on: impl Into<crate::db::Exec<'a>>,
+    email: &Email,
+) -> Result<bool, AppError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let n: i64 = query(SQL).bind(email.as_str()).scalar_one(&mut *tx).await?;
+    let n: i64 = query(SQL).bind(email.as_str()).scalar_one(on).await?;
     Ok(n > 0)
 }
 

@@ -86,3 +86,12 @@ pub async fn set_photo(
     tx.commit().await?;
     Ok(old)
 }
+
+/// An artist's stage name (on the pool, or inside a transaction).
+pub async fn stage_name<'a>(
+    on: impl Into<crate::db::Exec<'a>>,
+    artist: i64,
+) -> Result<String, AppError> {
+    const SQL: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
+    query(SQL).bind(artist).scalar_one(on).await
+}

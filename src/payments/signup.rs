@@ -128,7 +128,7 @@ pub async fn start(
             email,
             password,
         } => {
-            if email_in_use(&state.db, &email).await? {
+            if accounts::email_taken(&state.db, &email).await? {
                 return Err(AppError::field(
                     "email",
                     "An account with this email already exists. Sign in, then choose your plan.",
@@ -257,12 +257,6 @@ async fn open_checkout(
         .execute(&state.db)
         .await?;
     Ok(redirect.url)
-}
-
-async fn email_in_use(db: &Db, email: &Email) -> Result<bool, AppError> {
-    const SQL: &str = "SELECT COUNT(*) FROM users WHERE email = $1 AND deleted_at IS NULL";
-    let n: i64 = query(SQL).bind(email.as_str()).scalar_one(db).await?;
-    Ok(n > 0)
 }
 
 /// The status of `user`'s newest subscription, if any.

@@ -232,11 +232,7 @@ pub async fn request(
                 },
             )
             .await?;
-            let row_sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-            let row: PayoutRow = query(sqlx::AssertSqlSafe(row_sql.as_str()))
-                .bind(id)
-                .fetch_one(&mut tx)
-                .await?;
+            let row = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             tx.commit().await?;
             row
         }
@@ -459,11 +455,7 @@ async fn fail(
         }
     }
     let mut tx = state.db.begin_write().await?;
-    let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-    let row: PayoutRow = query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(id)
-        .fetch_one(&mut tx)
-        .await?;
+    let row = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     const CLAIM: &str = "UPDATE payouts SET state = 'failed', failure_message = $2, updated_at = $3 WHERE id = $1 AND state IN ('pending', 'in_transit')";
     if query(CLAIM)
         .bind(id)
@@ -506,13 +498,16 @@ async fn fail(
     tx.commit().await
 }
 
-async fn load(db: &Db, id: i64) -> Result<Option<PayoutRow>, AppError> {
+/// Payout `id`, on the pool or inside a transaction.
+async fn load<'a>(
+    on: impl Into<crate::db::Exec<'a>>,
+    id: i64,
+) -> Result<Option<PayoutRow>, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM payouts WHERE id = $1");
-    let row = query(sqlx::AssertSqlSafe(sql.as_str()))
+    query(sqlx::AssertSqlSafe(sql))
         .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(row)
+        .fetch_optional(on)
+        .await
 }
 
 pub async fn frequency(db: &Db, artist: UserId) -> Result<Frequency, AppError> {

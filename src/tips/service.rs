@@ -372,11 +372,7 @@ async fn check_paid_as_recorded(
 }
 
 async fn receipt_for(state: &AppState, tip: &TipRow, paid: bool) -> Result<TipReceipt, AppError> {
-    const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
-    let artist_name: String = query(NAME)
-        .bind(tip.artist_id)
-        .scalar_one(&state.db)
-        .await?;
+    let artist_name = crate::artists::service::stage_name(&state.db, tip.artist_id).await?;
     Ok(TipReceipt {
         artist_name,
         amount_cents: tip.amount_cents,
@@ -441,8 +437,7 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
         },
     )
     .await?;
-    const NAME: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
-    let artist_name: String = query(NAME).bind(tip.artist_id).scalar_one(&mut *tx).await?;
+    let artist_name = crate::artists::service::stage_name(&mut *tx, tip.artist_id).await?;
     if let Ok(to) = crate::accounts::Email::parse(&tip.fan_email) {
         let message = if tip.message.is_empty() {
             String::new()
