@@ -32,7 +32,8 @@ deps: ## Install the build tools that are missing (pinned versions)
 deps-test: ## deps, plus Chromium, PostgreSQL and the Playwright packages
 	scripts/deps.sh --test
 
-fmt: ## Format the code
+fmt: ## Format the code (leptosfmt for view! macros, then rustfmt)
+	leptosfmt --quiet app/src
 	cargo fmt --all
 
 clean-data: ## Delete the local database and media

@@ -53,6 +53,13 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != *" $WASM_BINDGEN_VERSIO
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
 fi
 
+# leptosfmt formats `view!` macros; `make test` checks them.
+LEPTOSFMT_VERSION=0.1.33
+if (( WITH_TEST )) && [[ "$(leptosfmt --version 2>/dev/null || true)" != *" $LEPTOSFMT_VERSION"* ]]; then
+  say "installing leptosfmt $LEPTOSFMT_VERSION (about 3 minutes, once)"
+  cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
+fi
+
 # npm packages: tailwind and wasm-opt (binaryen) for the build, Playwright for tests.
 npm_ci() {
   local dir=$1 stamp=$1/node_modules/.boptone-stamp

@@ -30,8 +30,9 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 
-say "cargo fmt --check"
+say "cargo fmt --check, leptosfmt --check (view! macros)"
 timed cargo fmt --all --check
+timed leptosfmt --check --quiet app/src
 
 say "clippy: server build (ssr), all targets"
 timed cargo clippy --locked -p boptone -p boptone-app -p boptone-server --all-targets --features boptone/testing -- -D warnings

@@ -50,7 +50,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="en" class="bg-zinc-950">
             <head>
                 <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
                 <meta name="theme-color" content="#09090b" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
@@ -74,8 +77,13 @@ pub fn App() -> impl IntoView {
     Effect::new(|_| after_hydration());
 
     view! {
-        <Title formatter=|title: String| if title.is_empty() { "Boptone".to_owned() } else { format!("{title} · Boptone") } />
-        <Meta name="description" content="Boptone is where independent musicians run their business: post Bops, release music, sell merch and get paid, all from one profile." />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Boptone".to_owned() } else { format!("{title} · Boptone") }
+        } />
+        <Meta
+            name="description"
+            content="Boptone is where independent musicians run their business: post Bops, release music, sell merch and get paid, all from one profile."
+        />
         <Router>
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("") view=AppLayout>

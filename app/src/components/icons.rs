@@ -45,7 +45,13 @@ pub fn Logo(id: &'static str) -> AnyView {
                     </linearGradient>
                 </defs>
                 <rect width="32" height="32" rx="9" fill=fill></rect>
-                <path d="M11 8.5v15M11 18.5a5 5 0 1 0 10 0 5 5 0 0 0-10 0" stroke="#18181b" stroke-width="3" fill="none" stroke-linecap="round"></path>
+                <path
+                    d="M11 8.5v15M11 18.5a5 5 0 1 0 10 0 5 5 0 0 0-10 0"
+                    stroke="#18181b"
+                    stroke-width="3"
+                    fill="none"
+                    stroke-linecap="round"
+                ></path>
             </svg>
             "Boptone"
         </span>

@@ -65,69 +65,166 @@ pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
     let signed_in = move || matches!(session.user.get(), Some(Ok(Some(_))));
     let name = artist_name.clone();
     view! {
-        <section id="kick-in" aria-labelledby="kick-in-heading" class="mt-8 rounded-3xl border border-fuchsia-500/30 bg-gradient-to-br from-fuchsia-500/10 to-violet-600/10 p-6">
-            <h2 id="kick-in-heading" class="text-lg font-semibold text-white">"Kick In"</h2>
-            <p class="mt-1 text-sm text-zinc-300">"Tip "{artist_name.clone()}" directly. Boptone takes no fee."</p>
+        <section
+            id="kick-in"
+            aria-labelledby="kick-in-heading"
+            class="mt-8 rounded-3xl border border-fuchsia-500/30 bg-gradient-to-br from-fuchsia-500/10 to-violet-600/10 p-6"
+        >
+            <h2 id="kick-in-heading" class="text-lg font-semibold text-white">
+                "Kick In"
+            </h2>
+            <p class="mt-1 text-sm text-zinc-300">
+                "Tip "{artist_name.clone()}" directly. Boptone takes no fee."
+            </p>
             <ActionForm action=action attr:class="mt-5 space-y-5" attr:novalidate="true">
                 <input type="hidden" name="handle" value=handle.clone() />
                 <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
                 <fieldset>
                     <legend class="text-sm font-medium text-zinc-200">"Amount"</legend>
                     <div class="mt-2 flex flex-wrap gap-2">
-                        {PRESETS.iter().map(|cents| {
-                            let dollars = (cents / 100).to_string();
-                            let label = format_price(*cents, CURRENCY);
-                            let d = dollars.clone();
-                            view! {
-                                <button type="button" class="genre-chip-body aria-pressed:border-fuchsia-400 aria-pressed:bg-fuchsia-500/15 aria-pressed:text-white"
-                                    aria-pressed=move || if amount.get() == d { "true" } else { "false" }
-                                    on:click=move |_| amount.set(dollars.clone())>
-                                    {label}
-                                </button>
-                            }
-                        }).collect_view()}
+                        {PRESETS
+                            .iter()
+                            .map(|cents| {
+                                let dollars = (cents / 100).to_string();
+                                let label = format_price(*cents, CURRENCY);
+                                let d = dollars.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="genre-chip-body aria-pressed:border-fuchsia-400 aria-pressed:bg-fuchsia-500/15 aria-pressed:text-white"
+                                        aria-pressed=move || {
+                                            if amount.get() == d { "true" } else { "false" }
+                                        }
+                                        on:click=move |_| amount.set(dollars.clone())
+                                    >
+                                        {label}
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
                     </div>
-                    <label for="tip-amount" class="mt-3 block text-sm text-zinc-300">"Or your own amount, in dollars"</label>
+                    <label for="tip-amount" class="mt-3 block text-sm text-zinc-300">
+                        "Or your own amount, in dollars"
+                    </label>
                     <div class="mt-1 flex max-w-40 items-center rounded-xl border border-zinc-700 bg-zinc-900 focus-within:border-fuchsia-400">
-                        <span class="pl-3 text-zinc-400" aria-hidden="true">"$"</span>
-                        <input id="tip-amount" name="amount" inputmode="decimal" autocomplete="off"
+                        <span class="pl-3 text-zinc-400" aria-hidden="true">
+                            "$"
+                        </span>
+                        <input
+                            id="tip-amount"
+                            name="amount"
+                            inputmode="decimal"
+                            autocomplete="off"
                             class="w-full rounded-xl bg-transparent py-2 pr-3 pl-1 text-base text-zinc-50 focus:outline-none"
-                            prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))
-                            aria-invalid=move || if field_error(value, "amount").get().is_some() { "true" } else { "false" } />
+                            prop:value=move || amount.get()
+                            on:input=move |ev| amount.set(event_target_value(&ev))
+                            aria-invalid=move || {
+                                if field_error(value, "amount").get().is_some() {
+                                    "true"
+                                } else {
+                                    "false"
+                                }
+                            }
+                        />
                     </div>
-                    {move || field_error(value, "amount").get().map(|m| view! { <p class="mt-1 text-sm font-medium text-rose-300" role="alert">{m}</p> })}
+                    {move || {
+                        field_error(value, "amount")
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="mt-1 text-sm font-medium text-rose-300" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                 </fieldset>
                 <div class="space-y-1.5">
-                    <label for="tip-message" class="block text-sm font-medium text-zinc-200">"Message "<span class="font-normal text-zinc-400">"(optional)"</span></label>
-                    <textarea id="tip-message" name="message" rows="2" maxlength="280"
+                    <label for="tip-message" class="block text-sm font-medium text-zinc-200">
+                        "Message "
+                        <span class="font-normal text-zinc-400">"(optional)"</span>
+                    </label>
+                    <textarea
+                        id="tip-message"
+                        name="message"
+                        rows="2"
+                        maxlength="280"
                         class="block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 focus:border-fuchsia-400 focus:outline-none"
-                        placeholder="Say something nice"></textarea>
-                    {move || field_error(value, "message").get().map(|m| view! { <p class="text-sm font-medium text-rose-300" role="alert">{m}</p> })}
+                        placeholder="Say something nice"
+                    ></textarea>
+                    {move || {
+                        field_error(value, "message")
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="text-sm font-medium text-rose-300" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
                 <Show when=move || !signed_in()>
                     <div class="space-y-1.5">
-                        <label for="tip-email" class="block text-sm font-medium text-zinc-200">"Your email, for the receipt"</label>
-                        <input id="tip-email" name="email" type="email" autocomplete="email"
-                            class="block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 focus:border-fuchsia-400 focus:outline-none" />
-                        {move || field_error(value, "email").get().map(|m| view! { <p class="text-sm font-medium text-rose-300" role="alert">{m}</p> })}
+                        <label for="tip-email" class="block text-sm font-medium text-zinc-200">
+                            "Your email, for the receipt"
+                        </label>
+                        <input
+                            id="tip-email"
+                            name="email"
+                            type="email"
+                            autocomplete="email"
+                            class="block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 focus:border-fuchsia-400 focus:outline-none"
+                        />
+                        {move || {
+                            field_error(value, "email")
+                                .get()
+                                .map(|m| {
+                                    view! {
+                                        <p class="text-sm font-medium text-rose-300" role="alert">
+                                            {m}
+                                        </p>
+                                    }
+                                })
+                        }}
                     </div>
                 </Show>
                 <label class="flex items-start gap-3 text-sm text-zinc-200">
-                    <input type="checkbox" name="cover_fee" value="true" class="mt-1 h-4 w-4 accent-fuchsia-400"
-                        prop:checked=move || cover.get() on:change=move |ev| cover.set(event_target_checked(&ev)) />
-                    <span>"Cover the card processing cost so "{name.clone()}" gets the full amount"</span>
+                    <input
+                        type="checkbox"
+                        name="cover_fee"
+                        value="true"
+                        class="mt-1 h-4 w-4 accent-fuchsia-400"
+                        prop:checked=move || cover.get()
+                        on:change=move |ev| cover.set(event_target_checked(&ev))
+                    />
+                    <span>
+                        "Cover the card processing cost so "{name.clone()}" gets the full amount"
+                    </span>
                 </label>
                 <p class="text-sm text-zinc-300" aria-live="polite" data-testid="tip-breakdown">
-                    {move || breakdown().map(|b| format!(
-                        "You pay {} · card processing {} · {} receives {}",
-                        format_amount(b.gross, CURRENCY),
-                        format_amount(b.processing_fee, CURRENCY),
-                        artist_name.clone(),
-                        format_amount(b.net, CURRENCY),
-                    ))}
+                    {move || {
+                        breakdown()
+                            .map(|b| {
+                                format!(
+                                    "You pay {} · card processing {} · {} receives {}",
+                                    format_amount(b.gross, CURRENCY),
+                                    format_amount(b.processing_fee, CURRENCY),
+                                    artist_name.clone(),
+                                    format_amount(b.net, CURRENCY),
+                                )
+                            })
+                    }}
                 </p>
-                <FormAlert message=form_error(value, &["amount", "message", "email", "idempotency_key"]) />
-                <SubmitButton label="Kick In" pending_label="Opening checkout…" pending=action.pending() />
+                <FormAlert message=form_error(
+                    value,
+                    &["amount", "message", "email", "idempotency_key"],
+                ) />
+                <SubmitButton
+                    label="Kick In"
+                    pending_label="Opening checkout…"
+                    pending=action.pending()
+                />
             </ActionForm>
         </section>
     }

@@ -49,14 +49,31 @@ pub fn NotificationBell(#[prop(optional)] with_label: bool) -> AnyView {
             (Some(label), None)
         };
         Some(view! {
-            <a href="/notifications" aria-label=aria_label class="side-link relative" data-unread=count>
+            <a
+                href="/notifications"
+                aria-label=aria_label
+                class="side-link relative"
+                data-unread=count
+            >
                 <Icon path=BELL />
-                {spoken.map(|text| view! { <span aria-hidden="true">"Notifications"</span><span class="sr-only">{text}</span> })}
-                {(count > 0).then(|| view! {
-                    <span aria-hidden="true" class="absolute left-7 top-1.5 min-w-5 rounded-full bg-fuchsia-400 px-1.5 text-center text-xs font-bold text-zinc-950">
-                        {if count > 99 { "99+".to_owned() } else { count.to_string() }}
-                    </span>
-                })}
+                {spoken
+                    .map(|text| {
+                        view! {
+                            <span aria-hidden="true">"Notifications"</span>
+                            <span class="sr-only">{text}</span>
+                        }
+                    })}
+                {(count > 0)
+                    .then(|| {
+                        view! {
+                            <span
+                                aria-hidden="true"
+                                class="absolute left-7 top-1.5 min-w-5 rounded-full bg-fuchsia-400 px-1.5 text-center text-xs font-bold text-zinc-950"
+                            >
+                                {if count > 99 { "99+".to_owned() } else { count.to_string() }}
+                            </span>
+                        }
+                    })}
             </a>
         })
     })

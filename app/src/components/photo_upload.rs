@@ -26,17 +26,33 @@ pub fn PhotoUpload(
     view! {
         <div class="flex flex-col gap-4 sm:flex-row sm:items-center">
             {move || match photo_url.get() {
-                Some(src) => view! {
-                    <img src=src alt="Your profile photo" width="112" height="112" class="h-28 w-28 shrink-0 rounded-2xl object-cover" />
+                Some(src) => {
+                    view! {
+                        <img
+                            src=src
+                            alt="Your profile photo"
+                            width="112"
+                            height="112"
+                            class="h-28 w-28 shrink-0 rounded-2xl object-cover"
+                        />
+                    }
+                        .into_any()
                 }
-                    .into_any(),
-                None => view! {
-                    <span aria-hidden="true" class="grid h-28 w-28 shrink-0 place-items-center rounded-2xl border border-dashed border-zinc-600 text-3xl text-zinc-500">"+"</span>
+                None => {
+                    view! {
+                        <span
+                            aria-hidden="true"
+                            class="grid h-28 w-28 shrink-0 place-items-center rounded-2xl border border-dashed border-zinc-600 text-3xl text-zinc-500"
+                        >
+                            "+"
+                        </span>
+                    }
+                        .into_any()
                 }
-                    .into_any(),
-            }}
-            <div class="min-w-0 flex-1 space-y-2">
-                <label for="field-photo" class="block text-sm font-medium text-zinc-200">"Profile photo"</label>
+            }} <div class="min-w-0 flex-1 space-y-2">
+                <label for="field-photo" class="block text-sm font-medium text-zinc-200">
+                    "Profile photo"
+                </label>
                 <input
                     id="field-photo"
                     name="photo"
@@ -47,14 +63,40 @@ pub fn PhotoUpload(
                     aria-invalid=move || if message().is_some() { "true" } else { "false" }
                     class="block w-full text-sm text-zinc-300 file:mr-4 file:rounded-xl file:border-0 file:bg-zinc-800 file:px-4 file:py-2 file:font-medium file:text-zinc-100 hover:file:bg-zinc-700"
                 />
-                <p id="field-photo-hint" class="text-sm text-zinc-400">"JPEG, PNG or WebP, up to 8 MB. We crop it to a square."</p>
-                {move || progress.get().map(|p| view! {
-                    <div class="h-2 w-full overflow-hidden rounded-full bg-zinc-800" role="progressbar" aria-label="Upload progress"
-                        aria-valuemin="0" aria-valuemax="100" aria-valuenow=p.to_string()>
-                        <div class="h-full rounded-full bg-fuchsia-400 transition-all" style=format!("width: {p}%")></div>
-                    </div>
-                })}
-                {move || message().map(|m| view! { <p class="text-sm font-medium text-rose-300" role="alert">{m}</p> })}
+                <p id="field-photo-hint" class="text-sm text-zinc-400">
+                    "JPEG, PNG or WebP, up to 8 MB. We crop it to a square."
+                </p>
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| {
+                            view! {
+                                <div
+                                    class="h-2 w-full overflow-hidden rounded-full bg-zinc-800"
+                                    role="progressbar"
+                                    aria-label="Upload progress"
+                                    aria-valuemin="0"
+                                    aria-valuemax="100"
+                                    aria-valuenow=p.to_string()
+                                >
+                                    <div
+                                        class="h-full rounded-full bg-fuchsia-400 transition-all"
+                                        style=format!("width: {p}%")
+                                    ></div>
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
+                    message()
+                        .map(|m| {
+                            view! {
+                                <p class="text-sm font-medium text-rose-300" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
             </div>
         </div>
     }

@@ -53,13 +53,24 @@ pub fn TextField(
                 aria-describedby=described_by
                 class="block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 placeholder-zinc-500 shadow-sm transition focus:border-fuchsia-400 focus:outline-none focus:ring-2 focus:ring-fuchsia-400/40 aria-[invalid=true]:border-rose-400"
             />
-            {hint.map(|h| view! { <p id=hint_id class="text-sm text-zinc-400">{h}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p id=hint_id class="text-sm text-zinc-400">
+                            {h}
+                        </p>
+                    }
+                })}
             {move || {
                 error
                     .get()
                     .map(|message| {
                         view! {
-                            <p id=error_id.clone() class="text-sm font-medium text-rose-300" role="alert">
+                            <p
+                                id=error_id.clone()
+                                class="text-sm font-medium text-rose-300"
+                                role="alert"
+                            >
                                 {message}
                             </p>
                         }
@@ -198,7 +209,11 @@ pub fn EmptyState(
 #[component]
 pub fn Loading(label: &'static str) -> impl IntoView {
     view! {
-        <div role="status" aria-live="polite" class="flex items-center gap-3 px-4 py-8 text-sm text-zinc-400">
+        <div
+            role="status"
+            aria-live="polite"
+            class="flex items-center gap-3 px-4 py-8 text-sm text-zinc-400"
+        >
             <span class="h-4 w-4 animate-spin rounded-full border-2 border-zinc-600 border-t-fuchsia-400"></span>
             {label}
         </div>
@@ -209,7 +224,10 @@ pub fn Loading(label: &'static str) -> impl IntoView {
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     view! {
-        <div role="alert" class="mx-auto max-w-md rounded-2xl border border-rose-500/40 bg-rose-500/10 px-5 py-4 text-sm text-rose-200">
+        <div
+            role="alert"
+            class="mx-auto max-w-md rounded-2xl border border-rose-500/40 bg-rose-500/10 px-5 py-4 text-sm text-rose-200"
+        >
             {error.to_string()}
         </div>
     }

@@ -65,31 +65,35 @@ pub fn AppLayout() -> impl IntoView {
         </a>
         <div class="min-h-dvh md:flex">
             {view! {
-            <aside class="sticky top-0 hidden h-dvh w-64 shrink-0 flex-col border-r border-zinc-800/80 bg-zinc-950 px-4 py-6 md:flex">
-                <a href="/" class="rounded-lg px-2 focus-visible:outline-offset-4">
-                    <Logo id="logo-side" />
-                </a>
-                <nav aria-label="Main" class="mt-8 flex flex-col gap-1">
-                    {TABS
-                        .iter()
-                        .map(|tab| {
-                            view! {
-                                <a href=tab.href aria-current=move || current(tab.href) class="side-link">
-                                    <Icon path=tab.icon />
-                                    {tab.label}
-                                </a>
-                            }
-                        })
-                        .collect_view()}
-                    <NotificationBell with_label=true />
-                    <DashboardLink current=Signal::derive(move || current("/dashboard")) />
-                </nav>
-                <div class="mt-auto">
-                    <AccountBlock />
-                </div>
-            </aside>
-            }.into_any()}
-            <div class="flex min-w-0 flex-1 flex-col">
+                <aside class="sticky top-0 hidden h-dvh w-64 shrink-0 flex-col border-r border-zinc-800/80 bg-zinc-950 px-4 py-6 md:flex">
+                    <a href="/" class="rounded-lg px-2 focus-visible:outline-offset-4">
+                        <Logo id="logo-side" />
+                    </a>
+                    <nav aria-label="Main" class="mt-8 flex flex-col gap-1">
+                        {TABS
+                            .iter()
+                            .map(|tab| {
+                                view! {
+                                    <a
+                                        href=tab.href
+                                        aria-current=move || current(tab.href)
+                                        class="side-link"
+                                    >
+                                        <Icon path=tab.icon />
+                                        {tab.label}
+                                    </a>
+                                }
+                            })
+                            .collect_view()}
+                        <NotificationBell with_label=true />
+                        <DashboardLink current=Signal::derive(move || current("/dashboard")) />
+                    </nav>
+                    <div class="mt-auto">
+                        <AccountBlock />
+                    </div>
+                </aside>
+            }
+                .into_any()} <div class="flex min-w-0 flex-1 flex-col">
                 <header class="sticky top-0 z-20 flex items-center justify-between border-b border-zinc-800/80 bg-zinc-950/90 px-4 py-3 backdrop-blur md:hidden">
                     <a href="/" class="rounded-lg">
                         <Logo id="logo-top" />
@@ -108,7 +112,11 @@ pub fn AppLayout() -> impl IntoView {
                     .iter()
                     .map(|tab| {
                         view! {
-                            <a href=tab.href aria-current=move || current(tab.href) class="tab-link">
+                            <a
+                                href=tab.href
+                                aria-current=move || current(tab.href)
+                                class="tab-link"
+                            >
                                 <Icon path=tab.icon />
                                 <span>{tab.label}</span>
                             </a>
@@ -128,13 +136,19 @@ fn DashboardLink(current: Signal<Option<&'static str>>) -> AnyView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.user.await {
-                    Ok(Some(user)) if matches!(user.role, Role::Artist | Role::Label) => view! {
-                        <a href="/dashboard" aria-current=move || current.get() class="side-link">
-                            <Icon path=icons::DASHBOARD />
-                            "Dashboard"
-                        </a>
+                    Ok(Some(user)) if matches!(user.role, Role::Artist | Role::Label) => {
+                        view! {
+                            <a
+                                href="/dashboard"
+                                aria-current=move || current.get()
+                                class="side-link"
+                            >
+                                <Icon path=icons::DASHBOARD />
+                                "Dashboard"
+                            </a>
+                        }
+                            .into_any()
                     }
-                        .into_any(),
                     _ => ().into_any(),
                 }
             })}
@@ -153,13 +167,28 @@ fn AccountBlock() -> AnyView {
                 match session.user.await {
                     Ok(Some(user)) => {
                         view! {
-                            <a href="/me" class="flex items-center gap-3 rounded-xl px-2 py-2 hover:bg-zinc-900">
-                                <span class="grid h-9 w-9 place-items-center rounded-full bg-fuchsia-500/20 text-sm font-semibold text-fuchsia-200" aria-hidden="true">
-                                    {user.display_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
+                            <a
+                                href="/me"
+                                class="flex items-center gap-3 rounded-xl px-2 py-2 hover:bg-zinc-900"
+                            >
+                                <span
+                                    class="grid h-9 w-9 place-items-center rounded-full bg-fuchsia-500/20 text-sm font-semibold text-fuchsia-200"
+                                    aria-hidden="true"
+                                >
+                                    {user
+                                        .display_name
+                                        .chars()
+                                        .next()
+                                        .map(|c| c.to_uppercase().to_string())
+                                        .unwrap_or_default()}
                                 </span>
                                 <span class="min-w-0">
-                                    <span class="block truncate text-sm font-medium text-white">{user.display_name.clone()}</span>
-                                    <span class="block truncate text-xs text-zinc-400">"@"{user.handle.clone()}</span>
+                                    <span class="block truncate text-sm font-medium text-white">
+                                        {user.display_name.clone()}
+                                    </span>
+                                    <span class="block truncate text-xs text-zinc-400">
+                                        "@"{user.handle.clone()}
+                                    </span>
                                 </span>
                             </a>
                         }
@@ -168,8 +197,12 @@ fn AccountBlock() -> AnyView {
                     _ => {
                         view! {
                             <div class="flex flex-col gap-2">
-                                <a href="/signup" class="btn-primary">"Create account"</a>
-                                <a href="/signin" class="btn-secondary">"Sign in"</a>
+                                <a href="/signup" class="btn-primary">
+                                    "Create account"
+                                </a>
+                                <a href="/signin" class="btn-secondary">
+                                    "Sign in"
+                                </a>
                             </div>
                         }
                             .into_any()
@@ -193,7 +226,14 @@ fn TopBarAction() -> AnyView {
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(_)) => ().into_any(),
-                    _ => view! { <a href="/signin" class="btn-secondary px-4 py-1.5 text-sm">"Sign in"</a> }.into_any(),
+                    _ => {
+                        view! {
+                            <a href="/signin" class="btn-secondary px-4 py-1.5 text-sm">
+                                "Sign in"
+                            </a>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>

@@ -27,7 +27,13 @@ pub fn SignInPage() -> impl IntoView {
                 <ActionForm action=action attr:class="space-y-5" attr:novalidate="true">
                     <FormAlert message=form_error(value, &["email", "password"]) />
                     <input type="hidden" name="next" value=next />
-                    <TextField name="email" label="Email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                    <TextField
+                        name="email"
+                        label="Email"
+                        kind="email"
+                        autocomplete="email"
+                        error=field_error(value, "email")
+                    />
                     <TextField
                         name="password"
                         label="Password"
@@ -36,13 +42,21 @@ pub fn SignInPage() -> impl IntoView {
                         error=field_error(value, "password")
                     />
                     <div class="flex justify-end">
-                        <A href="/forgot-password" attr:class="link text-sm">"Forgot your password?"</A>
+                        <A href="/forgot-password" attr:class="link text-sm">
+                            "Forgot your password?"
+                        </A>
                     </div>
-                    <SubmitButton label="Sign in" pending_label="Signing in…" pending=action.pending() />
+                    <SubmitButton
+                        label="Sign in"
+                        pending_label="Signing in…"
+                        pending=action.pending()
+                    />
                 </ActionForm>
             </div>
             <p class="mt-6 text-center text-sm text-zinc-400">
-                "New to Boptone? " <A href="/signup" attr:class="link">"Create an account"</A>
+                "New to Boptone? " <A href="/signup" attr:class="link">
+                    "Create an account"
+                </A>
             </p>
         </AuthCard>
     }

@@ -31,9 +31,9 @@ pub fn SignUpPage() -> impl IntoView {
         };
         view! {
             <p class=class>
-                "Are you an artist? "
-                <A href="/artist/signup" attr:class="link">"Start your artist business"</A>
-                " with a plan instead."
+                "Are you an artist? " <A href="/artist/signup" attr:class="link">
+                    "Start your artist business"
+                </A> " with a plan instead."
             </p>
         }
     };
@@ -43,8 +43,19 @@ pub fn SignUpPage() -> impl IntoView {
                 {artist_note}
                 <FormAlert message=form_error(value, &["name", "email", "password", "role"]) />
                 <input type="hidden" name="role" value="fan" />
-                <TextField name="name" label="Name" autocomplete="name" error=field_error(value, "name") />
-                <TextField name="email" label="Email" kind="email" autocomplete="email" error=field_error(value, "email") />
+                <TextField
+                    name="name"
+                    label="Name"
+                    autocomplete="name"
+                    error=field_error(value, "name")
+                />
+                <TextField
+                    name="email"
+                    label="Email"
+                    kind="email"
+                    autocomplete="email"
+                    error=field_error(value, "email")
+                />
                 <TextField
                     name="password"
                     label="Password"
@@ -54,19 +65,28 @@ pub fn SignUpPage() -> impl IntoView {
                     minlength=8
                     error=field_error(value, "password")
                 />
-                <SubmitButton label="Create account" pending_label="Creating your account…" pending=action.pending() />
+                <SubmitButton
+                    label="Create account"
+                    pending_label="Creating your account…"
+                    pending=action.pending()
+                />
             </ActionForm>
         }
     };
     view! {
         <Title text="Create your account" />
-        <AuthCard title="Create your account" subtitle="Free for fans: follow artists, tip them, buy their music and merch.">
+        <AuthCard
+            title="Create your account"
+            subtitle="Free for fans: follow artists, tip them, buy their music and merch."
+        >
             {move || match sent_to() {
                 Some(email) => view! { <CheckInbox email /> }.into_any(),
                 None => form().into_any(),
             }}
             <p class="mt-6 text-center text-sm text-zinc-400">
-                "Already have an account? " <A href="/signin" attr:class="link">"Sign in"</A>
+                "Already have an account? " <A href="/signin" attr:class="link">
+                    "Sign in"
+                </A>
             </p>
         </AuthCard>
     }
@@ -78,16 +98,21 @@ fn CheckInbox(email: Option<String>) -> impl IntoView {
     let to = email.unwrap_or_else(|| "your email address".to_owned());
     view! {
         <section aria-labelledby="check-inbox" class="space-y-4">
-            <h2 id="check-inbox" class="text-lg font-semibold text-white">"Check your inbox"</h2>
+            <h2 id="check-inbox" class="text-lg font-semibold text-white">
+                "Check your inbox"
+            </h2>
             <p role="status" class="text-sm text-zinc-300">
-                "We sent a link to " <strong class="text-white">{to}</strong>
+                "We sent a link to "
+                <strong class="text-white">{to}</strong>
                 ". Open it to confirm your address and finish creating your account."
             </p>
             <p class="text-sm text-zinc-400">
                 "Nothing after a few minutes? Look in your spam folder. If you already have an account, the email says how to sign in."
             </p>
             <p class="text-sm text-zinc-400">
-                "You can also " <A href="/signin" attr:class="link">"sign in"</A> " with your new password now and confirm your address later."
+                "You can also " <A href="/signin" attr:class="link">
+                    "sign in"
+                </A> " with your new password now and confirm your address later."
             </p>
         </section>
     }

@@ -33,25 +33,47 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard" />
         <div class="mx-auto max-w-5xl px-4 py-8 sm:px-8">
-            <Transition fallback=|| view! { <Loading label="Loading your dashboard…" /> }>
+            <Transition fallback=|| {
+                view! { <Loading label="Loading your dashboard…" /> }
+            }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <DashboardBody d kick_in share billing /> }.into_any(),
-                        Err(AppError::Gate { .. }) => view! {
-                            <section class="mx-auto max-w-xl rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 text-center">
-                                <h1 class="text-2xl font-bold text-white">"Your artist dashboard"</h1>
-                                <p class="mt-2 text-zinc-300">"Choose a plan to set up your artist profile and start earning."</p>
-                                <A href="/artist/signup" attr:class="btn-primary mt-6 inline-flex">"Become an artist"</A>
-                            </section>
+                        Err(AppError::Gate { .. }) => {
+                            view! {
+                                <section class="mx-auto max-w-xl rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 text-center">
+                                    <h1 class="text-2xl font-bold text-white">
+                                        "Your artist dashboard"
+                                    </h1>
+                                    <p class="mt-2 text-zinc-300">
+                                        "Choose a plan to set up your artist profile and start earning."
+                                    </p>
+                                    <A
+                                        href="/artist/signup"
+                                        attr:class="btn-primary mt-6 inline-flex"
+                                    >
+                                        "Become an artist"
+                                    </A>
+                                </section>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <section class="mx-auto max-w-xl text-center">
-                                <h1 class="text-2xl font-bold text-white">"Sign in to see your dashboard"</h1>
-                                <A href="/signin?next=/dashboard" attr:class="btn-primary mt-6 inline-flex">"Sign in"</A>
-                            </section>
+                        Err(AppError::Unauthenticated) => {
+                            view! {
+                                <section class="mx-auto max-w-xl text-center">
+                                    <h1 class="text-2xl font-bold text-white">
+                                        "Sign in to see your dashboard"
+                                    </h1>
+                                    <A
+                                        href="/signin?next=/dashboard"
+                                        attr:class="btn-primary mt-6 inline-flex"
+                                    >
+                                        "Sign in"
+                                    </A>
+                                </section>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
                         Err(err) => view! { <LoadError error=err /> }.into_any(),
                     }
                 })}
@@ -77,7 +99,9 @@ fn DashboardBody(
                     <h2 class="font-semibold text-white">"Next: "{step_title(step)}</h2>
                     <p class="text-sm text-zinc-300">{step.message()}</p>
                 </div>
-                <a href=step.path() class="btn-primary shrink-0">"Continue"</a>
+                <a href=step.path() class="btn-primary shrink-0">
+                    "Continue"
+                </a>
             </section>
         }
     });
@@ -97,8 +121,13 @@ fn DashboardBody(
     };
     let tips_on = status.tips_enabled;
     let first_dollar = view! {
-        <section aria-labelledby="goal-heading" class="rounded-3xl border border-zinc-800 bg-gradient-to-br from-fuchsia-500/15 to-violet-600/10 p-6">
-            <h2 id="goal-heading" class="text-lg font-semibold text-white">"Goal: your first dollar"</h2>
+        <section
+            aria-labelledby="goal-heading"
+            class="rounded-3xl border border-zinc-800 bg-gradient-to-br from-fuchsia-500/15 to-violet-600/10 p-6"
+        >
+            <h2 id="goal-heading" class="text-lg font-semibold text-white">
+                "Goal: your first dollar"
+            </h2>
             <p class="mt-1 text-sm text-zinc-300">
                 {if status.first_dollar {
                     "Done! Your first fan paid you. Keep the momentum: share your profile again."
@@ -115,34 +144,78 @@ fn DashboardBody(
         <header class="flex flex-wrap items-end justify-between gap-4">
             <div>
                 <p class="text-sm text-zinc-400">"Your dashboard"</p>
-                <h1 class="text-3xl font-bold tracking-tight text-white">{status.stage_name.clone()}</h1>
+                <h1 class="text-3xl font-bold tracking-tight text-white">
+                    {status.stage_name.clone()}
+                </h1>
             </div>
             <div class="flex flex-wrap gap-2">
-                <a href="/dashboard/earnings" class="btn-secondary">"Earnings"</a>
-                <a href=format!("/@{}", status.handle) class="btn-secondary">"View your profile"</a>
+                <a href="/dashboard/earnings" class="btn-secondary">
+                    "Earnings"
+                </a>
+                <a href=format!("/@{}", status.handle) class="btn-secondary">
+                    "View your profile"
+                </a>
             </div>
         </header>
     }
     .into_any();
     let checklist = view! {
-            <section aria-labelledby="checklist-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 lg:col-span-3">
-                <div class="flex items-baseline justify-between">
-                    <h2 id="checklist-heading" class="text-lg font-semibold text-white">"Your first dollar"</h2>
-                    <p class="text-sm text-zinc-400">{format!("{done} of {total} done")}</p>
-                </div>
-                <div class="mt-3 h-2 overflow-hidden rounded-full bg-zinc-800" role="progressbar" aria-label="Setup progress"
-                    aria-valuemin="0" aria-valuemax=total.to_string() aria-valuenow=done.to_string()>
-                    <div class="h-full rounded-full bg-fuchsia-400" style=format!("width: {}%", done * 100 / total.max(1))></div>
-                </div>
-                <ol class="mt-5 space-y-3">
-                    {d.checklist.iter().enumerate().map(|(i, item)| {
+        <section
+            aria-labelledby="checklist-heading"
+            class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6 lg:col-span-3"
+        >
+            <div class="flex items-baseline justify-between">
+                <h2 id="checklist-heading" class="text-lg font-semibold text-white">
+                    "Your first dollar"
+                </h2>
+                <p class="text-sm text-zinc-400">{format!("{done} of {total} done")}</p>
+            </div>
+            <div
+                class="mt-3 h-2 overflow-hidden rounded-full bg-zinc-800"
+                role="progressbar"
+                aria-label="Setup progress"
+                aria-valuemin="0"
+                aria-valuemax=total.to_string()
+                aria-valuenow=done.to_string()
+            >
+                <div
+                    class="h-full rounded-full bg-fuchsia-400"
+                    style=format!("width: {}%", done * 100 / total.max(1))
+                ></div>
+            </div>
+            <ol class="mt-5 space-y-3">
+                {d
+                    .checklist
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
                         let state = if item.done { "Done" } else { "To do" };
                         view! {
-                            <li class="flex items-start gap-3" data-step=item.key.clone() data-done=item.done.to_string()>
+                            <li
+                                class="flex items-start gap-3"
+                                data-step=item.key.clone()
+                                data-done=item.done.to_string()
+                            >
                                 {if item.done {
-                                    view! { <span class="mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-emerald-500 text-sm font-bold text-zinc-950" aria-hidden="true">"✓"</span> }.into_any()
+                                    view! {
+                                        <span
+                                            class="mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full bg-emerald-500 text-sm font-bold text-zinc-950"
+                                            aria-hidden="true"
+                                        >
+                                            "✓"
+                                        </span>
+                                    }
+                                        .into_any()
                                 } else {
-                                    view! { <span class="mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full border border-zinc-600 text-xs text-zinc-400" aria-hidden="true">{i + 1}</span> }.into_any()
+                                    view! {
+                                        <span
+                                            class="mt-0.5 grid h-6 w-6 shrink-0 place-items-center rounded-full border border-zinc-600 text-xs text-zinc-400"
+                                            aria-hidden="true"
+                                        >
+                                            {i + 1}
+                                        </span>
+                                    }
+                                        .into_any()
                                 }}
                                 <div class="min-w-0 flex-1">
                                     <p class="font-medium text-white">
@@ -151,89 +224,161 @@ fn DashboardBody(
                                     </p>
                                     <p class="text-sm text-zinc-400">{item.detail.clone()}</p>
                                 </div>
-                                {(!item.done).then(|| view! { <a href=item.href.clone() class="link shrink-0 text-sm">"Start"</a> })}
+                                {(!item.done)
+                                    .then(|| {
+                                        view! {
+                                            <a href=item.href.clone() class="link shrink-0 text-sm">
+                                                "Start"
+                                            </a>
+                                        }
+                                    })}
                             </li>
                         }
-                    }).collect_view()}
-                </ol>
-            </section>
-
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
     }
     .into_any();
     let kick_in_card = view! {
-                <section id="kick-in" aria-labelledby="kick-in-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
-                    <h2 id="kick-in-heading" class="text-lg font-semibold text-white">"Kick In tips"</h2>
-                    <p class="mt-1 text-sm text-zinc-300">
-                        {if tips_on { "On: fans can tip you from your profile." } else { "Off: let fans tip you from your profile. Boptone takes no fee." }}
-                    </p>
-                    <div class="mt-4 space-y-3">
-                        <FormAlert message=form_error(kick_in.value(), &[]) />
-                        <button type="button" class=if tips_on { "btn-secondary" } else { "btn-primary" }
-                            disabled=move || kick_in.pending().get()
-                            on:click=move |_| { kick_in.dispatch(SetKickIn { enabled: !tips_on }); }>
-                            {if tips_on { "Turn off Kick In" } else { "Turn on Kick In" }}
-                        </button>
-                    </div>
-                </section>
-
+        <section
+            id="kick-in"
+            aria-labelledby="kick-in-heading"
+            class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6"
+        >
+            <h2 id="kick-in-heading" class="text-lg font-semibold text-white">
+                "Kick In tips"
+            </h2>
+            <p class="mt-1 text-sm text-zinc-300">
+                {if tips_on {
+                    "On: fans can tip you from your profile."
+                } else {
+                    "Off: let fans tip you from your profile. Boptone takes no fee."
+                }}
+            </p>
+            <div class="mt-4 space-y-3">
+                <FormAlert message=form_error(kick_in.value(), &[]) />
+                <button
+                    type="button"
+                    class=if tips_on { "btn-secondary" } else { "btn-primary" }
+                    disabled=move || kick_in.pending().get()
+                    on:click=move |_| {
+                        kick_in.dispatch(SetKickIn { enabled: !tips_on });
+                    }
+                >
+                    {if tips_on { "Turn off Kick In" } else { "Turn on Kick In" }}
+                </button>
+            </div>
+        </section>
     }
     .into_any();
     let share_card = view! {
-                <section id="share" aria-labelledby="share-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
-                    <h2 id="share-heading" class="text-lg font-semibold text-white">"Share your profile"</h2>
-                    <div class="mt-4 flex flex-col items-center gap-4 sm:flex-row lg:flex-col xl:flex-row">
-                        <div class="w-40 shrink-0 overflow-hidden rounded-xl bg-white p-1 [&>svg]:block [&>svg]:h-auto [&>svg]:w-full" role="img" aria-label="QR code for your profile link" inner_html=d.qr_svg.clone()></div>
-                        <div class="min-w-0 space-y-3">
-                            <p class="break-all text-sm text-zinc-200">{profile_url.clone()}</p>
-                            <div class="flex flex-wrap gap-2">
-                                <button type="button" class="btn-secondary px-3 py-1.5 text-sm" on:click=copy>
-                                    {move || if copied.get() { "Copied!" } else { "Copy link" }}
-                                </button>
-                                <a href=qr_download download="boptone-profile-qr.svg" class="btn-secondary px-3 py-1.5 text-sm"
-                                    on:click=move |_| { share.dispatch(RecordShare {}); }>
-                                    "Download QR"
-                                </a>
-                            </div>
-                        </div>
+        <section
+            id="share"
+            aria-labelledby="share-heading"
+            class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6"
+        >
+            <h2 id="share-heading" class="text-lg font-semibold text-white">
+                "Share your profile"
+            </h2>
+            <div class="mt-4 flex flex-col items-center gap-4 sm:flex-row lg:flex-col xl:flex-row">
+                <div
+                    class="w-40 shrink-0 overflow-hidden rounded-xl bg-white p-1 [&>svg]:block [&>svg]:h-auto [&>svg]:w-full"
+                    role="img"
+                    aria-label="QR code for your profile link"
+                    inner_html=d.qr_svg.clone()
+                ></div>
+                <div class="min-w-0 space-y-3">
+                    <p class="break-all text-sm text-zinc-200">{profile_url.clone()}</p>
+                    <div class="flex flex-wrap gap-2">
+                        <button
+                            type="button"
+                            class="btn-secondary px-3 py-1.5 text-sm"
+                            on:click=copy
+                        >
+                            {move || if copied.get() { "Copied!" } else { "Copy link" }}
+                        </button>
+                        <a
+                            href=qr_download
+                            download="boptone-profile-qr.svg"
+                            class="btn-secondary px-3 py-1.5 text-sm"
+                            on:click=move |_| {
+                                share.dispatch(RecordShare {});
+                            }
+                        >
+                            "Download QR"
+                        </a>
                     </div>
-                </section>
-
+                </div>
+            </div>
+        </section>
     }
     .into_any();
     let plan_card = view! {
-                <section id="plan" aria-labelledby="plan-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
-                    <h2 id="plan-heading" class="text-lg font-semibold text-white">"Your plan"</h2>
-                    <p class="mt-1 text-zinc-200">
-                        <span class="font-semibold">{d.plan_name.clone()}</span>" · "{d.plan_price.clone()}
-                    </p>
-                    <p class="mt-1 text-sm text-zinc-400">
-                        "Status: "<span data-testid="plan-status">{d.plan_status.clone()}</span>
-                        {status.renews_at.map(|t| {
-                            let word = if status.cancel_at_period_end { " · ends " } else { " · renews " };
-                            view! { {word}<LocalDay ms=t /> }
-                        })}
-                    </p>
-                    <div class="mt-4 space-y-3">
-                        <FormAlert message=form_error(billing.value(), &[]) />
-                        <ActionForm action=billing>
-                            <button type="submit" class="btn-secondary" disabled=move || billing.pending().get()>"Manage billing"</button>
-                        </ActionForm>
-                    </div>
-                </section>
+        <section
+            id="plan"
+            aria-labelledby="plan-heading"
+            class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6"
+        >
+            <h2 id="plan-heading" class="text-lg font-semibold text-white">
+                "Your plan"
+            </h2>
+            <p class="mt-1 text-zinc-200">
+                <span class="font-semibold">{d.plan_name.clone()}</span>
+                " · "
+                {d.plan_price.clone()}
+            </p>
+            <p class="mt-1 text-sm text-zinc-400">
+                "Status: "<span data-testid="plan-status">{d.plan_status.clone()}</span>
+                {status
+                    .renews_at
+                    .map(|t| {
+                        let word = if status.cancel_at_period_end {
+                            " · ends "
+                        } else {
+                            " · renews "
+                        };
+                        view! {
+                            {word}
+                            <LocalDay ms=t />
+                        }
+                    })}
+            </p>
+            <div class="mt-4 space-y-3">
+                <FormAlert message=form_error(billing.value(), &[]) />
+                <ActionForm action=billing>
+                    <button
+                        type="submit"
+                        class="btn-secondary"
+                        disabled=move || billing.pending().get()
+                    >
+                        "Manage billing"
+                    </button>
+                </ActionForm>
+            </div>
+        </section>
     }
     .into_any();
     let quick_start = view! {
         <nav aria-label="Quick start" class="mt-6">
             <h2 class="text-sm font-medium uppercase tracking-wide text-zinc-400">"Quick start"</h2>
             <ul class="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
-                {QUICK_STARTS.iter().map(|(href, title, detail)| view! {
-                    <li>
-                        <a href=*href class="block h-full rounded-2xl border border-zinc-800 bg-zinc-900/60 p-4 transition hover:border-fuchsia-400 focus-visible:border-fuchsia-400">
-                            <span class="block font-medium text-white">{*title}</span>
-                            <span class="mt-1 block text-sm text-zinc-400">{*detail}</span>
-                        </a>
-                    </li>
-                }).collect_view()}
+                {QUICK_STARTS
+                    .iter()
+                    .map(|(href, title, detail)| {
+                        view! {
+                            <li>
+                                <a
+                                    href=*href
+                                    class="block h-full rounded-2xl border border-zinc-800 bg-zinc-900/60 p-4 transition hover:border-fuchsia-400 focus-visible:border-fuchsia-400"
+                                >
+                                    <span class="block font-medium text-white">{*title}</span>
+                                    <span class="mt-1 block text-sm text-zinc-400">{*detail}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </nav>
     }
@@ -245,10 +390,7 @@ fn DashboardBody(
         <div class="mt-8 grid gap-6 lg:grid-cols-5">
             {checklist}
             <div class="space-y-6 lg:col-span-2">
-                {first_dollar}
-                {kick_in_card}
-                {share_card}
-                {plan_card}
+                {first_dollar} {kick_in_card} {share_card} {plan_card}
             </div>
         </div>
     }

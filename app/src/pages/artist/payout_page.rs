@@ -40,25 +40,49 @@ pub fn ArtistPayoutPage() -> impl IntoView {
     view! {
         <Title text="Set up payouts" />
         <div class="mx-auto max-w-2xl px-4 py-10 sm:px-8">
-            <p class="text-sm font-semibold uppercase tracking-wider text-fuchsia-300">"Step 3 of 3"</p>
+            <p class="text-sm font-semibold uppercase tracking-wider text-fuchsia-300">
+                "Step 3 of 3"
+            </p>
             <h1 class="mt-2 text-3xl font-bold tracking-tight text-white">"Get paid"</h1>
             <Show when=from_gate>
-                <div class="mt-4"><Notice>"Set up payouts first: money from fans needs somewhere to go."</Notice></div>
+                <div class="mt-4">
+                    <Notice>"Set up payouts first: money from fans needs somewhere to go."</Notice>
+                </div>
             </Show>
-            <Suspense fallback=|| view! { <Loading label="Checking your payouts…" /> }>
+            <Suspense fallback=|| {
+                view! { <Loading label="Checking your payouts…" /> }
+            }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <PayoutBody status=s start /> }.into_any(),
-                        Err(AppError::Gate { .. }) => view! {
-                            <p class="mt-4 text-zinc-300">"Payouts come with an artist plan."</p>
-                            <A href="/artist/signup" attr:class="btn-primary mt-6 inline-flex">"Choose a plan"</A>
+                        Err(AppError::Gate { .. }) => {
+                            view! {
+                                <p class="mt-4 text-zinc-300">
+                                    "Payouts come with an artist plan."
+                                </p>
+                                <A href="/artist/signup" attr:class="btn-primary mt-6 inline-flex">
+                                    "Choose a plan"
+                                </A>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
-                        Err(err) => view! { <div class="mt-6"><LoadError error=err /></div> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="mt-6">
+                                    <LoadError error=err />
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
-            {move || refresh.pending().get().then(|| view! { <Loading label="Checking with our payment partner…" /> })}
+            {move || {
+                refresh
+                    .pending()
+                    .get()
+                    .then(|| view! { <Loading label="Checking with our payment partner…" /> })
+            }}
         </div>
     }
 }
@@ -69,11 +93,17 @@ fn PayoutBody(status: ArtistStatus, start: ServerAction<StartPayoutOnboarding>) 
         return view! {
             <section class="mt-6 rounded-3xl border border-emerald-500/40 bg-emerald-500/10 p-6">
                 <h2 class="text-xl font-semibold text-white">"Payouts are on"</h2>
-                <p class="mt-2 text-zinc-200">"Tips and sales reach your bank account. Standard payouts are free."</p>
+                <p class="mt-2 text-zinc-200">
+                    "Tips and sales reach your bank account. Standard payouts are free."
+                </p>
                 <div class="mt-5 flex flex-wrap gap-3">
-                    <A href="/dashboard" attr:class="btn-primary">"Go to your dashboard"</A>
+                    <A href="/dashboard" attr:class="btn-primary">
+                        "Go to your dashboard"
+                    </A>
                     <ActionForm action=start>
-                        <button type="submit" class="btn-secondary">"Update payout details"</button>
+                        <button type="submit" class="btn-secondary">
+                            "Update payout details"
+                        </button>
                     </ActionForm>
                 </div>
             </section>
@@ -105,14 +135,20 @@ fn PayoutBody(status: ArtistStatus, start: ServerAction<StartPayoutOnboarding>) 
             <div class="mt-5 space-y-3">
                 <FormAlert message=form_error(start.value(), &[]) />
                 <ActionForm action=start>
-                    <button type="submit" class="btn-primary" disabled=move || start.pending().get()>
+                    <button
+                        type="submit"
+                        class="btn-primary"
+                        disabled=move || start.pending().get()
+                    >
                         {move || if start.pending().get() { "Opening…" } else { button }}
                     </button>
                 </ActionForm>
             </div>
         </section>
         <p class="mt-6 text-sm text-zinc-400">
-            <A href="/dashboard" attr:class="link">"Skip for now"</A>
+            <A href="/dashboard" attr:class="link">
+                "Skip for now"
+            </A>
             " — you can't receive money until payouts are on."
         </p>
     }

@@ -38,7 +38,9 @@ pub fn ArtistSignupReturnPage() -> impl IntoView {
         match finish.value().get() {
         Some(Err(err)) => view! {
             <LoadError error=err />
-            <a href="/artist/signup" class="btn-secondary mt-6 inline-flex">"Back to plans"</a>
+            <a href="/artist/signup" class="btn-secondary mt-6 inline-flex">
+                "Back to plans"
+            </a>
         }
         .into_any(),
         Some(Ok(SignupFinish::Pending)) if checks.get() >= MAX_CHECKS => view! {
@@ -52,7 +54,10 @@ pub fn ArtistSignupReturnPage() -> impl IntoView {
     };
     view! {
         <Title text="Confirming your plan" />
-        <AuthCard title="Welcome to Boptone" subtitle="One moment while we set up your artist account.">
+        <AuthCard
+            title="Welcome to Boptone"
+            subtitle="One moment while we set up your artist account."
+        >
             {view_state}
         </AuthCard>
     }

@@ -81,23 +81,32 @@ pub fn ArtistPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let loaded = receipt.await;
                     move || {
-                    let confirmed = confirm.value().get().and_then(Result::ok).flatten();
-                    confirmed.or_else(|| loaded.clone()).map(|r| {
-                        let text = if r.paid {
-                            format!(
-                                "Thank you! Your {} tip reached {}. A receipt is on its way to your inbox.",
-                                format_amount(r.amount_cents, &r.currency),
-                                r.artist_name
-                            )
-                        } else {
-                            "Your payment is being confirmed. We'll email your receipt.".to_owned()
-                        };
-                        view! { <div class="mx-auto mb-6 max-w-3xl"><Notice>{text}</Notice></div> }
-                    })
+                        let confirmed = confirm.value().get().and_then(Result::ok).flatten();
+                        confirmed
+                            .or_else(|| loaded.clone())
+                            .map(|r| {
+                                let text = if r.paid {
+                                    format!(
+                                        "Thank you! Your {} tip reached {}. A receipt is on its way to your inbox.",
+                                        format_amount(r.amount_cents, &r.currency),
+                                        r.artist_name,
+                                    )
+                                } else {
+                                    "Your payment is being confirmed. We'll email your receipt."
+                                        .to_owned()
+                                };
+                                view! {
+                                    <div class="mx-auto mb-6 max-w-3xl">
+                                        <Notice>{text}</Notice>
+                                    </div>
+                                }
+                            })
                     }
                 })}
             </Suspense>
-            <Suspense fallback=|| view! { <Loading label="Loading artist…" /> }>
+            <Suspense fallback=|| {
+                view! { <Loading label="Loading artist…" /> }
+            }>
                 {move || Suspend::new(async move {
                     match artist.await {
                         Ok(a) => {
@@ -108,30 +117,67 @@ pub fn ArtistPage() -> impl IntoView {
                                     <div class="flex flex-col items-start gap-6 sm:flex-row sm:items-end">
                                         <ArtistAvatar artist=a.clone() size="h-40 w-40" />
                                         <div>
-                                            <h1 class="text-3xl font-bold text-white">{a.stage_name.clone()}</h1>
+                                            <h1 class="text-3xl font-bold text-white">
+                                                {a.stage_name.clone()}
+                                            </h1>
                                             <p class="mt-1 text-zinc-400">"@"{a.handle.clone()}</p>
                                             <p class="mt-2 text-sm text-zinc-300">
                                                 {a.location.clone()}
                                             </p>
                                         </div>
                                     </div>
-                                    {(!a.links.is_empty()).then(|| view! {
-                                        <ul class="mt-5 flex flex-wrap gap-2" aria-label="Links">
-                                            {a.links.iter().map(|url| view! {
-                                                <li>
-                                                    <a href=url.clone() rel="noopener noreferrer me" target="_blank" class="btn-secondary px-3 py-1.5 text-sm">
-                                                        {link_label(url)}
-                                                    </a>
-                                                </li>
-                                            }).collect_view()}
-                                        </ul>
-                                    })}
+                                    {(!a.links.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <ul class="mt-5 flex flex-wrap gap-2" aria-label="Links">
+                                                    {a
+                                                        .links
+                                                        .iter()
+                                                        .map(|url| {
+                                                            view! {
+                                                                <li>
+                                                                    <a
+                                                                        href=url.clone()
+                                                                        rel="noopener noreferrer me"
+                                                                        target="_blank"
+                                                                        class="btn-secondary px-3 py-1.5 text-sm"
+                                                                    >
+                                                                        {link_label(url)}
+                                                                    </a>
+                                                                </li>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </ul>
+                                            }
+                                        })}
                                     <ul class="mt-6 flex flex-wrap gap-2" aria-label="Genres">
-                                        {a.genres.iter().map(|g| view! { <li class="rounded-full border border-zinc-700 px-3 py-1 text-sm text-zinc-200">{g.clone()}</li> }).collect_view()}
+                                        {a
+                                            .genres
+                                            .iter()
+                                            .map(|g| {
+                                                view! {
+                                                    <li class="rounded-full border border-zinc-700 px-3 py-1 text-sm text-zinc-200">
+                                                        {g.clone()}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
                                     </ul>
                                     <h2 class="mt-8 text-lg font-semibold text-white">"About"</h2>
-                                    <p class="mt-2 max-w-prose leading-relaxed text-zinc-300">{a.bio.clone()}</p>
-                                    {a.kick_in.then(|| view! { <KickInForm handle=a.handle.clone() artist_name=a.stage_name.clone() /> })}
+                                    <p class="mt-2 max-w-prose leading-relaxed text-zinc-300">
+                                        {a.bio.clone()}
+                                    </p>
+                                    {a
+                                        .kick_in
+                                        .then(|| {
+                                            view! {
+                                                <KickInForm
+                                                    handle=a.handle.clone()
+                                                    artist_name=a.stage_name.clone()
+                                                />
+                                            }
+                                        })}
                                 </article>
                             }
                                 .into_any()
@@ -144,9 +190,15 @@ pub fn ArtistPage() -> impl IntoView {
                             view! {
                                 <Title text="Artist not found" />
                                 <div class="mx-auto max-w-md text-center">
-                                    <h1 class="text-2xl font-bold text-white">"Artist not found"</h1>
-                                    <p class="mt-2 text-zinc-400">"No artist has this handle. Browse the artists on Boptone instead."</p>
-                                    <a href="/music" class="btn-secondary mt-6 inline-flex">"Discover artists"</a>
+                                    <h1 class="text-2xl font-bold text-white">
+                                        "Artist not found"
+                                    </h1>
+                                    <p class="mt-2 text-zinc-400">
+                                        "No artist has this handle. Browse the artists on Boptone instead."
+                                    </p>
+                                    <a href="/music" class="btn-secondary mt-6 inline-flex">
+                                        "Discover artists"
+                                    </a>
                                 </div>
                             }
                                 .into_any()

@@ -28,11 +28,20 @@ pub fn SandboxCheckoutPage() -> impl IntoView {
         <Title text="Checkout" />
         <div class="mx-auto max-w-4xl px-4 py-8 sm:px-8">
             <SandboxBanner />
-            <Suspense fallback=|| view! { <Loading label="Loading checkout…" /> }>
+            <Suspense fallback=|| {
+                view! { <Loading label="Loading checkout…" /> }
+            }>
                 {move || Suspend::new(async move {
                     match session.await {
                         Ok(view) => view! { <Checkout view /> }.into_any(),
-                        Err(err) => view! { <div class="mt-6"><LoadError error=err /></div> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <div class="mt-6">
+                                    <LoadError error=err />
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -45,7 +54,8 @@ pub fn SandboxCheckoutPage() -> impl IntoView {
 pub fn SandboxBanner() -> impl IntoView {
     view! {
         <p class="rounded-xl border border-amber-400/40 bg-amber-400/10 px-4 py-2 text-sm text-amber-200">
-            <strong>"Sandbox"</strong>" · No real money moves. This page stands in for the payment provider's."
+            <strong>"Sandbox"</strong>
+            " · No real money moves. This page stands in for the payment provider's."
         </p>
     }
 }
@@ -79,7 +89,9 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
             <section class="mt-8 rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
                 <h1 class="text-xl font-semibold text-white">"This checkout is closed"</h1>
                 <p class="mt-2 text-zinc-300">"It was paid or has expired."</p>
-                <a href=view.cancel_url.clone() class="btn-secondary mt-5 inline-flex">"Back to Boptone"</a>
+                <a href=view.cancel_url.clone() class="btn-secondary mt-5 inline-flex">
+                    "Back to Boptone"
+                </a>
             </section>
         }
         .into_any();
@@ -88,9 +100,24 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
     view! {
         <div class="mt-6 grid gap-8 md:grid-cols-2">
             <section aria-labelledby="summary-heading">
-                <a href=view.cancel_url.clone() class="link text-sm">"← Back to Boptone"</a>
-                <h1 id="summary-heading" class="mt-4 text-sm text-zinc-400">{if view.recurring { "Subscribe to Boptone" } else { "Pay" }}</h1>
-                <p class="mt-1 text-4xl font-bold text-white">{amount.clone()}{view.recurring.then(|| view! { <span class="text-base font-normal text-zinc-400">" per month"</span> })}</p>
+                <a href=view.cancel_url.clone() class="link text-sm">
+                    "← Back to Boptone"
+                </a>
+                <h1 id="summary-heading" class="mt-4 text-sm text-zinc-400">
+                    {if view.recurring { "Subscribe to Boptone" } else { "Pay" }}
+                </h1>
+                <p class="mt-1 text-4xl font-bold text-white">
+                    {amount.clone()}
+                    {view
+                        .recurring
+                        .then(|| {
+                            view! {
+                                <span class="text-base font-normal text-zinc-400">
+                                    " per month"
+                                </span>
+                            }
+                        })}
+                </p>
                 <p class="mt-3 text-zinc-300">{view.description.clone()}</p>
                 <p class="mt-1 text-sm text-zinc-400">{view.email.clone()}</p>
                 <details class="mt-6 rounded-xl border border-zinc-800 p-4 text-sm text-zinc-300">
@@ -101,44 +128,103 @@ fn Checkout(view: CheckoutView) -> impl IntoView {
                         <li>"4000 0000 0000 0002 · declined"</li>
                         <li>"4000 0000 0000 9995 · insufficient funds"</li>
                     </ul>
-                    <p class="mt-2 text-xs text-zinc-400">"Any future expiry date and any 3-digit CVC."</p>
+                    <p class="mt-2 text-xs text-zinc-400">
+                        "Any future expiry date and any 3-digit CVC."
+                    </p>
                 </details>
             </section>
-            <section aria-labelledby="pay-heading" class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6">
-                <h2 id="pay-heading" class="text-lg font-semibold text-white">"Pay with card"</h2>
+            <section
+                aria-labelledby="pay-heading"
+                class="rounded-3xl border border-zinc-800 bg-zinc-900/60 p-6"
+            >
+                <h2 id="pay-heading" class="text-lg font-semibold text-white">
+                    "Pay with card"
+                </h2>
                 <ActionForm action=pay attr:class="mt-5 space-y-4" attr:novalidate="true">
                     <input type="hidden" name="id" value=id.clone() />
                     <FormAlert message=failure />
-                    <TextField name="number" label="Card number" autocomplete="cc-number" hint="e.g. 4242 4242 4242 4242" error=field_error(value, "number") />
+                    <TextField
+                        name="number"
+                        label="Card number"
+                        autocomplete="cc-number"
+                        hint="e.g. 4242 4242 4242 4242"
+                        error=field_error(value, "number")
+                    />
                     <div class="grid grid-cols-2 gap-4">
-                        <TextField name="expiry" label="Expiry (MM / YY)" autocomplete="cc-exp" error=field_error(value, "expiry") />
-                        <TextField name="cvc" label="CVC" autocomplete="cc-csc" error=field_error(value, "cvc") />
+                        <TextField
+                            name="expiry"
+                            label="Expiry (MM / YY)"
+                            autocomplete="cc-exp"
+                            error=field_error(value, "expiry")
+                        />
+                        <TextField
+                            name="cvc"
+                            label="CVC"
+                            autocomplete="cc-csc"
+                            error=field_error(value, "cvc")
+                        />
                     </div>
-                    <TextField name="name" label="Name on card" autocomplete="cc-name" required=false error=field_error(value, "name") />
-                    <SubmitButton label=if view.recurring { "Subscribe" } else { "Pay" } pending_label="Processing…" pending=pay.pending() />
+                    <TextField
+                        name="name"
+                        label="Name on card"
+                        autocomplete="cc-name"
+                        required=false
+                        error=field_error(value, "name")
+                    />
+                    <SubmitButton
+                        label=if view.recurring { "Subscribe" } else { "Pay" }
+                        pending_label="Processing…"
+                        pending=pay.pending()
+                    />
                 </ActionForm>
             </section>
         </div>
         <Show when=move || needs_auth.get()>
             <div class="fixed inset-0 z-50 grid place-items-center bg-black/70 p-4">
-                <div role="dialog" aria-modal="true" aria-labelledby="auth-heading" class="w-full max-w-sm rounded-3xl border border-zinc-700 bg-zinc-900 p-6 shadow-2xl">
-                    <h2 id="auth-heading" class="text-lg font-semibold text-white">"3-D Secure authentication"</h2>
+                <div
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="auth-heading"
+                    class="w-full max-w-sm rounded-3xl border border-zinc-700 bg-zinc-900 p-6 shadow-2xl"
+                >
+                    <h2 id="auth-heading" class="text-lg font-semibold text-white">
+                        "3-D Secure authentication"
+                    </h2>
                     <p class="mt-2 text-sm text-zinc-300">
-                        "Your bank asks you to confirm this payment of "{amount.clone()}". In the sandbox you choose the outcome."
+                        "Your bank asks you to confirm this payment of "{amount.clone()}
+                        ". In the sandbox you choose the outcome."
                     </p>
                     <div class="mt-5 flex flex-col gap-3">
-                        <button type="button" class="btn-primary" disabled=move || auth.pending().get()
+                        <button
+                            type="button"
+                            class="btn-primary"
+                            disabled=move || auth.pending().get()
                             on:click={
                                 let id = auth_id.clone();
-                                move |_| { auth.dispatch(SandboxAuthenticate { id: id.clone(), approve: true }); }
-                            }>
+                                move |_| {
+                                    auth.dispatch(SandboxAuthenticate {
+                                        id: id.clone(),
+                                        approve: true,
+                                    });
+                                }
+                            }
+                        >
                             "Complete authentication"
                         </button>
-                        <button type="button" class="btn-secondary" disabled=move || auth.pending().get()
+                        <button
+                            type="button"
+                            class="btn-secondary"
+                            disabled=move || auth.pending().get()
                             on:click={
                                 let id = auth_id.clone();
-                                move |_| { auth.dispatch(SandboxAuthenticate { id: id.clone(), approve: false }); }
-                            }>
+                                move |_| {
+                                    auth.dispatch(SandboxAuthenticate {
+                                        id: id.clone(),
+                                        approve: false,
+                                    });
+                                }
+                            }
+                        >
                             "Fail authentication"
                         </button>
                     </div>
