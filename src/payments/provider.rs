@@ -167,6 +167,15 @@ pub trait PaymentProvider: Send + Sync {
     /// "stripe" or "sandbox": stored with every event.
     fn name(&self) -> &'static str;
 
+    /// How long card money takes to settle before it can be paid out, in ms.
+    fn settlement_hold_ms(&self) -> i64;
+
+    /// Whether Boptone serves this provider's checkout, onboarding and billing pages
+    /// itself (the sandbox) rather than the provider hosting them.
+    fn hosts_pages_in_app(&self) -> bool {
+        false
+    }
+
     /// Starts a hosted checkout for a plan's monthly subscription.
     async fn create_subscription_checkout(
         &self,

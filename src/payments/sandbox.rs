@@ -204,6 +204,15 @@ impl PaymentProvider for Sandbox {
         "sandbox"
     }
 
+    /// The sandbox settles at once.
+    fn settlement_hold_ms(&self) -> i64 {
+        0
+    }
+
+    fn hosts_pages_in_app(&self) -> bool {
+        true
+    }
+
     async fn create_subscription_checkout(
         &self,
         request: &SubscriptionCheckout,

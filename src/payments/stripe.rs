@@ -172,6 +172,11 @@ impl PaymentProvider for Stripe {
         "stripe"
     }
 
+    /// Stripe's standard US schedule: card money is available two days after payment.
+    fn settlement_hold_ms(&self) -> i64 {
+        2 * crate::time::DAY
+    }
+
     async fn create_subscription_checkout(
         &self,
         request: &SubscriptionCheckout,

@@ -19,12 +19,8 @@ use crate::{
     onboarding::service::require_revenue_ready,
     payments::provider::{CheckoutStatus, PaymentCheckout},
     state::AppState,
-    time::{DAY, HOUR, now_ms},
+    time::{HOUR, now_ms},
 };
-
-/// How long card money takes to settle before it can be paid out (Stripe's standard
-/// US schedule); the sandbox settles at once.
-pub const SETTLEMENT_HOLD_MS: i64 = 2 * DAY;
 
 #[derive(sqlx::FromRow)]
 struct ArtistRow {
@@ -319,7 +315,8 @@ pub async fn sync_checkout(
             record_paid_tip(&mut tx, state, &tip).await?;
         }
         tx.commit().await?;
-        if state.payments.name() == "sandbox" {
+        // A provider that settles at once (the sandbox) makes the money available now.
+        if state.payments.settlement_hold_ms() == 0 {
             settle_tip(state, tip.id).await?;
         }
     } else if session.status == CheckoutStatus::Expired && tip.state == "pending" {
@@ -550,11 +547,7 @@ impl Job for SettleTips {
 
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
         let state = &ctx.state;
-        let hold = if state.payments.name() == "sandbox" {
-            0
-        } else {
-            SETTLEMENT_HOLD_MS
-        };
+        let hold = state.payments.settlement_hold_ms();
         const SQL: &str = "SELECT t.id FROM tips t WHERE t.state = 'succeeded' AND t.paid_at <= $1 \
                            AND NOT EXISTS (SELECT 1 FROM ledger_transactions l WHERE l.idempotency_key = 'settle:tip:' || CAST(t.id AS TEXT)) \
                            ORDER BY t.id LIMIT 1000";

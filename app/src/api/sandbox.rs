@@ -24,7 +24,7 @@ use {
 #[cfg(feature = "ssr")]
 fn sandbox_state() -> Result<AppState, AppError> {
     let state = app_state()?;
-    if state.payments.name() == "sandbox" {
+    if state.payments.hosts_pages_in_app() {
         Ok(state)
     } else {
         Err(AppError::NotFound)
