@@ -40,16 +40,6 @@ impl<'a> From<&'a mut Tx> for Exec<'a> {
     }
 }
 
-impl Exec<'_> {
-    /// The same place for another query, while this one stays usable.
-    pub fn reborrow(&mut self) -> Exec<'_> {
-        match self {
-            Self::Pool(db) => Exec::Pool(db),
-            Self::Tx(tx) => Exec::Tx(tx),
-        }
-    }
-}
-
 /// A value bound to a query. Money, ids and times are `i64`; there are no floats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {

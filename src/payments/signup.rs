@@ -106,12 +106,15 @@ impl SignupRow {
         Tier::parse(&self.tier).unwrap_or(Tier::Starter)
     }
 
-    /// Whether `secret` is this sign-up's browser secret and can still be used: not
-    /// used to sign in yet, not ended by a password change, not expired.
+    /// Whether the browser secret can still be used: not used to sign in yet, not
+    /// ended by a password change, not expired.
+    fn secret_live(&self, now: i64) -> bool {
+        self.secret_ended_at.is_none() && self.created_at + SIGNUP_LIFETIME_MS > now
+    }
+
+    /// Whether `secret` is this sign-up's browser secret and can still be used.
     fn secret_opens(&self, secret: &str, now: i64) -> bool {
-        self.secret_ended_at.is_none()
-            && self.created_at + SIGNUP_LIFETIME_MS > now
-            && accounts::digest(secret) == self.secret_hash
+        self.secret_live(now) && accounts::digest(secret) == self.secret_hash
     }
 }
 
@@ -278,7 +281,7 @@ async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<SignupRow>, AppE
         .bind(accounts::digest(secret))
         .fetch_optional(db)
         .await?;
-    Ok(row.filter(|r| r.secret_ended_at.is_none() && r.created_at + SIGNUP_LIFETIME_MS > now_ms()))
+    Ok(row.filter(|r| r.secret_live(now_ms())))
 }
 
 async fn find_by_checkout(db: &Db, session_id: &str) -> Result<Option<SignupRow>, AppError> {

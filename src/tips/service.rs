@@ -248,6 +248,8 @@ struct TipRow {
     currency: String,
     message: String,
     state: String,
+    /// The payout account its checkout pays (recorded when the checkout was made).
+    destination: Option<String>,
 }
 
 impl TipRow {
@@ -258,18 +260,22 @@ impl TipRow {
 }
 
 const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
-                           currency, message, state";
+                           currency, message, state, destination";
+
+/// The tip paid through checkout `session_id`, if any.
+async fn tip_by_checkout(state: &AppState, session_id: &str) -> Result<Option<TipRow>, AppError> {
+    let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
+    query(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .fetch_optional(&state.db)
+        .await
+}
 
 /// The receipt of the tip paid in checkout `session_id`, as recorded so far. Reads
 /// only: a page load shows it, and the page then asks [`sync_checkout`] (a POST) to
 /// confirm a payment that is not recorded yet.
 pub async fn receipt(state: &AppState, session_id: &str) -> Result<Option<TipReceipt>, AppError> {
-    let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
-    let tip: Option<TipRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(session_id)
-        .fetch_optional(&state.db)
-        .await?;
-    match tip {
+    match tip_by_checkout(state, session_id).await? {
         Some(tip) => receipt_for(state, &tip, tip.is_recorded()).await.map(Some),
         None => Ok(None),
     }
@@ -281,12 +287,7 @@ pub async fn sync_checkout(
     state: &AppState,
     session_id: &str,
 ) -> Result<Option<TipReceipt>, AppError> {
-    let sql = format!("SELECT {TIP_COLUMNS} FROM tips WHERE checkout_session_id = $1");
-    let tip: Option<TipRow> = query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(session_id)
-        .fetch_optional(&state.db)
-        .await?;
-    let Some(tip) = tip else {
+    let Some(tip) = tip_by_checkout(state, session_id).await? else {
         return Ok(None);
     };
     let session = state
@@ -299,7 +300,7 @@ pub async fn sync_checkout(
     // (an expired-then-completed checkout is still a paid tip), but only as the tip it
     // was made for: the amount, currency and destination must be the row's.
     if paid && !tip.is_recorded() {
-        check_paid_as_recorded(state, &tip, &session).await?;
+        check_paid_as_recorded(&tip, &session)?;
         let mut tx = state.db.begin_write().await?;
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";
         let now = now_ms();
@@ -335,22 +336,16 @@ pub async fn sync_checkout(
 /// Refuses to credit a payment that is not the tip's: another amount, currency or
 /// payout account than the row the ledger would credit. Nothing is posted; the job
 /// fails loudly (operators see it at /admin/jobs) and reconciliation flags the money.
-async fn check_paid_as_recorded(
-    state: &AppState,
+fn check_paid_as_recorded(
     tip: &TipRow,
     session: &crate::payments::provider::CheckoutSessionState,
 ) -> Result<(), AppError> {
-    const DESTINATION: &str = "SELECT destination FROM tips WHERE id = $1";
-    let destination: Option<String> = query(DESTINATION)
-        .bind(tip.id)
-        .scalar_one(&state.db)
-        .await?;
     let amount_ok = session.amount_total == Some(tip.gross_cents);
     let currency_ok = session
         .currency
         .as_deref()
         .is_some_and(|c| c.eq_ignore_ascii_case(&tip.currency));
-    let destination_ok = session.destination.is_some() && session.destination == destination;
+    let destination_ok = session.destination.is_some() && session.destination == tip.destination;
     if amount_ok && currency_ok && destination_ok {
         return Ok(());
     }

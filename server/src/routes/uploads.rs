@@ -22,13 +22,22 @@ use crate::startup::ServerState;
 /// The upload's body limit: the photo cap plus room for nothing else (raw body).
 pub const PHOTO_BODY_LIMIT: usize = PHOTO_MAX_BYTES;
 
+/// The error as JSON with its status; a rate limit also says when to retry.
 fn error(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
+    let mut response = (
         status,
         Json(json!({ "error": err.to_string(), "detail": err })),
     )
-        .into_response()
+        .into_response();
+    if let AppError::RateLimited {
+        retry_after_secs, ..
+    } = err
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// Stores a new profile photo for the signed-in artist: checked by content, resized to
@@ -63,15 +72,7 @@ pub async fn profile_photo(
         .uploads_per_account
         .check(&user.id.0.to_string())
     {
-        let mut response = error(&err);
-        if let AppError::RateLimited {
-            retry_after_secs, ..
-        } = err
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return response;
+        return error(&err);
     }
     if body.is_empty() {
         return error(&AppError::field("photo", "Choose a photo to upload."));

@@ -55,12 +55,7 @@ async fn sign_up_answers_alike_whoever_owns_the_address(db: TestDb) {
             .any(|s| s == "You already have a Boptone account"),
         "{subjects:?}"
     );
-    let taken = app
-        .call(
-            "accounts/sign_in",
-            &[("email", "ana@example.com"), ("password", "other password")],
-        )
-        .await;
+    let taken = app.sign_in("ana@example.com", "other password").await;
     assert_eq!(taken.status(), 422, "the second password was not set");
 }
 
@@ -202,12 +197,7 @@ async fn sign_in_is_refused_with_a_message_then_rate_limited(db: TestDb) {
     app.sign_up("Ana", "ana@example.com", "long enough").await;
     app.call("accounts/sign_out", &[]).await;
 
-    let wrong = app
-        .call(
-            "accounts/sign_in",
-            &[("email", "ana@example.com"), ("password", "nope nope")],
-        )
-        .await;
+    let wrong = app.sign_in("ana@example.com", "nope nope").await;
     let err: AppError = wrong.json().await.expect("error json");
     assert!(
         err.field_message("password")
@@ -219,12 +209,7 @@ async fn sign_in_is_refused_with_a_message_then_rate_limited(db: TestDb) {
     // says how long.
     let mut limited = None;
     for _ in 0..12 {
-        let res = app
-            .call(
-                "accounts/sign_in",
-                &[("email", "ana@example.com"), ("password", "nope nope")],
-            )
-            .await;
+        let res = app.sign_in("ana@example.com", "nope nope").await;
         if res.status() == 429 {
             limited = Some(res);
             break;
@@ -243,12 +228,7 @@ async fn sign_in_is_refused_with_a_message_then_rate_limited(db: TestDb) {
     assert!(err.to_string().contains("try again in"), "{err}");
 
     // Even the right password waits, from this address.
-    let right = app
-        .call(
-            "accounts/sign_in",
-            &[("email", "ana@example.com"), ("password", "long enough")],
-        )
-        .await;
+    let right = app.sign_in("ana@example.com", "long enough").await;
     assert_eq!(right.status(), 429);
 }
 
@@ -408,16 +388,7 @@ async fn only_operators_read_the_mailbox_and_no_secret_rests_in_jobs(db: TestDb)
         "the page says how to open it"
     );
 
-    let fan = app
-        .call(
-            "accounts/sign_in",
-            &[
-                ("email", "ana@demo.boptone.app"),
-                ("password", boptone::seed::DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(fan.status(), 200);
+    app.sign_in_demo("ana@demo.boptone.app").await;
     assert_eq!(app.call("mailbox/list", &[]).await.status(), 403);
     let enabled: bool = app
         .call("mailbox/enabled", &[])
@@ -427,16 +398,7 @@ async fn only_operators_read_the_mailbox_and_no_secret_rests_in_jobs(db: TestDb)
         .expect("json");
     assert!(!enabled);
 
-    let admin = app
-        .call(
-            "accounts/sign_in",
-            &[
-                ("email", "admin@demo.boptone.app"),
-                ("password", boptone::seed::DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(admin.status(), 200);
+    app.sign_in_demo("admin@demo.boptone.app").await;
     let page = app.get("/dev/mailbox?to=admin@demo.boptone.app").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");

@@ -6,21 +6,11 @@ use boptone::{
 
 use crate::helpers::TestApp;
 
-async fn sign_in(app: &TestApp, email: &str) {
-    let res = app
-        .call(
-            "accounts/sign_in",
-            &[("email", email), ("password", boptone::seed::DEMO_PASSWORD)],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "sign in as {email}");
-}
-
 async fn only_operators_see_and_act_on_jobs(db: TestDb) {
     let app = TestApp::spawn(db).await;
     boptone::seed::seed_demo(&app.state.db).await.expect("seed");
     assert_eq!(app.call("admin/jobs", &[]).await.status(), 401);
-    sign_in(&app, "ana@demo.boptone.app").await;
+    app.sign_in_demo("ana@demo.boptone.app").await;
     assert_eq!(app.call("admin/jobs", &[]).await.status(), 403);
     assert_eq!(
         app.call("admin/jobs/discard", &[("id", "1")])
@@ -37,7 +27,7 @@ async fn only_operators_see_and_act_on_jobs(db: TestDb) {
     tx.commit().await.expect("commit");
     app.run_jobs().await;
 
-    sign_in(&app, "admin@demo.boptone.app").await;
+    app.sign_in_demo("admin@demo.boptone.app").await;
     let report: serde_json::Value = app
         .call("admin/jobs", &[])
         .await
@@ -87,11 +77,11 @@ async fn only_operators_see_the_money_reports(db: TestDb) {
     for endpoint in ["admin/reconciliation", "admin/funnel"] {
         assert_eq!(app.call(endpoint, &[]).await.status(), 401, "{endpoint}");
     }
-    sign_in(&app, "nova@demo.boptone.app").await;
+    app.sign_in_demo("nova@demo.boptone.app").await;
     for endpoint in ["admin/reconciliation", "admin/funnel"] {
         assert_eq!(app.call(endpoint, &[]).await.status(), 403, "{endpoint}");
     }
-    sign_in(&app, "admin@demo.boptone.app").await;
+    app.sign_in_demo("admin@demo.boptone.app").await;
     let found = boptone::reconciliation::service::reconcile(&app.state, boptone::time::now_ms())
         .await
         .expect("reconcile");

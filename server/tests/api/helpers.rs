@@ -82,17 +82,27 @@ impl TestApp {
         .await
     }
 
+    /// Posts the sign-in form.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.call(
+            "accounts/sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Signs in as a demo account (`seed_demo`), which must succeed.
+    pub async fn sign_in_demo(&self, email: &str) {
+        let res = self.sign_in(email, boptone::seed::DEMO_PASSWORD).await;
+        assert_eq!(res.status(), 200, "sign in as {email}");
+    }
+
     /// Signs up, then signs in with the same password; returns the sign-in answer
     /// (the user as JSON, the session cookie).
     pub async fn sign_up_and_in(&self, name: &str, email: &str, password: &str) -> Response {
         let up = self.sign_up(name, email, password).await;
         assert_eq!(up.status(), 200, "sign-up");
-        let res = self
-            .call(
-                "accounts/sign_in",
-                &[("email", email), ("password", password)],
-            )
-            .await;
+        let res = self.sign_in(email, password).await;
         assert_eq!(res.status(), 200, "sign-in");
         res
     }

@@ -465,16 +465,7 @@ async fn the_artist_sign_up_answers_taken_emails_only_a_few_times_per_client(db:
 async fn money_moving_calls_are_rate_limited_per_account(db: TestDb) {
     boptone::seed::seed_demo(&db.db).await.expect("seed");
     let app = TestApp::spawn(db).await;
-    let signed_in = app
-        .call(
-            "accounts/sign_in",
-            &[
-                ("email", "nova@demo.boptone.app"),
-                ("password", boptone::seed::DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(signed_in.status(), 200);
+    app.sign_in_demo("nova@demo.boptone.app").await;
     let mut limited = None;
     for i in 0..35 {
         let key = format!("payout-rate-{i:04}");
@@ -505,14 +496,7 @@ async fn money_moving_calls_are_rate_limited_per_account(db: TestDb) {
 async fn the_hosted_checkout_shows_the_payers_email_only_to_them(db: TestDb) {
     boptone::seed::seed_demo(&db.db).await.expect("seed");
     let app = TestApp::spawn(db).await;
-    app.call(
-        "accounts/sign_in",
-        &[
-            ("email", "ana@demo.boptone.app"),
-            ("password", boptone::seed::DEMO_PASSWORD),
-        ],
-    )
-    .await;
+    app.sign_in_demo("ana@demo.boptone.app").await;
     let url: String = app
         .call(
             "tips/kick_in",
