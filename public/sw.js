@@ -1,12 +1,11 @@
 // Boptone service worker: keeps the app shell and static assets for offline use and
 // shows the offline page when a navigation cannot reach the network. Data requests
 // (/api) always go to the network.
-const VERSION = "boptone-shell-v2";
+// The app's code is cached as it is fetched: its file names carry content hashes, so a
+// fixed list here could not name them.
+const VERSION = "boptone-shell-v3";
 const SHELL = [
   "/offline.html",
-  "/pkg/boptone.css",
-  "/pkg/boptone.js",
-  "/pkg/boptone.wasm",
   "/manifest.webmanifest",
   "/icons/favicon.svg",
   "/icons/icon-192.png",
@@ -43,11 +42,25 @@ function isStaticAsset(url) {
   );
 }
 
+// A new build's code replaces the last one's: one cached file per kind (.js, .wasm, .css).
+async function forgetOlderCode(cache, url) {
+  const kind = url.pathname.slice(url.pathname.lastIndexOf("."));
+  for (const old of await cache.keys()) {
+    const oldUrl = new URL(old.url);
+    if (isAppCode(oldUrl) && oldUrl.pathname !== url.pathname && oldUrl.pathname.endsWith(kind)) {
+      await cache.delete(old);
+    }
+  }
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(VERSION);
   try {
     const response = await fetch(request);
-    if (response.ok) cache.put(request, response.clone());
+    if (response.ok) {
+      await cache.put(request, response.clone());
+      await forgetOlderCode(cache, new URL(request.url));
+    }
     return response;
   } catch (err) {
     return (await cache.match(request)) || Response.error();

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ -x target/release/boptone && -f target/site/pkg/boptone.js ]] || {
+[[ -x target/release/boptone && -f target/release/hash.txt ]] || {
   echo "error: build first (cargo leptos build --release)" >&2; exit 1; }
 
 tmp=$(mktemp -d)

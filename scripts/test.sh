@@ -45,7 +45,7 @@ say "Rust tests: domain, services and HTTP on SQLite and PostgreSQL"
 timed timeout 1200 cargo test --locked -p boptone -p boptone-app -p boptone-server --features boptone/testing
 
 say "release build (cargo leptos)"
-timed cargo leptos build --release
+timed cargo leptos build --release --precompress
 
 say "Playwright end-to-end tests (Chromium, real server, fresh database)"
 timed scripts/e2e.sh

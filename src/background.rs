@@ -1,4 +1,5 @@
-//! Background work assembled: every job kind the app runs, and its cron schedules.
+//! The app assembled: every job kind it runs and its cron schedules, and where each
+//! domain's handlers for provider changes and platform events are registered.
 
 use std::{sync::Arc, time::Duration};
 
@@ -7,15 +8,39 @@ use tokio::task::JoinHandle;
 use crate::{
     accounts::service::PurgeExpired,
     error::AppError,
-    events::bus::DispatchEvent,
+    events::bus::{DispatchEvent, EventHandlers},
     jobs::{
         cron::{self, ScheduleSpec},
         worker::{self, CancellationToken, JobContext, Registry, WorkerConfig},
     },
     mail::SendEmail,
     notifications::service::DeliverNotifications,
+    payments::routing::PaymentRoutes,
     state::AppState,
 };
+
+/// Where provider changes and platform events go (held by [`AppState`]).
+pub struct Routes {
+    pub payments: PaymentRoutes,
+    pub events: EventHandlers,
+}
+
+/// Each domain's handlers: payment purposes by reference prefix, and the jobs that
+/// react to platform events (analytics, loyalty, Toney and workflows join here).
+pub fn routes() -> Routes {
+    Routes {
+        payments: PaymentRoutes::new()
+            .purpose(crate::tips::PURPOSE, crate::tips::service::TipPayments)
+            .purpose(crate::signup::PURPOSE, crate::signup::SignupPayments)
+            .purpose(
+                crate::payouts::service::PURPOSE,
+                crate::payouts::service::PayoutPayments,
+            )
+            .subscriptions(crate::signup::SignupPayments)
+            .accounts(crate::payouts::service::PayoutPayments),
+        events: EventHandlers::new().register::<DeliverNotifications>(),
+    }
+}
 
 /// Every job kind, so any worker can run any job.
 pub fn registry() -> Registry {
@@ -85,4 +110,23 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
         &registry(),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_handler_is_a_registered_job() {
+        let jobs: Vec<_> = registry().kinds().collect();
+        for kind in routes().events.kinds() {
+            assert!(jobs.contains(&kind), "{kind} is not in registry()");
+        }
+    }
+
+    #[test]
+    fn every_payment_purpose_has_one_domain() {
+        let purposes: Vec<_> = routes().payments.purposes().collect();
+        assert_eq!(purposes, ["payout", "signup", "tip"]);
+    }
 }

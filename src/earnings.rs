@@ -3,29 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::ArtistBalances;
+use crate::ledger::{ArtistBalances, EarningSource, TransactionKind};
 
 #[cfg(feature = "ssr")]
 pub mod bench;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-/// Ledger transaction kinds that are earnings, and how the dashboard names them.
-pub const SOURCES: [(&str, &str); 4] = [
-    ("tip", "Tips"),
-    ("sale", "Shop"),
-    ("royalty", "Royalties"),
-    ("subscription", "Subscriptions"),
-];
-
-/// The name of earnings source `kind` (a refund, `tip.refund`, counts against its
-/// source).
+/// The name of the earnings source of ledger transaction kind `kind` (a refund,
+/// `tip.refund`, counts against its source).
 pub fn source_label(kind: &str) -> &'static str {
-    let source = kind.strip_suffix(".refund").unwrap_or(kind);
-    SOURCES
-        .iter()
-        .find(|(k, _)| *k == source)
-        .map_or("Other", |(_, label)| label)
+    TransactionKind::parse(kind)
+        .and_then(TransactionKind::earning_source)
+        .map_or("Other", EarningSource::label)
 }
 
 /// One earning with the breakdown of its dollar (MON-3).

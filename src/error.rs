@@ -153,6 +153,36 @@ impl From<sqlx::migrate::MigrateError> for AppError {
     }
 }
 
+/// Routes answer with the error itself: its status, `{"error": message, "detail": …}`,
+/// and `Retry-After` when rate limited.
+#[cfg(feature = "ssr")]
+impl axum_core::response::IntoResponse for AppError {
+    fn into_response(self) -> axum_core::response::Response {
+        use http::{HeaderValue, StatusCode, header};
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "error": self.to_string(), "detail": &self }).to_string();
+        let mut response = (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response();
+        if let Self::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,38 +9,73 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod bus;
 
-/// Every event the platform knows, with its payload. The `type` names are stable: they
-/// are stored, and workflow triggers refer to them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "data")]
-pub enum PlatformEvent {
-    #[serde(rename = "account.created")]
-    AccountCreated { user_id: i64, display_name: String },
-    #[serde(rename = "artist.signed_up")]
-    ArtistSignedUp { artist_id: i64, tier: String },
-    #[serde(rename = "artist.profile.completed")]
-    ArtistProfileCompleted { artist_id: i64 },
-    #[serde(rename = "artist.payouts.enabled")]
-    PayoutsEnabled { artist_id: i64 },
-    #[serde(rename = "artist.tips.enabled")]
-    TipsEnabled { artist_id: i64 },
-    #[serde(rename = "artist.profile.shared")]
-    ProfileShared { artist_id: i64 },
+/// Declares [`PlatformEvent`] and [`EventKind`] from one list, so an event's stable name
+/// is written once: the serde tag, `name()` and every reader (the funnel, workflow
+/// triggers) take it from here.
+macro_rules! platform_events {
+    ($(
+        $(#[$doc:meta])*
+        $name:literal => $variant:ident { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }
+    ),* $(,)?) => {
+        /// Every event the platform knows, with its payload. The `type` names are
+        /// stable: they are stored, and workflow triggers refer to them.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", content = "data")]
+        pub enum PlatformEvent {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $name)]
+                $variant { $($(#[$fdoc])* $field: $ty),* },
+            )*
+        }
+
+        /// What kind of event, without its payload.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum EventKind {
+            $($(#[$doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl EventKind {
+            pub const ALL: &'static [EventKind] = &[$(Self::$variant),*];
+
+            /// The stable name, as stored.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl PlatformEvent {
+            pub fn kind(&self) -> EventKind {
+                match self {
+                    $(Self::$variant { .. } => EventKind::$variant,)*
+                }
+            }
+        }
+    };
+}
+
+platform_events! {
+    "account.created" => AccountCreated { user_id: i64, display_name: String },
+    "artist.signed_up" => ArtistSignedUp { artist_id: i64, tier: String },
+    "artist.profile.completed" => ArtistProfileCompleted { artist_id: i64 },
+    "artist.payouts.enabled" => PayoutsEnabled { artist_id: i64 },
+    "artist.tips.enabled" => TipsEnabled { artist_id: i64 },
+    "artist.profile.shared" => ProfileShared { artist_id: i64 },
     /// The artist's first money from a fan (ONB-7's goal).
-    #[serde(rename = "artist.first_dollar")]
-    FirstDollar { artist_id: i64 },
-    #[serde(rename = "artist.plan.payment_failed")]
-    PlanPaymentFailed { artist_id: i64 },
-    #[serde(rename = "bop.published")]
-    BopPublished { bop_id: i64, artist_id: i64 },
-    #[serde(rename = "bop.liked")]
-    BopLiked {
-        bop_id: i64,
-        artist_id: i64,
-        fan_id: i64,
-    },
-    #[serde(rename = "bop.tip.received")]
-    BopTipReceived {
+    "artist.first_dollar" => FirstDollar { artist_id: i64 },
+    "artist.plan.payment_failed" => PlanPaymentFailed { artist_id: i64 },
+    "bop.published" => BopPublished { bop_id: i64, artist_id: i64 },
+    "bop.liked" => BopLiked { bop_id: i64, artist_id: i64, fan_id: i64 },
+    "bop.tip.received" => BopTipReceived {
         tip_id: i64,
         bop_id: i64,
         artist_id: i64,
@@ -48,8 +83,7 @@ pub enum PlatformEvent {
         amount_cents: i64,
         currency: String,
     },
-    #[serde(rename = "tip.received")]
-    TipReceived {
+    "tip.received" => TipReceived {
         tip_id: i64,
         artist_id: i64,
         fan_id: Option<i64>,
@@ -57,20 +91,16 @@ pub enum PlatformEvent {
         amount_cents: i64,
         currency: String,
     },
-    #[serde(rename = "track.published")]
-    TrackPublished { track_id: i64, artist_id: i64 },
-    #[serde(rename = "order.completed")]
-    OrderCompleted {
+    "track.published" => TrackPublished { track_id: i64, artist_id: i64 },
+    "order.completed" => OrderCompleted {
         order_id: i64,
         artist_id: i64,
         fan_id: Option<i64>,
         total_cents: i64,
         currency: String,
     },
-    #[serde(rename = "fan.followed")]
-    FanFollowed { fan_id: i64, artist_id: i64 },
-    #[serde(rename = "stripe.payout.paid")]
-    PayoutPaid {
+    "fan.followed" => FanFollowed { fan_id: i64, artist_id: i64 },
+    "stripe.payout.paid" => PayoutPaid {
         payout_id: i64,
         artist_id: i64,
         amount_cents: i64,
@@ -81,24 +111,7 @@ pub enum PlatformEvent {
 impl PlatformEvent {
     /// The stable name, as stored.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::AccountCreated { .. } => "account.created",
-            Self::ArtistSignedUp { .. } => "artist.signed_up",
-            Self::ArtistProfileCompleted { .. } => "artist.profile.completed",
-            Self::PayoutsEnabled { .. } => "artist.payouts.enabled",
-            Self::TipsEnabled { .. } => "artist.tips.enabled",
-            Self::ProfileShared { .. } => "artist.profile.shared",
-            Self::FirstDollar { .. } => "artist.first_dollar",
-            Self::PlanPaymentFailed { .. } => "artist.plan.payment_failed",
-            Self::BopPublished { .. } => "bop.published",
-            Self::BopLiked { .. } => "bop.liked",
-            Self::BopTipReceived { .. } => "bop.tip.received",
-            Self::TipReceived { .. } => "tip.received",
-            Self::TrackPublished { .. } => "track.published",
-            Self::OrderCompleted { .. } => "order.completed",
-            Self::FanFollowed { .. } => "fan.followed",
-            Self::PayoutPaid { .. } => "stripe.payout.paid",
-        }
+        self.kind().name()
     }
 }
 
@@ -146,5 +159,15 @@ mod tests {
                 event
             );
         }
+    }
+
+    #[test]
+    fn every_kind_parses_from_its_name() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::parse(kind.name()), Some(*kind));
+            let json = serde_json::to_value(kind).expect("serialise");
+            assert_eq!(json, kind.name());
+        }
+        assert_eq!(EventKind::parse("tip.recieved"), None);
     }
 }

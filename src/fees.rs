@@ -71,30 +71,13 @@ pub fn sale(gross: i64) -> Breakdown {
     }
 }
 
-/// How fast a payout reaches the bank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayoutSpeed {
-    /// Next business day, free.
-    Standard,
-    /// Minutes, 1%.
-    Instant,
-}
-
-impl PayoutSpeed {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Instant => "instant",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "standard" => Some(Self::Standard),
-            "instant" => Some(Self::Instant),
-            _ => None,
-        }
+text_enum! {
+    /// How fast a payout reaches the bank.
+    pub enum PayoutSpeed {
+        /// Next business day, free.
+        Standard = "standard",
+        /// Minutes, 1%.
+        Instant = "instant",
     }
 }
 

@@ -21,34 +21,15 @@ pub mod worker;
 #[serde(transparent)]
 pub struct JobId(pub i64);
 
-/// Where a job stands. Completed jobs are deleted, so they have no state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobState {
-    /// Waiting for its `run_at` (a retry waits here too, with its error kept).
-    Queued,
-    /// Claimed by a worker under a lease.
-    Running,
-    /// Gave up: out of attempts, or it can never succeed (unknown kind, bad payload).
-    Dead,
-}
-
-impl JobState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Dead => "dead",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "queued" => Some(Self::Queued),
-            "running" => Some(Self::Running),
-            "dead" => Some(Self::Dead),
-            _ => None,
-        }
+text_enum! {
+    /// Where a job stands. Completed jobs are deleted, so they have no state.
+    pub enum JobState {
+        /// Waiting for its `run_at` (a retry waits here too, with its error kept).
+        Queued = "queued",
+        /// Claimed by a worker under a lease.
+        Running = "running",
+        /// Gave up: out of attempts, or it can never succeed (unknown kind, bad payload).
+        Dead = "dead",
     }
 }
 
@@ -86,7 +67,8 @@ impl EnqueueOptions {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct KindCount {
     pub kind: String,
-    pub state: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub state: JobState,
     pub count: i64,
     /// Queued jobs that have failed at least once (waiting for a retry).
     pub retrying: i64,
@@ -98,7 +80,8 @@ pub struct KindCount {
 pub struct TroubledJob {
     pub id: i64,
     pub kind: String,
-    pub state: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub state: JobState,
     pub attempts: i32,
     pub max_attempts: i32,
     pub last_error: Option<String>,

@@ -108,13 +108,88 @@ pub struct Posting {
     pub amount: i64,
 }
 
+text_enum! {
+    /// What a ledger transaction records. Writers and readers (earnings) share this
+    /// list, so a new kind of revenue cannot be forgotten by a reader.
+    pub enum TransactionKind {
+        /// A fan's tip, paid.
+        Tip = "tip",
+        /// A tip refunded to the fan (counts against tips).
+        TipRefund = "tip.refund",
+        /// Money moving from pending to available after the provider's hold.
+        Settlement = "settlement",
+        /// A payout requested: money leaves the available balance.
+        Payout = "payout",
+        PayoutPaid = "payout.paid",
+        /// A failed payout, returned to the balance.
+        PayoutFailed = "payout.failed",
+        /// A sale in the artist's shop.
+        Sale = "sale",
+        /// Streaming royalties.
+        Royalty = "royalty",
+        /// A fan's paid subscription to the artist.
+        Subscription = "subscription",
+        /// An operator's correction of a mistake.
+        Adjustment = "adjustment",
+    }
+}
+
+/// Where an artist's earnings come from, as the earnings dashboard groups them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EarningSource {
+    Tips,
+    Shop,
+    Royalties,
+    Subscriptions,
+}
+
+impl EarningSource {
+    pub const ALL: [EarningSource; 4] =
+        [Self::Tips, Self::Shop, Self::Royalties, Self::Subscriptions];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Tips => "Tips",
+            Self::Shop => "Shop",
+            Self::Royalties => "Royalties",
+            Self::Subscriptions => "Subscriptions",
+        }
+    }
+}
+
+impl TransactionKind {
+    /// The earnings source this kind counts towards (a refund counts against its
+    /// source); `None` for movements that are not earnings (settlements, payouts).
+    pub fn earning_source(self) -> Option<EarningSource> {
+        match self {
+            Self::Tip | Self::TipRefund => Some(EarningSource::Tips),
+            Self::Sale => Some(EarningSource::Shop),
+            Self::Royalty => Some(EarningSource::Royalties),
+            Self::Subscription => Some(EarningSource::Subscriptions),
+            Self::Settlement
+            | Self::Payout
+            | Self::PayoutPaid
+            | Self::PayoutFailed
+            | Self::Adjustment => None,
+        }
+    }
+
+    /// The kinds that are earnings.
+    pub fn earnings() -> impl Iterator<Item = TransactionKind> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.earning_source().is_some())
+    }
+}
+
 /// A transaction to post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTransaction {
     /// Posting the same key twice posts once.
     pub idempotency_key: String,
-    /// What happened: `tip`, `settlement`, `payout`, `payout.paid`, …
-    pub kind: String,
+    /// What happened.
+    pub kind: TransactionKind,
     pub memo: String,
     /// What it is about (`tip:12`, `payout:3`).
     pub reference: Option<String>,
@@ -187,11 +262,26 @@ mod tests {
     fn txn(postings: Vec<Posting>) -> NewTransaction {
         NewTransaction {
             idempotency_key: "k".into(),
-            kind: "test".into(),
+            kind: TransactionKind::Tip,
             memo: String::new(),
             reference: None,
             artist_id: None,
             postings,
+        }
+    }
+
+    #[test]
+    fn every_earning_kind_has_a_source_and_parses_back() {
+        for kind in TransactionKind::ALL {
+            assert_eq!(TransactionKind::parse(kind.as_str()), Some(*kind));
+        }
+        let earnings: Vec<_> = TransactionKind::earnings().map(|k| k.as_str()).collect();
+        assert_eq!(
+            earnings,
+            ["tip", "tip.refund", "sale", "royalty", "subscription"]
+        );
+        for source in EarningSource::ALL {
+            assert!(TransactionKind::earnings().any(|k| k.earning_source() == Some(source)));
         }
     }
 

@@ -2,6 +2,9 @@
 //! the server alike, and — behind feature `ssr` — the services that carry them out
 //! against the database, mail and the other outside parts.
 
+#[macro_use]
+mod macros;
+
 pub mod accounts;
 pub mod artists;
 pub mod earnings;
@@ -36,6 +39,8 @@ pub mod ratelimit;
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod signup;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "testing")]

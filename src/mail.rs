@@ -1,6 +1,10 @@
 //! Outgoing email. [`Smtp`] delivers through an SMTP server (`SMTP_URL`); with none
 //! configured, [`Mailbox`] keeps every message in the database, readable in the app at
 //! `/dev/mailbox`, so sign-up and password reset work on one machine.
+//!
+//! Owns `mailbox_messages`.
+
+pub mod templates;
 
 use crate::db::query;
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! Payments: the artist plans, subscription states and the sandbox's test cards (pure),
 //! and — behind `ssr` — the [`provider::PaymentProvider`] with its Stripe and Sandbox
-//! implementations, webhook verification and the processing of provider events.
+//! implementations, webhook verification, and provider events stored once and routed
+//! ([`routing`]) to the domain that registered their purpose. `payments` imports no
+//! domain: tips, sign-ups and payouts register their handlers with it.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,9 +11,9 @@ pub mod events;
 #[cfg(feature = "ssr")]
 pub mod provider;
 #[cfg(feature = "ssr")]
-pub mod sandbox;
+pub mod routing;
 #[cfg(feature = "ssr")]
-pub mod signup;
+pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod stripe;
 pub mod views;

@@ -63,8 +63,7 @@ pub struct PayoutView {
     pub fee_cents: i64,
     pub currency: String,
     pub speed: PayoutSpeed,
-    /// `pending`, `in_transit`, `paid` or `failed`.
-    pub state: String,
+    pub state: Stage,
     pub failure_message: Option<String>,
     pub created_at: i64,
     pub arrival_at: Option<i64>,
@@ -77,13 +76,25 @@ impl PayoutView {
     }
 
     pub fn state_label(&self) -> &'static str {
-        match self.state.as_str() {
-            "pending" => "Pending",
-            "in_transit" => "In transit",
-            "paid" => "Paid",
-            "failed" => "Failed: returned to your balance",
-            _ => "Unknown",
+        match self.state {
+            Stage::Pending => "Pending",
+            Stage::InTransit => "In transit",
+            Stage::Paid => "Paid",
+            Stage::Failed => "Failed: returned to your balance",
         }
+    }
+}
+
+text_enum! {
+    /// Where a payout stands (`payouts.state`).
+    pub enum Stage {
+        /// Recorded; not at the provider yet.
+        Pending = "pending",
+        /// The provider is sending it to the bank.
+        InTransit = "in_transit",
+        Paid = "paid",
+        /// Refused or returned: the money is back in the balance.
+        Failed = "failed",
     }
 }
 

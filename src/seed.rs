@@ -1,15 +1,18 @@
 //! Demo data for `boptone seed-demo`: a few artists with photos and bios, some fans
 //! and an operator. Idempotent: running it again changes nothing that exists.
+//!
+//! Like a migration, it inserts its fixture rows (the demo users and profiles, with
+//! their staggered dates) itself; every later change goes through the owning module.
 
 use crate::db::query;
 use crate::{
     accounts::{Password, UserId, service::hash_password},
+    artists::service as artists,
     db::{Db, Tx},
     error::AppError,
     events::{PlatformEvent, bus},
-    payments::{
-        SubscriptionStatus, Tier, provider::SubscriptionState, sandbox, signup::store_subscription,
-    },
+    payments::{SubscriptionStatus, Tier, provider::SubscriptionState, sandbox},
+    signup::store_subscription,
     time::now_ms,
 };
 
@@ -103,15 +106,11 @@ async fn make_ready(
         cancel_at_period_end: false,
     };
     store_subscription(tx, Some((user, tier)), &state).await?;
-    const READY: &str = "UPDATE artist_profiles SET tier = $2, payout_account_id = $3, payouts_enabled = TRUE, \
-                         payout_details_submitted = TRUE, tips_enabled = TRUE, shared_at = $4 WHERE user_id = $1";
-    query(READY)
-        .bind(user.0)
-        .bind(tier.as_str())
-        .bind(&account)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    artists::set_tier(tx, user.0, tier.as_str()).await?;
+    artists::set_payout_account(&mut *tx, user.0, &account).await?;
+    artists::set_payout_state(tx, &account, true, true).await?;
+    artists::set_tips_enabled(tx, user.0, true).await?;
+    artists::mark_shared(tx, user.0).await?;
     // Their activation steps, as history (no notifications for steps nobody took).
     let artist_id = user.0;
     for step in [

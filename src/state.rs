@@ -45,6 +45,8 @@ pub struct AppState {
     pub realtime: Realtime,
     pub payments: SharedPayments,
     pub storage: Storage,
+    /// Each domain's handlers for provider changes and platform events.
+    pub routes: Arc<crate::background::Routes>,
 }
 
 /// Installs ring as the process's TLS crypto provider (rustls needs exactly one; the

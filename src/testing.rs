@@ -127,6 +127,7 @@ impl TestDb {
                 "http://127.0.0.1:3000",
             )),
             storage: self.storage.clone(),
+            routes: Arc::new(crate::background::routes()),
         }
     }
 }

@@ -9,13 +9,35 @@ use crate::{FieldError, error::AppError, fees};
 #[cfg(feature = "ssr")]
 pub mod service;
 
+/// The purpose of a tip's checkout and payment (`tip:12`).
+pub const PURPOSE: &str = "tip";
+
+text_enum! {
+    /// Where a tip stands (`tips.state`).
+    pub enum TipState {
+        /// Its checkout is open: the fan has not paid (yet).
+        Pending = "pending",
+        /// Paid and recorded in the ledger.
+        Succeeded = "succeeded",
+        /// The checkout expired unpaid.
+        Failed = "failed",
+        /// Paid, then refunded in full.
+        Refunded = "refunded",
+    }
+}
+
+impl TipState {
+    /// Whether the tip's payment was recorded (paid, possibly refunded since).
+    pub fn is_recorded(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Refunded)
+    }
+}
+
 /// The amounts offered with one tap, in cents.
 pub const PRESETS: [i64; 4] = [300, 500, 1_000, 2_000];
 pub const MIN_CENTS: i64 = 100;
 pub const MAX_CENTS: i64 = 50_000;
 pub const MAX_MESSAGE_CHARS: usize = 280;
-/// Tips are in US dollars for now (every plan and payout account is).
-pub const CURRENCY: &str = "USD";
 
 /// "5", "5.5", "$5.50", "1,000" → cents.
 pub fn parse_amount(text: &str) -> Result<i64, &'static str> {

@@ -12,6 +12,29 @@ use axum::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 
+/// Whether the site's code files carry content hashes in their names (a release built
+/// by cargo-leptos with `hash-files`, which sets this at compile time).
+pub fn hashed_assets() -> bool {
+    option_env!("LEPTOS_HASH_FILES") == Some("true")
+}
+
+/// Caching of the site's code (`/pkg`): a hashed file never changes, so browsers keep it
+/// for a year without asking; an unhashed one is checked on every use.
+pub async fn cache_site_code(req: Request, next: Next) -> Response {
+    let is_code = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if is_code && res.status().is_success() {
+        let policy = if hashed_assets() {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    res
+}
+
 /// The nonce the CSP of this response allows inline scripts with.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);

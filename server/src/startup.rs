@@ -42,7 +42,10 @@ use tower_http::{
 use crate::{
     config::{Config, PaymentProviderKind},
     maintenance,
-    middleware::{AllowedOrigin, CspNonce, record_metrics, same_origin_writes, security_headers},
+    middleware::{
+        AllowedOrigin, CspNonce, cache_site_code, record_metrics, same_origin_writes,
+        security_headers,
+    },
     routes::{health, uploads, webhooks, ws},
 };
 
@@ -124,6 +127,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         auth_limits: Arc::new(AuthLimits::default()),
         payments,
         storage,
+        routes: Arc::new(boptone::background::routes()),
     })
 }
 
@@ -181,6 +185,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .output_name("boptone")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
+        .hash_files(crate::middleware::hashed_assets())
         .site_addr(config.addr)
         .env(leptos::config::Env::PROD)
         .build();
@@ -260,6 +265,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(webhook_routes)
         .merge(app)
         .layer(from_fn(record_metrics))
+        .layer(from_fn(cache_site_code))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -3,6 +3,8 @@
 //! Secrets never rest in the database: sessions and emailed tokens are 256-bit random
 //! values stored as SHA-256 digests, passwords as argon2id hashes computed off the
 //! async executor.
+//!
+//! Owns `users`, `sessions` and `account_tokens`.
 
 use crate::db::query;
 use std::sync::OnceLock;
@@ -22,7 +24,7 @@ use super::{
 use crate::{
     db::{Db, Tx},
     error::AppError,
-    mail::OutgoingEmail,
+    mail::{OutgoingEmail, templates},
     state::AppState,
     time::{DAY, now_ms},
 };
@@ -178,16 +180,7 @@ async fn send_already_registered(
     let reset = state.settings.link("/forgot-password");
     crate::mail::send_later(
         tx,
-        OutgoingEmail {
-            to: to.clone(),
-            subject: "You already have a Boptone account".into(),
-            body_text: format!(
-                "Hi,\n\nSomeone (hopefully you) tried to create a Boptone account with this email address, \
-                 but you already have one. Sign in here:\n\n{sign_in}\n\n\
-                 Forgot your password? Choose a new one here:\n\n{reset}\n\n\
-                 If this wasn't you, you can ignore this email: nothing has changed.\n"
-            ),
-        },
+        templates::already_registered(to.clone(), &sign_in, &reset),
     )
     .await
 }
@@ -452,28 +445,13 @@ fn link_email(
             let link = state
                 .settings
                 .link(&format!("/verify-email?token={secret}"));
-            OutgoingEmail {
-                to,
-                subject: "Confirm your email for Boptone".into(),
-                body_text: format!(
-                    "Hi {name},\n\nWelcome to Boptone! Confirm your email address by opening this link:\n\n{link}\n\n\
-                     The link works once and expires in 48 hours. If you didn't sign up, you can ignore this email.\n"
-                ),
-            }
+            templates::verify_email(to, name, &link)
         }
         TokenPurpose::ResetPassword => {
             let link = state
                 .settings
                 .link(&format!("/reset-password?token={secret}"));
-            OutgoingEmail {
-                to,
-                subject: "Reset your Boptone password".into(),
-                body_text: format!(
-                    "Hi {name},\n\nSomeone (hopefully you) asked to reset the password of your Boptone account. \
-                     Choose a new password here:\n\n{link}\n\nThe link works once and expires in 1 hour. \
-                     If you didn't ask, ignore this email: your password stays as it is.\n"
-                ),
-            }
+            templates::reset_password(to, name, &link)
         }
     }
 }
@@ -588,7 +566,7 @@ pub async fn reset_password(
         .bind(now)
         .execute(&mut tx)
         .await?;
-    crate::payments::signup::end_secrets(&mut tx, user_id).await?;
+    crate::signup::end_secrets(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(user_id)
 }
@@ -619,4 +597,36 @@ pub async fn purge_expired(db: &Db) -> Result<u64, AppError> {
     let a = query(SESSIONS).bind(now).execute(db).await?;
     let b = query(TOKENS).bind(now - 7 * DAY).execute(db).await?;
     Ok(a + b)
+}
+
+/// Gives `user` the handle `handle`; refused with a field error when another account
+/// has it.
+pub async fn set_handle(tx: &mut Tx, user: UserId, handle: &Handle) -> Result<(), AppError> {
+    let taken = || AppError::field("handle", "That handle is taken. Try another.");
+    const TAKEN: &str = "SELECT COUNT(*) FROM users WHERE handle = $1 AND id <> $2";
+    let count: i64 = query(TAKEN)
+        .bind(handle.as_str())
+        .bind(user.0)
+        .scalar_one(&mut *tx)
+        .await?;
+    if count > 0 {
+        return Err(taken());
+    }
+    const SQL: &str = "UPDATE users SET handle = $2, updated_at = $3 WHERE id = $1";
+    query(SQL)
+        .bind(user.0)
+        .bind(handle.as_str())
+        .bind(now_ms())
+        .unique_violation_is(taken())
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Makes fan `user` an artist (their plan is paid).
+pub async fn promote_to_artist(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
+    const SQL: &str =
+        "UPDATE users SET role = 'artist', updated_at = $2 WHERE id = $1 AND role = 'fan'";
+    query(SQL).bind(user.0).bind(now_ms()).execute(tx).await?;
+    Ok(())
 }

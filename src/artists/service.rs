@@ -1,8 +1,13 @@
-//! Artist profile reads and writes.
+//! Artist profiles. Owns the `artist_profiles` table: every write to it is a function
+//! here, named for what it records; other modules call these.
 
 use super::ArtistCard;
-use crate::db::query;
-use crate::{db::Db, error::AppError};
+use crate::db::{Exec, query};
+use crate::{
+    db::{Db, Tx},
+    error::AppError,
+    time::now_ms,
+};
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
@@ -94,4 +99,145 @@ pub async fn stage_name<'a>(
 ) -> Result<String, AppError> {
     const SQL: &str = "SELECT stage_name FROM artist_profiles WHERE user_id = $1";
     query(SQL).bind(artist).scalar_one(on).await
+}
+
+/// Turns payouts on or off as the provider reports payout account `account` now;
+/// returns the artist whose payouts turned on with this call (the first time only).
+pub async fn set_payout_state(
+    tx: &mut Tx,
+    account: &str,
+    payouts_enabled: bool,
+    details_submitted: bool,
+) -> Result<Option<i64>, AppError> {
+    let now = now_ms();
+    const ENABLE: &str = "UPDATE artist_profiles SET payouts_enabled = TRUE, payout_details_submitted = TRUE, updated_at = $2 \
+                          WHERE payout_account_id = $1 AND payouts_enabled = FALSE RETURNING user_id";
+    let newly_enabled: Option<i64> = if payouts_enabled {
+        query(ENABLE)
+            .bind(account)
+            .bind(now)
+            .scalar_optional(&mut *tx)
+            .await?
+    } else {
+        None
+    };
+    const SYNC: &str = "UPDATE artist_profiles SET payouts_enabled = $2, payout_details_submitted = $3, updated_at = $4 \
+                        WHERE payout_account_id = $1";
+    query(SYNC)
+        .bind(account)
+        .bind(payouts_enabled)
+        .bind(details_submitted)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(newly_enabled)
+}
+
+/// Makes `artist`'s profile on the plan `tier` (a returning artist keeps theirs, on
+/// the new plan).
+pub async fn create_profile(
+    tx: &mut Tx,
+    artist: i64,
+    stage_name: &str,
+    tier: &str,
+) -> Result<(), AppError> {
+    const SQL: &str = "INSERT INTO artist_profiles (user_id, stage_name, tier, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+                       ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at";
+    query(SQL)
+        .bind(artist)
+        .bind(stage_name)
+        .bind(tier)
+        .bind(now_ms())
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves `artist` to the plan `tier`.
+pub async fn set_tier(tx: &mut Tx, artist: i64, tier: &str) -> Result<(), AppError> {
+    const SQL: &str =
+        "UPDATE artist_profiles SET tier = $2, updated_at = $3 WHERE user_id = $1 AND tier <> $2";
+    query(SQL)
+        .bind(artist)
+        .bind(tier)
+        .bind(now_ms())
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Records `artist`'s first money from a fan; `true` only the first time.
+pub async fn mark_first_dollar(tx: &mut Tx, artist: i64) -> Result<bool, AppError> {
+    const SQL: &str = "UPDATE artist_profiles SET first_dollar_at = $2 WHERE user_id = $1 AND first_dollar_at IS NULL";
+    Ok(query(SQL).bind(artist).bind(now_ms()).execute(tx).await? == 1)
+}
+
+/// What an artist says about themselves on their profile.
+pub struct ProfileText<'a> {
+    pub stage_name: &'a str,
+    pub bio: &'a str,
+    pub location: &'a str,
+    /// JSON arrays, as stored.
+    pub genres_json: &'a str,
+    pub links_json: &'a str,
+}
+
+/// Saves `artist`'s profile text; `true` the first time the profile is complete.
+pub async fn save_profile(
+    tx: &mut Tx,
+    artist: i64,
+    text: &ProfileText<'_>,
+) -> Result<bool, AppError> {
+    const FIRST: &str = "UPDATE artist_profiles SET onboarding_completed = TRUE WHERE user_id = $1 AND onboarding_completed = FALSE";
+    let first = query(FIRST).bind(artist).execute(&mut *tx).await? == 1;
+    const SAVE: &str = "UPDATE artist_profiles SET stage_name = $2, bio = $3, location = $4, genres = $5, links = $6, updated_at = $7 \
+                        WHERE user_id = $1";
+    query(SAVE)
+        .bind(artist)
+        .bind(text.stage_name)
+        .bind(text.bio)
+        .bind(text.location)
+        .bind(text.genres_json)
+        .bind(text.links_json)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    Ok(first)
+}
+
+/// Records the payout account opened for `artist`, unless they have one already;
+/// `true` when this call recorded it.
+pub async fn set_payout_account<'a>(
+    on: impl Into<Exec<'a>>,
+    artist: i64,
+    account: &str,
+) -> Result<bool, AppError> {
+    const SQL: &str = "UPDATE artist_profiles SET payout_account_id = $2, updated_at = $3 \
+                       WHERE user_id = $1 AND payout_account_id IS NULL";
+    Ok(query(SQL)
+        .bind(artist)
+        .bind(account)
+        .bind(now_ms())
+        .execute(on)
+        .await?
+        == 1)
+}
+
+/// Turns Kick In on or off; `true` when that changed anything.
+pub async fn set_tips_enabled(tx: &mut Tx, artist: i64, enabled: bool) -> Result<bool, AppError> {
+    const SQL: &str = "UPDATE artist_profiles SET tips_enabled = $2, updated_at = $3 WHERE user_id = $1 AND tips_enabled <> $2";
+    Ok(query(SQL)
+        .bind(artist)
+        .bind(enabled)
+        .bind(now_ms())
+        .execute(tx)
+        .await?
+        == 1)
+}
+
+/// Records that `artist` shared their profile; `true` the first time.
+pub async fn mark_shared(tx: &mut Tx, artist: i64) -> Result<bool, AppError> {
+    const SQL: &str =
+        "UPDATE artist_profiles SET shared_at = $2 WHERE user_id = $1 AND shared_at IS NULL";
+    Ok(query(SQL).bind(artist).bind(now_ms()).execute(tx).await? == 1)
 }

@@ -11,7 +11,9 @@ use super::service::overview;
 use crate::{
     db::Db,
     error::AppError,
-    ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
+    ledger::{
+        Account, AccountKind, NewTransaction, Owner, Posting, TransactionKind, service as ledger,
+    },
     time::{DAY, now_ms},
 };
 
@@ -55,7 +57,7 @@ pub async fn run(
                 &mut tx,
                 &NewTransaction {
                     idempotency_key: format!("bench:{artist}:{posted}"),
-                    kind: "tip".into(),
+                    kind: TransactionKind::Tip,
                     memo: "Kick In tip".into(),
                     reference: None,
                     artist_id: Some(artist),

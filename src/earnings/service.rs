@@ -3,19 +3,22 @@
 //! artist's index on `ledger_transactions (artist_id, created_at)`. Every read is
 //! bounded by days and the page size, not by how many earnings there are.
 
-use super::{EarningLine, Earnings, SOURCES};
+use super::{EarningLine, Earnings};
 use crate::db::query;
 use crate::{
     db::Db,
     error::AppError,
-    ledger::service as ledger,
+    ledger::{EarningSource, TransactionKind, service as ledger},
     time::{DAY, civil_date, parse_date},
 };
 
-/// Earnings, and their reversals (a refund counts against its source).
-const KINDS: &str = "('tip', 'tip.refund', 'sale', 'royalty', 'subscription')";
-/// The source a transaction kind counts towards.
-const SOURCE: &str = "CASE WHEN d.kind = 'tip.refund' THEN 'tip' ELSE d.kind END";
+/// The transaction kinds that are earnings (and their reversals), as an SQL list.
+fn kinds() -> String {
+    let names: Vec<String> = TransactionKind::earnings()
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    format!("({})", names.join(", "))
+}
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
@@ -30,7 +33,7 @@ struct LineRow {
     net: i64,
 }
 
-/// Net earned per source kind: in all, since `month_start` and since `year_start`
+/// Net earned per transaction kind: in all, since `month_start` and since `year_start`
 /// (unix ms, UTC day boundaries), in one pass over the ledger's daily sums, so it costs
 /// the same after years of earnings.
 async fn net_by_kind(
@@ -40,12 +43,13 @@ async fn net_by_kind(
     year_start: i64,
 ) -> Result<Vec<(String, i64, i64, i64)>, AppError> {
     let sql = format!(
-        "SELECT {SOURCE} AS source, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT), \
+        "SELECT d.kind, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT), \
          CAST(COALESCE(SUM(CASE WHEN d.day >= $2 THEN d.amount ELSE 0 END), 0) AS BIGINT), \
          CAST(COALESCE(SUM(CASE WHEN d.day >= $3 THEN d.amount ELSE 0 END), 0) AS BIGINT) \
          FROM ledger_daily d JOIN ledger_accounts a ON a.id = d.account_id \
-         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.kind IN {KINDS} \
-         GROUP BY {SOURCE}"
+         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.kind IN {kinds} \
+         GROUP BY d.kind",
+        kinds = kinds()
     );
     let rows: Vec<(String, i64, i64, i64)> = query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(artist)
@@ -58,7 +62,7 @@ async fn net_by_kind(
 
 /// The artist's earnings as of `now` (unix ms).
 pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppError> {
-    let currency = crate::tips::CURRENCY.to_owned();
+    let currency = crate::money::PLATFORM_CURRENCY.to_string();
     let (year, month, _) = civil_date(now);
     let month_start = parse_date(&format!("{year:04}-{month:02}-01")).unwrap_or(0);
     let year_start = parse_date(&format!("{year:04}-01-01")).unwrap_or(0);
@@ -66,22 +70,27 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
     let window_start = today - 89 * DAY;
 
     let sums = net_by_kind(db, artist, month_start, year_start).await?;
-    let by_source = SOURCES
+    let by_source = EarningSource::ALL
         .iter()
-        .map(|(kind, label)| {
+        .map(|source| {
             let net = sums
                 .iter()
-                .find(|(k, ..)| k == kind)
-                .map_or(0, |(_, n, ..)| *n);
-            ((*label).to_owned(), net)
+                .filter(|(kind, ..)| {
+                    TransactionKind::parse(kind).and_then(TransactionKind::earning_source)
+                        == Some(*source)
+                })
+                .map(|(_, n, ..)| *n)
+                .sum();
+            (source.label().to_owned(), net)
         })
         .collect();
 
     let daily_sql = format!(
         "SELECT d.day, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) FROM ledger_daily d \
          JOIN ledger_accounts a ON a.id = d.account_id \
-         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {KINDS} \
-         GROUP BY d.day"
+         WHERE a.owner_kind = 'artist' AND a.owner_id = $1 AND d.day >= $2 AND d.kind IN {kinds} \
+         GROUP BY d.day",
+        kinds = kinds()
     );
     let rows: Vec<(i64, i64)> = query(sqlx::AssertSqlSafe(daily_sql.as_str()))
         .bind(artist)
@@ -103,10 +112,11 @@ pub async fn overview(db: &Db, artist: i64, now: i64) -> Result<Earnings, AppErr
          CAST(SUM(CASE WHEN a.owner_kind = 'platform' AND a.kind = 'processor_fees' THEN e.amount ELSE 0 END) AS BIGINT) AS processing_fee, \
          CAST(SUM(CASE WHEN a.owner_kind = 'artist' THEN e.amount ELSE 0 END) AS BIGINT) AS net \
          FROM (SELECT id, kind, memo, created_at FROM ledger_transactions \
-               WHERE artist_id = $1 AND posted_at IS NOT NULL AND kind IN {KINDS} \
+               WHERE artist_id = $1 AND posted_at IS NOT NULL AND kind IN {kinds} \
                ORDER BY created_at DESC, id DESC LIMIT 25) t \
          JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id \
-         GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC"
+         GROUP BY t.id, t.kind, t.memo, t.created_at, e.currency ORDER BY t.created_at DESC, t.id DESC",
+        kinds = kinds()
     );
     let recent: Vec<LineRow> = query(sqlx::AssertSqlSafe(recent_sql.as_str()))
         .bind(artist)

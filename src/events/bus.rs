@@ -1,4 +1,8 @@
 //! Emitting and dispatching events.
+//!
+//! Owns `platform_events`.
+
+use std::{future::Future, pin::Pin};
 
 use crate::db::query;
 use async_trait::async_trait;
@@ -12,7 +16,6 @@ use crate::{
         EnqueueOptions,
         worker::{Job, JobContext, enqueue},
     },
-    notifications::service::DeliverNotifications,
     time::now_ms,
 };
 
@@ -55,6 +58,73 @@ pub async fn load(db: &Db, id: i64) -> Result<PlatformEvent, AppError> {
         .map_err(|e| AppError::internal("a stored event does not parse", &e))
 }
 
+/// A job that reacts to platform events. Each domain registers its handlers
+/// (`background::routes`); [`DispatchEvent`] queues one job per handler for every event
+/// the handler wants, so each retries on its own.
+pub trait EventHandler: Job {
+    /// Whether this handler reacts to `event` at all (no job is queued otherwise).
+    fn wants(event: &PlatformEvent) -> bool;
+    /// The job that handles stored event `event_id`.
+    fn for_event(event_id: i64) -> Self;
+}
+
+type Queued<'t> = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 't>>;
+
+struct Registered {
+    kind: &'static str,
+    wants: fn(&PlatformEvent) -> bool,
+    enqueue: for<'t> fn(&'t mut Tx, i64) -> Queued<'t>,
+}
+
+fn enqueue_handler<H: EventHandler>(tx: &mut Tx, event_id: i64) -> Queued<'_> {
+    Box::pin(async move {
+        let key = format!("event:{event_id}:{}", H::KIND);
+        enqueue(tx, &H::for_event(event_id), EnqueueOptions::dedupe(key)).await?;
+        Ok(())
+    })
+}
+
+/// The platform event handlers, in registration order.
+#[derive(Default)]
+pub struct EventHandlers {
+    handlers: Vec<Registered>,
+}
+
+impl EventHandlers {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn register<H: EventHandler>(mut self) -> Self {
+        self.handlers.push(Registered {
+            kind: H::KIND,
+            wants: H::wants,
+            enqueue: enqueue_handler::<H>,
+        });
+        self
+    }
+
+    /// The job kinds of the registered handlers.
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.handlers.iter().map(|h| h.kind)
+    }
+
+    /// Queues, in `tx`, a job for every handler that wants stored event `event_id`.
+    pub async fn dispatch(
+        &self,
+        tx: &mut Tx,
+        event_id: i64,
+        event: &PlatformEvent,
+    ) -> Result<(), AppError> {
+        for handler in &self.handlers {
+            if (handler.wants)(event) {
+                (handler.enqueue)(tx, event_id).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Fans an event out to one job per handler, so each retries on its own.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DispatchEvent {
@@ -68,17 +138,11 @@ impl Job for DispatchEvent {
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
         let event = load(&ctx.state.db, self.event_id).await?;
         let mut tx = ctx.state.db.begin().await?;
-        let id = self.event_id;
-        // The handlers that exist; analytics, loyalty, Toney and workflows join here.
-        if DeliverNotifications::wants(&event) {
-            let key = format!("event:{id}:notifications");
-            enqueue(
-                &mut tx,
-                &DeliverNotifications { event_id: id },
-                EnqueueOptions::dedupe(key),
-            )
+        ctx.state
+            .routes
+            .events
+            .dispatch(&mut tx, self.event_id, &event)
             .await?;
-        }
         tx.commit().await?;
         Ok(())
     }

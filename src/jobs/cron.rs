@@ -5,6 +5,8 @@
 //! the same transaction, keyed by (schedule, tick): however many nodes race, one wins
 //! each tick. After downtime, missed ticks run once (the policy): the schedule fires
 //! for the latest missed tick and moves to the first tick after now.
+//!
+//! Owns `cron_schedules`.
 
 use crate::db::query;
 use std::{str::FromStr, time::Duration};

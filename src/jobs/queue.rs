@@ -7,6 +7,8 @@
 //! never wait on each other; SQLite serialises writers, which makes the same statement
 //! atomic there. Completion checks the lease token, so a worker whose lease expired
 //! cannot complete a job another worker has since claimed.
+//!
+//! Owns `jobs` (with the benchmark in `jobs::bench`, which clears it).
 
 use crate::db::query;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

@@ -3,6 +3,8 @@
 //! refuses to post one that does not balance (migration 0006), and the same key never
 //! posts twice. Accounts that hold someone's money are checked (under a lock) never to
 //! go below zero.
+//!
+//! Owns `ledger_accounts`, `ledger_transactions`, `ledger_entries` and `ledger_daily`.
 
 use super::{Account, AccountKind, ArtistBalances, NewTransaction, Owner};
 use crate::db::query;
@@ -76,7 +78,7 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
                           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
     let id: Option<i64> = query(INSERT)
         .bind(&new.idempotency_key)
-        .bind(&new.kind)
+        .bind(new.kind.as_str())
         .bind(&new.memo)
         .bind(&new.reference)
         .bind(new.artist_id)
@@ -130,7 +132,7 @@ pub async fn post_at(tx: &mut Tx, new: &NewTransaction, now: i64) -> Result<Post
         query(DAILY)
             .bind(account)
             .bind(now.div_euclid(DAY) * DAY)
-            .bind(&new.kind)
+            .bind(new.kind.as_str())
             .bind(posting.amount)
             .execute(&mut *tx)
             .await?;

@@ -1,5 +1,7 @@
 //! Storing, listing and reading notifications. Every read and write is scoped to the
 //! signed-in user: another user's notification is simply not found.
+//!
+//! Owns `notifications`.
 
 use crate::db::query;
 use async_trait::async_trait;
@@ -46,9 +48,13 @@ pub struct DeliverNotifications {
     pub event_id: i64,
 }
 
-impl DeliverNotifications {
-    pub fn wants(event: &PlatformEvent) -> bool {
+impl bus::EventHandler for DeliverNotifications {
+    fn wants(event: &PlatformEvent) -> bool {
         !drafts_for(event).is_empty()
+    }
+
+    fn for_event(event_id: i64) -> Self {
+        Self { event_id }
     }
 }
 

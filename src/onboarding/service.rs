@@ -6,17 +6,17 @@ use super::{
 };
 use crate::db::query;
 use crate::{
-    accounts::{SessionUser, UserId},
+    accounts::{SessionUser, UserId, service as accounts},
+    artists::service as artists,
     db::Db,
     error::AppError,
     events::{PlatformEvent, bus},
     payments::{
         Capability, SubscriptionStatus, Tier,
-        events::sync_payout_account,
         provider::{NewPayoutAccount, OnboardingLinks},
     },
+    payouts::service::sync_payout_account,
     state::AppState,
-    time::now_ms,
 };
 
 #[derive(sqlx::FromRow)]
@@ -146,46 +146,23 @@ pub async fn save_profile(
             "Add a profile photo: it's the first thing fans see.",
         ));
     }
-    let now = now_ms();
     let mut tx = state.db.begin().await?;
-    const TAKEN: &str = "SELECT COUNT(*) FROM users WHERE handle = $1 AND id <> $2";
-    let taken: i64 = query(TAKEN)
-        .bind(input.handle.as_str())
-        .bind(user.0)
-        .scalar_one(&mut tx)
-        .await?;
-    if taken > 0 {
-        return Err(AppError::field(
-            "handle",
-            "That handle is taken. Try another.",
-        ));
-    }
-    const HANDLE: &str = "UPDATE users SET handle = $2, updated_at = $3 WHERE id = $1";
-    query(HANDLE)
-        .bind(user.0)
-        .bind(input.handle.as_str())
-        .bind(now)
-        .unique_violation_is(AppError::field(
-            "handle",
-            "That handle is taken. Try another.",
-        ))
-        .execute(&mut tx)
-        .await?;
-    const FIRST: &str = "UPDATE artist_profiles SET onboarding_completed = TRUE WHERE user_id = $1 AND onboarding_completed = FALSE";
-    let first = query(FIRST).bind(user.0).execute(&mut tx).await?;
-    const SAVE: &str = "UPDATE artist_profiles SET stage_name = $2, bio = $3, location = $4, genres = $5, links = $6, updated_at = $7 \
-                        WHERE user_id = $1";
-    query(SAVE)
-        .bind(user.0)
-        .bind(&input.stage_name)
-        .bind(&input.bio)
-        .bind(&input.location)
-        .bind(serde_json::to_string(&input.genres).unwrap_or_else(|_| "[]".into()))
-        .bind(serde_json::to_string(&input.links).unwrap_or_else(|_| "[]".into()))
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
-    if first == 1 {
+    accounts::set_handle(&mut tx, user, &input.handle).await?;
+    let genres = serde_json::to_string(&input.genres).unwrap_or_else(|_| "[]".into());
+    let links = serde_json::to_string(&input.links).unwrap_or_else(|_| "[]".into());
+    let first = artists::save_profile(
+        &mut tx,
+        user.0,
+        &artists::ProfileText {
+            stage_name: &input.stage_name,
+            bio: &input.bio,
+            location: &input.location,
+            genres_json: &genres,
+            links_json: &links,
+        },
+    )
+    .await?;
+    if first {
         bus::emit(
             &mut tx,
             &PlatformEvent::ArtistProfileCompleted { artist_id: user.0 },
@@ -215,16 +192,7 @@ pub async fn payout_onboarding_link(
                 })
                 .await
                 .map_err(|e| e.into_app_error("opening a payout account"))?;
-            const SQL: &str = "UPDATE artist_profiles SET payout_account_id = $2, updated_at = $3 \
-                               WHERE user_id = $1 AND payout_account_id IS NULL";
-            let mut tx = state.db.begin().await?;
-            query(SQL)
-                .bind(user.id.0)
-                .bind(&created)
-                .bind(now_ms())
-                .execute(&mut tx)
-                .await?;
-            tx.commit().await?;
+            artists::set_payout_account(&state.db, user.id.0, &created).await?;
             payout_account(&state.db, user.id).await?.unwrap_or(created)
         }
     };
@@ -267,14 +235,8 @@ pub async fn set_tips_enabled(state: &AppState, user: UserId, on: bool) -> Resul
         require_revenue_ready(&state.db, user).await?;
     }
     let mut tx = state.db.begin().await?;
-    const SQL: &str = "UPDATE artist_profiles SET tips_enabled = $2, updated_at = $3 WHERE user_id = $1 AND tips_enabled <> $2";
-    let changed = query(SQL)
-        .bind(user.0)
-        .bind(on)
-        .bind(now_ms())
-        .execute(&mut tx)
-        .await?;
-    if changed == 1 && on {
+    let changed = artists::set_tips_enabled(&mut tx, user.0, on).await?;
+    if changed && on {
         bus::emit(&mut tx, &PlatformEvent::TipsEnabled { artist_id: user.0 }).await?;
     }
     tx.commit().await?;
@@ -284,14 +246,7 @@ pub async fn set_tips_enabled(state: &AppState, user: UserId, on: bool) -> Resul
 /// The artist copied or scanned their profile link: a funnel step, recorded once.
 pub async fn record_share(state: &AppState, user: UserId) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    const SQL: &str =
-        "UPDATE artist_profiles SET shared_at = $2 WHERE user_id = $1 AND shared_at IS NULL";
-    let first = query(SQL)
-        .bind(user.0)
-        .bind(now_ms())
-        .execute(&mut tx)
-        .await?;
-    if first == 1 {
+    if artists::mark_shared(&mut tx, user.0).await? {
         bus::emit(&mut tx, &PlatformEvent::ProfileShared { artist_id: user.0 }).await?;
     }
     tx.commit().await?;
@@ -356,7 +311,7 @@ pub async fn billing_portal(state: &AppState, user: &SessionUser) -> Result<Stri
 pub async fn funnel(db: &Db) -> Result<Vec<FunnelRow>, AppError> {
     let list = FunnelStep::ALL
         .iter()
-        .map(|step| format!("'{}'", step.event()))
+        .map(|step| format!("'{}'", step.event().name()))
         .collect::<Vec<_>>()
         .join(", ");
     // The artist id inside the stored JSON: the one place the dialects differ here.
@@ -377,7 +332,7 @@ pub async fn funnel(db: &Db) -> Result<Vec<FunnelRow>, AppError> {
             label: step.label().to_owned(),
             artists: counts
                 .iter()
-                .find(|(name, _)| name == step.event())
+                .find(|(name, _)| name == step.event().name())
                 .map_or(0, |(_, n)| *n),
         })
         .collect())

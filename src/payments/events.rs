@@ -1,17 +1,20 @@
 //! Provider events: stored once by their id (webhook or sandbox), then processed by a
-//! job. Handlers fetch the object's current state from the provider instead of
-//! trusting the event's copy, so duplicates and out-of-order deliveries converge on
-//! the same result.
+//! job, which turns each into a [`Change`] and hands it to the domain that registered
+//! its purpose ([`super::routing`]). Handlers fetch the object's current state from
+//! the provider instead of trusting the event's copy, so duplicates and out-of-order
+//! deliveries converge on the same result.
+//!
+//! Owns `payment_events`.
 
 use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::signup;
+use super::routing::Change;
 use crate::{
     db::Tx,
     error::AppError,
-    events::{PlatformEvent, bus},
+    events::bus,
     jobs::{
         EnqueueOptions,
         worker::{Job, JobContext, enqueue},
@@ -49,6 +52,45 @@ impl Envelope {
     /// The id of the object the event is about.
     pub fn object_id(&self) -> &str {
         self.data.object["id"].as_str().unwrap_or_default()
+    }
+
+    /// What the event tells a domain, or `None` when nothing in Boptone reacts to it.
+    pub fn change(&self) -> Option<Change<'_>> {
+        let object = &self.data.object;
+        let reference = object["metadata"]["reference"].as_str();
+        let id = self.object_id();
+        Some(match self.kind.as_str() {
+            "checkout.session.completed" | "checkout.session.expired" => Change::Checkout {
+                id,
+                completed: self.kind == "checkout.session.completed",
+                reference,
+            },
+            "payment_intent.succeeded" | "payment_intent.payment_failed" => {
+                Change::Payment { reference }
+            }
+            "charge.refunded" => Change::Refund {
+                payment_intent: object["payment_intent"].as_str()?,
+                amount_refunded: object["amount_refunded"].as_i64()?,
+                reference,
+            },
+            "payout.paid" | "payout.failed" | "payout.canceled" | "payout.updated" => {
+                Change::Payout { id, reference }
+            }
+            "customer.subscription.created"
+            | "customer.subscription.updated"
+            | "customer.subscription.deleted" => Change::Subscription {
+                id,
+                payment_failed: false,
+            },
+            "invoice.paid" | "invoice.payment_failed" => Change::Subscription {
+                id: self.invoice_subscription()?,
+                payment_failed: self.kind == "invoice.payment_failed",
+            },
+            "account.updated" => Change::Account { id },
+            // Tips are destination charges: the provider moves the money to the
+            // artist's account itself, so transfer events carry nothing to apply.
+            _ => return None,
+        })
     }
 
     /// The subscription an invoice event is about (older and newer API shapes).
@@ -119,120 +161,23 @@ pub async fn process(state: &AppState, id: i64) -> Result<(), AppError> {
         return Ok(());
     }
     let event = Envelope::parse(&payload)?;
-    let mut follow_up = None;
-    match event.kind.as_str() {
-        "checkout.session.completed" | "checkout.session.expired" => {
-            if event.data.object["mode"] == "payment" {
-                crate::tips::service::sync_checkout(state, event.object_id()).await?;
-            } else if event.kind == "checkout.session.completed" {
-                signup::complete_from_checkout(state, event.object_id()).await?;
-            }
+    let follow_ups = match event.change() {
+        Some(change) => state.routes.payments.deliver(state, &change).await?,
+        None => {
+            tracing::debug!(kind = event.kind, "provider event not handled");
+            Vec::new()
         }
-        // A declined card does not end a hosted checkout (the fan may try another),
-        // so a failure is only a reason to look at the checkout again, like a success.
-        "payment_intent.succeeded" | "payment_intent.payment_failed" => {
-            if let Some(reference) = event.data.object["metadata"]["reference"].as_str() {
-                crate::tips::service::sync_reference(state, reference).await?;
-            }
-        }
-        "customer.subscription.created"
-        | "customer.subscription.updated"
-        | "customer.subscription.deleted" => {
-            sync_subscription(state, event.object_id()).await?;
-        }
-        "invoice.paid" | "invoice.payment_failed" => {
-            if let Some(subscription) = event.invoice_subscription() {
-                let user = sync_subscription(state, subscription).await?;
-                if event.kind == "invoice.payment_failed" {
-                    follow_up =
-                        user.map(|artist_id| PlatformEvent::PlanPaymentFailed { artist_id });
-                }
-            }
-        }
-        "charge.refunded" => {
-            let object = &event.data.object;
-            if let (Some(intent), Some(refunded)) = (
-                object["payment_intent"].as_str(),
-                object["amount_refunded"].as_i64(),
-            ) {
-                let reference = object["metadata"]["reference"].as_str();
-                crate::tips::service::refund(state, intent, refunded, reference).await?;
-            }
-        }
-        // Tips are destination charges: Stripe moves the money to the artist's account
-        // itself, so transfer events carry nothing to apply.
-        "transfer.created" | "transfer.updated" | "transfer.reversed" => {}
-        "payout.paid" | "payout.failed" | "payout.canceled" | "payout.updated" => {
-            let reference = event.data.object["metadata"]["reference"].as_str();
-            crate::payouts::service::sync(state, event.object_id(), reference).await?;
-        }
-        "account.updated" => {
-            sync_payout_account(state, event.object_id()).await?;
-        }
-        other => tracing::debug!(kind = other, "provider event not handled"),
-    }
+    };
 
     // Mark it processed; a side effect that must happen once rides on that update.
     let mut tx = state.db.begin().await?;
     const MARK: &str =
         "UPDATE payment_events SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL";
     let marked = query(MARK).bind(id).bind(now_ms()).execute(&mut tx).await?;
-    if marked == 1
-        && let Some(event) = follow_up
-    {
-        bus::emit(&mut tx, &event).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Copies a subscription's current state from the provider; returns its artist's id
-/// when Boptone knows the subscription (a checkout that has not completed yet records
-/// it itself when it does).
-pub async fn sync_subscription(state: &AppState, id: &str) -> Result<Option<i64>, AppError> {
-    let current = state
-        .payments
-        .subscription(id)
-        .await
-        .map_err(|e| e.into_app_error("fetching a subscription"))?;
-    let mut tx = state.db.begin().await?;
-    let user = signup::store_subscription(&mut tx, None, &current).await?;
-    tx.commit().await?;
-    Ok(user)
-}
-
-/// Copies a payout account's current state from the provider onto its artist, and
-/// records the funnel step the first time payouts turn on.
-pub async fn sync_payout_account(state: &AppState, id: &str) -> Result<(), AppError> {
-    let account = state
-        .payments
-        .account(id)
-        .await
-        .map_err(|e| e.into_app_error("fetching a payout account"))?;
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    const ENABLE: &str = "UPDATE artist_profiles SET payouts_enabled = TRUE, payout_details_submitted = TRUE, updated_at = $2 \
-                          WHERE payout_account_id = $1 AND payouts_enabled = FALSE RETURNING user_id";
-    let newly_enabled: Option<i64> = if account.payouts_enabled {
-        query(ENABLE)
-            .bind(&account.id)
-            .bind(now)
-            .scalar_optional(&mut tx)
-            .await?
-    } else {
-        None
-    };
-    const SYNC: &str = "UPDATE artist_profiles SET payouts_enabled = $2, payout_details_submitted = $3, updated_at = $4 \
-                        WHERE payout_account_id = $1";
-    query(SYNC)
-        .bind(&account.id)
-        .bind(account.payouts_enabled)
-        .bind(account.details_submitted)
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
-    if let Some(artist_id) = newly_enabled {
-        bus::emit(&mut tx, &PlatformEvent::PayoutsEnabled { artist_id }).await?;
+    if marked == 1 {
+        for event in &follow_ups {
+            bus::emit(&mut tx, event).await?;
+        }
     }
     tx.commit().await?;
     Ok(())

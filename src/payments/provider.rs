@@ -15,6 +15,8 @@ pub type SharedPayments = Arc<dyn PaymentProvider>;
 pub struct SubscriptionCheckout {
     /// Our `artist_signups.id`, echoed back as the session's `client_reference_id`.
     pub signup_id: i64,
+    /// What the checkout is for, echoed in metadata (`signup:3`).
+    pub reference: String,
     pub tier: Tier,
     pub email: String,
     pub success_url: String,
@@ -56,12 +58,22 @@ pub struct PayoutRequest {
     pub idempotency_key: String,
 }
 
+text_enum! {
+    /// A payout's state at the provider (Stripe's `payout.status`).
+    pub enum PayoutStatus {
+        Pending = "pending",
+        InTransit = "in_transit",
+        Paid = "paid",
+        Failed = "failed",
+        Canceled = "canceled",
+    }
+}
+
 /// A payout as the provider reports it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayoutState {
     pub id: String,
-    /// `pending`, `in_transit`, `paid`, `failed` or `canceled`.
-    pub status: String,
+    pub status: PayoutStatus,
     pub failure_message: Option<String>,
     /// Unix seconds.
     pub arrival_date: Option<i64>,

@@ -39,7 +39,7 @@ use super::{
     provider::{
         AccountState, CheckoutRedirect, CheckoutSessionState, CheckoutStatus, NewPayoutAccount,
         OnboardingLinks, PaymentCheckout, PaymentProvider, PayoutRequest, PayoutState,
-        ProviderError, SubscriptionCheckout, SubscriptionState,
+        PayoutStatus, ProviderError, SubscriptionCheckout, SubscriptionState,
     },
 };
 
@@ -114,6 +114,12 @@ fn session_state(session: &stripe_checkout::CheckoutSession) -> CheckoutSessionS
             .as_ref()
             .and_then(|m| m.get("destination").cloned()),
     }
+}
+
+/// A payout status Boptone knows; anything else is an answer it cannot act on.
+fn payout_status(status: &str) -> Result<PayoutStatus, ProviderError> {
+    PayoutStatus::parse(status)
+        .ok_or_else(|| ProviderError::Unavailable(format!("unknown payout status {status:?}")))
 }
 
 /// Stripe's code for an ISO currency (`USD` → `usd`).
@@ -194,6 +200,7 @@ impl PaymentProvider for Stripe {
         let metadata = HashMap::from([
             ("tier".to_owned(), request.tier.as_str().to_owned()),
             ("signup_id".to_owned(), request.signup_id.to_string()),
+            ("reference".to_owned(), request.reference.clone()),
         ]);
         let mut subscription = CreateCheckoutSessionSubscriptionData::new();
         subscription.metadata = Some(metadata.clone());
@@ -368,7 +375,7 @@ impl PaymentProvider for Stripe {
             .map_err(failure)?;
         Ok(PayoutState {
             id: payout.id.as_str().to_owned(),
-            status: payout.status.clone(),
+            status: payout_status(&payout.status)?,
             failure_message: payout.failure_message.clone(),
             arrival_date: Some(payout.arrival_date),
         })
@@ -447,7 +454,7 @@ impl PaymentProvider for Stripe {
             .map_err(failure)?;
         Ok(PayoutState {
             id: payout.id.as_str().to_owned(),
-            status: payout.status.clone(),
+            status: payout_status(&payout.status)?,
             failure_message: payout.failure_message.clone(),
             arrival_date: Some(payout.arrival_date),
         })

@@ -4,12 +4,14 @@
 //! behind by a crash or a provider outage; the job asks the provider with the
 //! payout's own idempotency keys (retried with backoff), and the provider's events
 //! move the money on (paid) or back (failed).
+//!
+//! Owns `payouts` and `payout_schedules`.
 
 use crate::db::query;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{Frequency, PayoutView, PayoutsOverview};
+use super::{Frequency, PayoutView, PayoutsOverview, Stage};
 use crate::{
     accounts::UserId,
     db::Db,
@@ -20,18 +22,24 @@ use crate::{
         EnqueueOptions,
         worker::{Job, JobContext, enqueue},
     },
-    ledger::{Account, AccountKind, NewTransaction, Owner, Posting, service as ledger},
+    ledger::{
+        Account, AccountKind, NewTransaction, Owner, Posting, TransactionKind, service as ledger,
+    },
     money::format_amount,
     onboarding::service::{payout_account, require_capability, require_revenue_ready},
     payments::{
         Capability,
-        provider::{PayoutRequest, PayoutState},
+        provider::{PayoutRequest, PayoutState, PayoutStatus},
+        routing::{Change, PaymentHandler, Reference},
     },
     state::AppState,
     time::{DAY, civil_date, now_ms},
 };
 
-const CURRENCY: &str = crate::tips::CURRENCY;
+const CURRENCY: &str = crate::money::PLATFORM_CURRENCY.as_str();
+
+/// The purpose of a payout made at the provider (`payout:12`).
+pub const PURPOSE: &str = "payout";
 
 #[derive(sqlx::FromRow)]
 struct PayoutRow {
@@ -40,8 +48,10 @@ struct PayoutRow {
     amount_cents: i64,
     fee_cents: i64,
     currency: String,
-    speed: String,
-    state: String,
+    #[sqlx(try_from = "String")]
+    speed: PayoutSpeed,
+    #[sqlx(try_from = "String")]
+    state: Stage,
     provider_payout_id: Option<String>,
     failure_message: Option<String>,
     created_at: i64,
@@ -66,7 +76,7 @@ impl From<PayoutRow> for PayoutView {
             amount_cents: r.amount_cents,
             fee_cents: r.fee_cents,
             currency: r.currency,
-            speed: PayoutSpeed::parse(&r.speed).unwrap_or(PayoutSpeed::Standard),
+            speed: r.speed,
             state: r.state,
             failure_message: r.failure_message,
             created_at: r.created_at,
@@ -201,7 +211,7 @@ pub async fn request(
                 &mut tx,
                 &NewTransaction {
                     idempotency_key: format!("payout:{id}"),
-                    kind: "payout".into(),
+                    kind: TransactionKind::Payout,
                     memo: format!(
                         "{} payout",
                         if speed == PayoutSpeed::Instant {
@@ -210,7 +220,7 @@ pub async fn request(
                             "Standard"
                         }
                     ),
-                    reference: Some(format!("payout:{id}")),
+                    reference: Some(Reference::new(PURPOSE, id).to_string()),
                     artist_id: Some(artist.0),
                     postings,
                 },
@@ -262,7 +272,7 @@ pub async fn submit(state: &AppState, id: i64) -> Result<(), AppError> {
     let Some(row) = load(&state.db, id).await? else {
         return Ok(());
     };
-    if row.provider_payout_id.is_some() || row.state != "pending" {
+    if row.provider_payout_id.is_some() || row.state != Stage::Pending {
         return Ok(());
     }
     match payout_account(&state.db, UserId(row.artist_id)).await? {
@@ -302,8 +312,8 @@ async fn send_to_provider(
             account: provider_account.to_owned(),
             amount: row.amount_cents - row.fee_cents,
             currency: row.currency.clone(),
-            instant: row.speed == "instant",
-            reference: format!("payout:{}", row.id),
+            instant: row.speed == PayoutSpeed::Instant,
+            reference: Reference::new(PURPOSE, row.id).to_string(),
             idempotency_key: format!("payout-{}", row.id),
         })
         .await;
@@ -338,10 +348,7 @@ pub async fn sync(
     provider_payout_id: &str,
     reference: Option<&str>,
 ) -> Result<(), AppError> {
-    let ours = reference
-        .and_then(|r| r.strip_prefix("payout:"))
-        .and_then(|id| id.parse::<i64>().ok())
-        .unwrap_or(-1);
+    let ours = Reference::id_of(reference, PURPOSE);
     let sql = format!(
         "SELECT {COLUMNS} FROM payouts WHERE provider_payout_id = $1 OR (id = $2 AND provider_payout_id IS NULL)"
     );
@@ -362,9 +369,9 @@ pub async fn sync(
     if row.provider_payout_id.is_none() {
         link(state, row.id, &current).await?;
     }
-    match current.status.as_str() {
-        "paid" => paid(state, &row).await,
-        "failed" | "canceled" => {
+    match current.status {
+        PayoutStatus::Paid => paid(state, &row).await,
+        PayoutStatus::Failed | PayoutStatus::Canceled => {
             fail(
                 state,
                 row.id,
@@ -376,7 +383,7 @@ pub async fn sync(
             )
             .await
         }
-        _ => Ok(()),
+        PayoutStatus::Pending | PayoutStatus::InTransit => Ok(()),
     }
 }
 
@@ -395,9 +402,9 @@ async fn paid(state: &AppState, row: &PayoutRow) -> Result<(), AppError> {
             &mut tx,
             &NewTransaction {
                 idempotency_key: format!("payout.paid:{}", row.id),
-                kind: "payout.paid".into(),
+                kind: TransactionKind::PayoutPaid,
                 memo: "Paid to your bank".into(),
-                reference: Some(format!("payout:{}", row.id)),
+                reference: Some(Reference::new(PURPOSE, row.id).to_string()),
                 artist_id: Some(row.artist_id),
                 postings: vec![
                     Posting {
@@ -440,7 +447,7 @@ async fn fail(
 ) -> Result<(), AppError> {
     if fee_collected {
         let row = load(&state.db, id).await?.ok_or(AppError::NotFound)?;
-        if row.state != "failed" {
+        if row.state != Stage::Failed {
             let account = payout_account(&state.db, UserId(row.artist_id)).await?;
             state
                 .payments
@@ -486,9 +493,9 @@ async fn fail(
             &mut tx,
             &NewTransaction {
                 idempotency_key: format!("payout.failed:{id}"),
-                kind: "payout.failed".into(),
+                kind: TransactionKind::PayoutFailed,
                 memo: "Payout failed: returned to your balance".into(),
-                reference: Some(format!("payout:{id}")),
+                reference: Some(Reference::new(PURPOSE, id).to_string()),
                 artist_id: Some(row.artist_id),
                 postings,
             },
@@ -619,4 +626,49 @@ pub async fn run_scheduled(state: &AppState, now: i64) -> Result<usize, AppError
         ));
     }
     Ok(requested)
+}
+
+/// Copies a payout account's current state from the provider onto its artist; the
+/// first time payouts turn on, that is recorded as a funnel step.
+pub async fn sync_payout_account(state: &AppState, id: &str) -> Result<(), AppError> {
+    let account = state
+        .payments
+        .account(id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a payout account"))?;
+    let mut tx = state.db.begin().await?;
+    let newly_enabled = crate::artists::service::set_payout_state(
+        &mut tx,
+        &account.id,
+        account.payouts_enabled,
+        account.details_submitted,
+    )
+    .await?;
+    if let Some(artist_id) = newly_enabled {
+        bus::emit(&mut tx, &PlatformEvent::PayoutsEnabled { artist_id }).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The provider's changes to payouts and payout accounts.
+pub struct PayoutPayments;
+
+#[async_trait]
+impl PaymentHandler for PayoutPayments {
+    async fn apply(
+        &self,
+        state: &AppState,
+        change: &Change<'_>,
+    ) -> Result<Vec<PlatformEvent>, AppError> {
+        match *change {
+            Change::Payout { id, reference } => sync(state, id, reference).await?,
+            Change::Account { id } => sync_payout_account(state, id).await?,
+            Change::Checkout { .. }
+            | Change::Payment { .. }
+            | Change::Refund { .. }
+            | Change::Subscription { .. } => {}
+        }
+        Ok(Vec::new())
+    }
 }

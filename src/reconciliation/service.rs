@@ -1,4 +1,6 @@
 //! The reconciliation job and the operator's list of mismatches.
+//!
+//! Owns `reconciliation_issues`.
 
 use crate::db::query;
 use async_trait::async_trait;
@@ -14,7 +16,7 @@ use crate::{
     time::{DAY, now_ms},
 };
 
-const CURRENCY: &str = crate::tips::CURRENCY;
+const CURRENCY: &str = crate::money::PLATFORM_CURRENCY.as_str();
 
 /// Compares every artist with a payout account; records each mismatch once per day.
 /// Returns how many mismatches it found.

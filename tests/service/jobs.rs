@@ -304,7 +304,7 @@ async fn failures_back_off_then_dead_letter(t: TestDb) {
     assert_eq!(state, Some(JobState::Dead));
     let troubled = queue::troubled(&t.db, 10).await.expect("troubled");
     assert_eq!(troubled.len(), 1);
-    assert_eq!(troubled[0].state, "dead");
+    assert_eq!(troubled[0].state, boptone::jobs::JobState::Dead);
     assert_eq!(troubled[0].last_error.as_deref(), Some("smtp still down"));
 
     // The operator can retry it with fresh attempts, or discard it.
@@ -389,7 +389,10 @@ async fn workers_run_each_job_once_and_contain_bad_ones(t: TestDb) {
     assert!(error_of("test.explode").contains("panicked: boom"));
     assert!(error_of("test.unknown").contains("No handler"));
     assert!(error_of("test.record").contains("does not parse"));
-    assert!(dead.iter().all(|j| j.state == "dead"));
+    assert!(
+        dead.iter()
+            .all(|j| j.state == boptone::jobs::JobState::Dead)
+    );
 }
 
 async fn a_commit_wakes_an_idle_worker(t: TestDb) {

@@ -6,7 +6,7 @@ use boptone::db::query;
 use boptone::{
     AppError, both_databases, fees,
     ledger::{
-        Account, AccountKind, NewTransaction, Owner, Posting,
+        Account, AccountKind, NewTransaction, Owner, Posting, TransactionKind,
         service::{self, Posted},
     },
     testing::TestDb,
@@ -19,10 +19,15 @@ fn acct(owner: Owner, kind: AccountKind) -> Account {
     Account::new(owner, kind, USD)
 }
 
-fn txn(key: String, kind: &str, artist: i64, postings: Vec<(Account, i64)>) -> NewTransaction {
+fn txn(
+    key: String,
+    kind: TransactionKind,
+    artist: i64,
+    postings: Vec<(Account, i64)>,
+) -> NewTransaction {
     NewTransaction {
         idempotency_key: key,
-        kind: kind.into(),
+        kind,
         memo: String::new(),
         reference: None,
         artist_id: Some(artist),
@@ -50,7 +55,7 @@ impl Op {
                 let b = fees::tip(gross, false);
                 txn(
                     format!("tip-{key}"),
-                    "tip",
+                    TransactionKind::Tip,
                     artist,
                     vec![
                         (acct(Owner::External, AccountKind::CardPayments), -b.gross),
@@ -68,7 +73,7 @@ impl Op {
                 key,
             } => txn(
                 format!("settle-{key}"),
-                "settlement",
+                TransactionKind::Settlement,
                 artist,
                 vec![
                     (acct(Owner::Artist(artist), AccountKind::Pending), -amount),
@@ -81,7 +86,7 @@ impl Op {
                 key,
             } => txn(
                 format!("payout-{key}"),
-                "payout",
+                TransactionKind::Payout,
                 artist,
                 vec![
                     (acct(Owner::Artist(artist), AccountKind::Available), -amount),
@@ -97,7 +102,7 @@ impl Op {
                 key,
             } => txn(
                 format!("paid-{key}"),
-                "payout.paid",
+                TransactionKind::PayoutPaid,
                 artist,
                 vec![
                     (
@@ -113,7 +118,7 @@ impl Op {
                 key,
             } => txn(
                 format!("failed-{key}"),
-                "payout.failed",
+                TransactionKind::PayoutFailed,
                 artist,
                 vec![
                     (

@@ -9,6 +9,7 @@ mod ledger;
 mod mail;
 mod notifications;
 mod onboarding;
+mod payments;
 mod payouts;
 mod storage;
 mod tips;

@@ -13,8 +13,8 @@ use boptone::{
     payments::{
         Capability, CardInput, SubscriptionStatus, Tier, events,
         sandbox::{self, BillingChange, OnboardingForm, PayResult},
-        signup::{self, Applicant, Finished},
     },
+    signup::{self, Applicant, Finished},
     state::AppState,
     testing::TestDb,
 };
@@ -625,7 +625,7 @@ async fn demo_artists_are_ready_to_earn(t: TestDb) {
         .scalar_one(&t.db)
         .await
         .expect("account");
-    events::sync_payout_account(&state, &account)
+    boptone::payouts::service::sync_payout_account(&state, &account)
         .await
         .expect("sync");
     assert!(

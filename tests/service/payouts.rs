@@ -100,7 +100,7 @@ async fn a_standard_payout_reaches_the_bank(t: TestDb) {
         .expect("overview")
         .history;
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].state, "paid");
+    assert_eq!(history[0].state, boptone::payouts::Stage::Paid);
     let balances = ledger::artist_balances(&t.db, nova.0, "USD")
         .await
         .expect("balances");
@@ -248,7 +248,7 @@ async fn a_failed_payout_returns_the_money(t: TestDb) {
         .await
         .expect("overview")
         .history;
-    assert_eq!(history[0].state, "failed");
+    assert_eq!(history[0].state, boptone::payouts::Stage::Failed);
     assert!(
         history[0]
             .failure_message
@@ -481,7 +481,7 @@ async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb
         &mut tx,
         &NewTransaction {
             idempotency_key: "manual-credit".into(),
-            kind: "adjustment".into(),
+            kind: boptone::ledger::TransactionKind::Adjustment,
             memo: "Mistaken credit".into(),
             reference: None,
             artist_id: Some(nova.0),
@@ -534,7 +534,11 @@ async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
     )
     .await
     .expect("requested");
-    assert_eq!(payout.state, "pending", "submitted by a job");
+    assert_eq!(
+        payout.state,
+        boptone::payouts::Stage::Pending,
+        "submitted by a job"
+    );
     // The provider pays and its `payout.paid` event is processed before the provider's
     // answer to the submission is stored (a slow response, a crash in between).
     let account: String = query("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
@@ -565,7 +569,7 @@ async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
         .await
         .expect("overview")
         .history;
-    assert_eq!(history[0].state, "paid");
+    assert_eq!(history[0].state, boptone::payouts::Stage::Paid);
     // The queued submission then finds the payout done and asks nothing more.
     t.run_jobs().await;
     assert_eq!(

@@ -81,15 +81,30 @@ pub fn user_agent() -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The session secret from the request's cookie, if any.
-pub fn session_token() -> Option<String> {
-    let parts = parts()?;
-    parts
-        .headers
+/// The session secret in a request's cookies, if any.
+fn session_token_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|v| session_token_from_cookies(v).map(str::to_owned))
+}
+
+/// The session secret from the request's cookie, if any.
+pub fn session_token() -> Option<String> {
+    session_token_in(&parts()?.headers)
+}
+
+/// The user whose session cookie `headers` carry, or `None`: the one way every server
+/// function, route and socket finds who is signed in.
+pub async fn session_user(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<SessionUser>, AppError> {
+    match session_token_in(headers) {
+        Some(token) => service::session_user(&state.db, &token).await,
+        None => Ok(None),
+    }
 }
 
 /// The value of cookie `name` on this request, if any.
@@ -130,10 +145,10 @@ pub fn redirect_form_post(url: &str) {
 
 /// Remembers an unfinished artist sign-up in this browser.
 pub fn set_signup_cookie(state: &AppState, secret: &str) {
-    let max_age = boptone::payments::signup::SIGNUP_LIFETIME_MS / 1000;
+    let max_age = boptone::signup::SIGNUP_LIFETIME_MS / 1000;
     set_cookie(format!(
         "{}={secret}{}; Max-Age={max_age}",
-        boptone::payments::signup::SIGNUP_COOKIE,
+        boptone::signup::SIGNUP_COOKIE,
         cookie_attributes(state)
     ));
 }
@@ -141,18 +156,17 @@ pub fn set_signup_cookie(state: &AppState, secret: &str) {
 pub fn clear_signup_cookie(state: &AppState) {
     set_cookie(format!(
         "{}=; Max-Age=0{}",
-        boptone::payments::signup::SIGNUP_COOKIE,
+        boptone::signup::SIGNUP_COOKIE,
         cookie_attributes(state)
     ));
 }
 
 /// The signed-in user, or `None`.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = session_token() else {
+    let Some(parts) = parts() else {
         return Ok(None);
     };
-    let state = app_state()?;
-    service::session_user(&state.db, &token).await
+    session_user(&app_state()?, &parts.headers).await
 }
 
 /// Refuses unless someone is signed in.

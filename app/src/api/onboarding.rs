@@ -15,10 +15,8 @@ use {
     boptone::{
         accounts::Role,
         onboarding::{ProfileForm, ProfileInput, service},
-        payments::{
-            Tier,
-            signup::{self, Applicant, ArtistSignupForm, Finished, Resumed, SIGNUP_COOKIE},
-        },
+        payments::Tier,
+        signup::{self, Applicant, ArtistSignupForm, Finished, Resumed, SIGNUP_COOKIE},
     },
 };
 

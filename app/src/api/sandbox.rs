@@ -49,9 +49,8 @@ pub async fn sandbox_checkout(id: String) -> Result<CheckoutView, AppError> {
             if let Some(user) = guards::current_user().await? {
                 viewer.push(user.email);
             }
-            if let Some(secret) = guards::cookie(boptone::payments::signup::SIGNUP_COOKIE)
-                && let Some(pending) =
-                    boptone::payments::signup::pending(&state.db, &secret).await?
+            if let Some(secret) = guards::cookie(boptone::signup::SIGNUP_COOKIE)
+                && let Some(pending) = boptone::signup::pending(&state.db, &secret).await?
             {
                 viewer.push(pending.email);
             }

@@ -3,8 +3,9 @@
 
 use boptone::{
     fees,
+    money::PLATFORM_CURRENCY as CURRENCY,
     money::{format_amount, format_price},
-    tips::{CURRENCY, PRESETS, parse_amount},
+    tips::{PRESETS, parse_amount},
 };
 use leptos::prelude::*;
 
@@ -86,7 +87,7 @@ pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
                             .iter()
                             .map(|cents| {
                                 let dollars = (cents / 100).to_string();
-                                let label = format_price(*cents, CURRENCY);
+                                let label = format_price(*cents, CURRENCY.as_str());
                                 let d = dollars.clone();
                                 view! {
                                     <button
@@ -208,10 +209,10 @@ pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
                             .map(|b| {
                                 format!(
                                     "You pay {} · card processing {} · {} receives {}",
-                                    format_amount(b.gross, CURRENCY),
-                                    format_amount(b.processing_fee, CURRENCY),
+                                    format_amount(b.gross, CURRENCY.as_str()),
+                                    format_amount(b.processing_fee, CURRENCY.as_str()),
                                     artist_name.clone(),
-                                    format_amount(b.net, CURRENCY),
+                                    format_amount(b.net, CURRENCY.as_str()),
                                 )
                             })
                     }}

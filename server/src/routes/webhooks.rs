@@ -43,10 +43,11 @@ pub async fn stripe(State(state): State<ServerState>, headers: HeaderMap, body: 
             tracing::info!(new, "webhook stored");
             (StatusCode::OK, "ok").into_response()
         }
+        // A payload that is not an event is refused for good; Stripe retries anything
+        // else (nothing is lost while the database is down).
         Err(err @ boptone::AppError::Validation(_)) => {
             (StatusCode::BAD_REQUEST, err.to_string()).into_response()
         }
-        // Stripe retries on any non-2xx: nothing is lost while the database is down.
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response(),
+        Err(err) => (StatusCode::SERVICE_UNAVAILABLE, err).into_response(),
     }
 }

@@ -8,14 +8,13 @@ use axum::{
         State,
         ws::{Message, WebSocket, WebSocketUpgrade},
     },
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use boptone::{
-    accounts::{service, session_token_from_cookies},
-    realtime::Push,
-};
+use boptone::{AppError, realtime::Push};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+use boptone_app::api::guards::session_user;
 
 use crate::startup::ServerState;
 
@@ -28,27 +27,14 @@ pub async fn ws(
     if !state.allowed_origin.permits(&headers) {
         return (StatusCode::FORBIDDEN, "Cross-origin WebSocket refused.").into_response();
     }
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session_token_from_cookies)
-        .map(str::to_owned);
-    let user = match token {
-        Some(token) => service::session_user(&state.app.db, &token).await,
-        None => Ok(None),
-    };
+    let user = session_user(&state.app, &headers).await;
     match user {
         Ok(Some(user)) => {
             let pushes = state.app.realtime.subscribe();
             upgrade.on_upgrade(move |socket| forward(socket, user.id.0, pushes))
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, "Sign in to receive live updates.").into_response(),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Live updates are unavailable.",
-        )
-            .into_response(),
+        Ok(None) => AppError::Unauthenticated.into_response(),
+        Err(err) => err.into_response(),
     }
 }
 

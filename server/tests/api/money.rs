@@ -128,7 +128,7 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         &mut tx,
         &boptone::ledger::NewTransaction {
             idempotency_key: "test-credit".into(),
-            kind: "tip".into(),
+            kind: boptone::ledger::TransactionKind::Tip,
             memo: "Earlier tip".into(),
             reference: None,
             artist_id: Some(nova),
@@ -183,7 +183,7 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         .await
         .expect("payout");
     // Recorded with its money set aside at once; a job sends it to Stripe.
-    assert_eq!(payout.state, "pending");
+    assert_eq!(payout.state, boptone::payouts::Stage::Pending);
     app.run_jobs().await;
     let request = fake.last("POST", "/v1/payouts");
     assert_eq!(request.stripe_account.as_deref(), Some(account.as_str()));
@@ -217,7 +217,7 @@ async fn a_tip_and_a_payout_through_stripe(db: TestDb) {
         &mut tx,
         &boptone::ledger::NewTransaction {
             idempotency_key: "test-credit-2".into(),
-            kind: "tip".into(),
+            kind: boptone::ledger::TransactionKind::Tip,
             memo: "Another tip".into(),
             reference: None,
             artist_id: Some(nova),

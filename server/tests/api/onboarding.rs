@@ -169,6 +169,12 @@ async fn a_new_artist_signs_up_through_stripe(db: TestDb) {
             .field("client_reference_id")
             .is_some_and(|id| id.parse::<i64>().is_ok())
     );
+    // Its events find their way back to sign-ups by this reference.
+    assert!(
+        create
+            .field("metadata[reference]")
+            .is_some_and(|r| r.starts_with("signup:"))
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users").await,
         0,

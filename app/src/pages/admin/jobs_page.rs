@@ -1,4 +1,8 @@
-use boptone::{AppError, jobs::TroubledJob, time::format_utc};
+use boptone::{
+    AppError,
+    jobs::{JobState, TroubledJob},
+    time::format_utc,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -70,7 +74,7 @@ pub fn JobsPage() -> impl IntoView {
                                                             view! {
                                                                 <tr>
                                                                     <td class="py-2 font-mono">{c.kind}</td>
-                                                                    <td>{c.state}</td>
+                                                                    <td>{c.state.as_str()}</td>
                                                                     <td class="text-right">{c.count}</td>
                                                                     <td class="text-right">{c.retrying}</td>
                                                                 </tr>
@@ -183,7 +187,7 @@ fn Troubled(
     retry: ServerAction<RetryJob>,
     discard: ServerAction<DiscardJob>,
 ) -> impl IntoView {
-    let status = if job.state == "dead" {
+    let status = if job.state == JobState::Dead {
         format!("Dead after {} attempts", job.attempts)
     } else {
         format!(

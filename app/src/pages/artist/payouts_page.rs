@@ -2,7 +2,7 @@ use boptone::{
     AppError,
     fees::{self, PayoutSpeed},
     money::format_amount,
-    payouts::{Frequency, PayoutsOverview},
+    payouts::{Frequency, PayoutsOverview, Stage},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -286,7 +286,7 @@ fn PayoutsBody(
                                 view! {
                                     <li
                                         class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm"
-                                        data-state=p.state.clone()
+                                        data-state=p.state.as_str()
                                     >
                                         <span class="text-zinc-300">
                                             <LocalDay ms=p.created_at />
@@ -300,7 +300,7 @@ fn PayoutsBody(
                                         <span class="tabular-nums text-white">
                                             {format_amount(p.to_bank(), &p.currency)}
                                         </span>
-                                        <span class=if p.state == "failed" {
+                                        <span class=if p.state == Stage::Failed {
                                             "text-rose-300"
                                         } else {
                                             "text-zinc-300"

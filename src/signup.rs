@@ -3,14 +3,17 @@
 //! only when the checkout completes, by whichever comes first: the browser returning
 //! from checkout or the provider's event. Until then the browser holding the sign-up's
 //! secret can resume the checkout or start over.
+//!
+//! Owns `artist_signups` and `subscriptions`.
 
 use crate::db::query;
 use serde::{Deserialize, Serialize};
 
-pub use super::PendingSignup;
-use super::{
-    Tier,
+pub use crate::payments::PendingSignup;
+use crate::payments::{
+    SubscriptionStatus, Tier,
     provider::{CheckoutStatus, SubscriptionCheckout, SubscriptionState},
+    routing::{Change, PaymentHandler, Reference},
 };
 use crate::{
     accounts::{
@@ -23,6 +26,21 @@ use crate::{
     state::AppState,
     time::now_ms,
 };
+
+text_enum! {
+    /// Where a sign-up stands (`artist_signups.state`).
+    pub enum SignupState {
+        /// Waiting for its checkout.
+        Open = "open",
+        /// Paid: the artist exists.
+        Complete = "complete",
+        /// Given up (the browser started over, or another sign-up for the address did).
+        Abandoned = "abandoned",
+    }
+}
+
+/// The purpose of a sign-up's checkout (`signup:3`).
+pub const PURPOSE: &str = "signup";
 
 /// The cookie that remembers an unfinished sign-up in this browser.
 pub const SIGNUP_COOKIE: &str = "bt_signup";
@@ -92,7 +110,8 @@ struct SignupRow {
     existing_user_id: Option<i64>,
     tier: String,
     checkout_session_id: Option<String>,
-    state: String,
+    #[sqlx(try_from = "String")]
+    state: SignupState,
     user_id: Option<i64>,
     created_at: i64,
     secret_ended_at: Option<i64>,
@@ -238,6 +257,7 @@ async fn open_checkout(
 ) -> Result<String, AppError> {
     let request = SubscriptionCheckout {
         signup_id: id,
+        reference: Reference::new(PURPOSE, id).to_string(),
         tier,
         email: email.to_owned(),
         success_url: state
@@ -263,13 +283,10 @@ async fn open_checkout(
 }
 
 /// The status of `user`'s newest subscription, if any.
-pub async fn current_plan(
-    db: &Db,
-    user: UserId,
-) -> Result<Option<super::SubscriptionStatus>, AppError> {
+pub async fn current_plan(db: &Db, user: UserId) -> Result<Option<SubscriptionStatus>, AppError> {
     const SQL: &str = "SELECT status FROM subscriptions WHERE user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1";
     let status: Option<String> = query(SQL).bind(user.0).scalar_optional(db).await?;
-    Ok(status.as_deref().and_then(super::SubscriptionStatus::parse))
+    Ok(status.as_deref().and_then(SubscriptionStatus::parse))
 }
 
 async fn find_by_secret(db: &Db, secret: &str) -> Result<Option<SignupRow>, AppError> {
@@ -297,7 +314,7 @@ async fn find_by_checkout(db: &Db, session_id: &str) -> Result<Option<SignupRow>
 pub async fn pending(db: &Db, secret: &str) -> Result<Option<PendingSignup>, AppError> {
     Ok(find_by_secret(db, secret)
         .await?
-        .filter(|r| r.state == "open")
+        .filter(|r| r.state == SignupState::Open)
         .map(|r| PendingSignup {
             tier: r.tier(),
             email: r.email.clone(),
@@ -309,7 +326,7 @@ pub async fn pending(db: &Db, secret: &str) -> Result<Option<PendingSignup>, App
 pub async fn resume(state: &AppState, secret: &str) -> Result<Resumed, AppError> {
     let row = find_by_secret(&state.db, secret)
         .await?
-        .filter(|r| r.state == "open")
+        .filter(|r| r.state == SignupState::Open)
         .ok_or(AppError::NotFound)?;
     if let Some(session_id) = &row.checkout_session_id {
         let session = state
@@ -364,7 +381,7 @@ pub async fn complete_from_checkout(
         tracing::warn!(session_id, "checkout completed for no known sign-up");
         return Ok(None);
     };
-    if signup.state == "complete" {
+    if signup.state == SignupState::Complete {
         return Ok(signup.user_id.map(UserId));
     }
     let session = state
@@ -407,9 +424,7 @@ pub async fn complete_from_checkout(
         .unwrap_or_else(|| signup.tier());
     let user_id = match signup.existing_user_id {
         Some(id) => {
-            const PROMOTE: &str =
-                "UPDATE users SET role = 'artist', updated_at = $2 WHERE id = $1 AND role = 'fan'";
-            query(PROMOTE).bind(id).bind(now).execute(&mut tx).await?;
+            accounts::promote_to_artist(&mut tx, UserId(id)).await?;
             UserId(id)
         }
         None => {
@@ -427,15 +442,13 @@ pub async fn complete_from_checkout(
             .await?
         }
     };
-    const PROFILE: &str = "INSERT INTO artist_profiles (user_id, stage_name, tier, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-                           ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at";
-    query(PROFILE)
-        .bind(user_id.0)
-        .bind(&signup.display_name)
-        .bind(tier.as_str())
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
+    crate::artists::service::create_profile(
+        &mut tx,
+        user_id.0,
+        &signup.display_name,
+        tier.as_str(),
+    )
+    .await?;
     const LINK: &str = "UPDATE artist_signups SET user_id = $2 WHERE id = $1";
     query(LINK)
         .bind(signup.id)
@@ -503,13 +516,7 @@ pub async fn store_subscription(
         }
     };
     if let (Some(user), Some(tier)) = (user, tier) {
-        const TIER: &str = "UPDATE artist_profiles SET tier = $2, updated_at = $3 WHERE user_id = $1 AND tier <> $2";
-        query(TIER)
-            .bind(user)
-            .bind(tier)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        crate::artists::service::set_tier(tx, user, tier).await?;
     }
     Ok(user)
 }
@@ -587,4 +594,49 @@ pub async fn end_secrets(tx: &mut Tx, user: UserId) -> Result<(), AppError> {
         .execute(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// Copies a subscription's current state from the provider; returns its artist's id
+/// when Boptone knows the subscription (a checkout that has not completed yet records
+/// it itself when it does).
+pub async fn sync_subscription(state: &AppState, id: &str) -> Result<Option<i64>, AppError> {
+    let current = state
+        .payments
+        .subscription(id)
+        .await
+        .map_err(|e| e.into_app_error("fetching a subscription"))?;
+    let mut tx = state.db.begin().await?;
+    let user = store_subscription(&mut tx, None, &current).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// The provider's changes to sign-up checkouts and plan subscriptions.
+pub struct SignupPayments;
+
+#[async_trait::async_trait]
+impl PaymentHandler for SignupPayments {
+    async fn apply(
+        &self,
+        state: &AppState,
+        change: &Change<'_>,
+    ) -> Result<Vec<PlatformEvent>, AppError> {
+        match *change {
+            Change::Checkout {
+                id,
+                completed: true,
+                ..
+            } => {
+                complete_from_checkout(state, id).await?;
+            }
+            Change::Subscription { id, payment_failed } => {
+                let artist = sync_subscription(state, id).await?;
+                if payment_failed && let Some(artist_id) = artist {
+                    return Ok(vec![PlatformEvent::PlanPaymentFailed { artist_id }]);
+                }
+            }
+            _ => {}
+        }
+        Ok(Vec::new())
+    }
 }

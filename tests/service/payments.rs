@@ -1,0 +1,92 @@
+//! Provider events reach the domain that registered their purpose, and only it: a
+//! payment-mode checkout for a new kind of sale is not taken for a tip.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use boptone::{
+    AppError,
+    background::{Routes, routes},
+    both_databases,
+    db::query,
+    events::PlatformEvent,
+    payments::{
+        events,
+        routing::{Change, PaymentHandler},
+    },
+    state::AppState,
+    testing::TestDb,
+};
+use serde_json::json;
+
+/// A domain that writes down every change it is handed.
+struct Recorder(Arc<Mutex<Vec<String>>>);
+
+#[async_trait]
+impl PaymentHandler for Recorder {
+    async fn apply(
+        &self,
+        _: &AppState,
+        change: &Change<'_>,
+    ) -> Result<Vec<PlatformEvent>, AppError> {
+        self.0.lock().expect("lock").push(format!("{change:?}"));
+        Ok(Vec::new())
+    }
+}
+
+async fn deliver(t: &TestDb, state: &AppState, id: &str, kind: &str, object: serde_json::Value) {
+    let raw = json!({ "id": id, "type": kind, "created": 1, "data": { "object": object } });
+    let mut tx = t.db.begin().await.expect("begin");
+    assert!(
+        events::record(&mut tx, "sandbox", &raw.to_string())
+            .await
+            .expect("record")
+    );
+    tx.commit().await.expect("commit");
+    let stored: i64 = query("SELECT id FROM payment_events WHERE event_id = $1")
+        .bind(id)
+        .scalar_one(&t.db)
+        .await
+        .expect("stored");
+    events::process(state, stored).await.expect("processed");
+}
+
+async fn a_change_goes_to_the_domain_of_its_purpose(t: TestDb) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let orders = Arc::new(Mutex::new(Vec::new()));
+    let base = routes();
+    let state = AppState {
+        routes: Arc::new(Routes {
+            payments: base
+                .payments
+                .purpose("order", Recorder(orders.clone()))
+                .purpose("ticket", Recorder(seen.clone())),
+            events: base.events,
+        }),
+        ..t.state()
+    };
+    let order =
+        json!({ "id": "cs_order_7", "mode": "payment", "metadata": { "reference": "order:7" } });
+    deliver(&t, &state, "evt_1", "checkout.session.completed", order).await;
+    let paid = json!({ "id": "pi_order_7", "metadata": { "reference": "order:7" } });
+    deliver(&t, &state, "evt_2", "payment_intent.succeeded", paid).await;
+    // A purpose nobody registered reaches nobody.
+    let unknown = json!({ "id": "pi_gift_1", "metadata": { "reference": "gift:1" } });
+    deliver(&t, &state, "evt_3", "payment_intent.succeeded", unknown).await;
+    assert_eq!(
+        *orders.lock().expect("lock"),
+        [
+            r#"Checkout { id: "cs_order_7", completed: true, reference: Some("order:7") }"#,
+            r#"Payment { reference: Some("order:7") }"#,
+        ]
+    );
+    assert!(seen.lock().expect("lock").is_empty());
+    let processed: i64 =
+        query("SELECT COUNT(*) FROM payment_events WHERE processed_at IS NOT NULL")
+            .scalar_one(&t.db)
+            .await
+            .expect("count");
+    assert_eq!(processed, 3, "every event is marked processed");
+}
+
+both_databases!(a_change_goes_to_the_domain_of_its_purpose);
