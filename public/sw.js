@@ -1,8 +1,6 @@
 // Boptone service worker: keeps the app shell and static assets for offline use and
 // shows the offline page when a navigation cannot reach the network. Data requests
 // (/api) always go to the network.
-// The app's code is cached as it is fetched: its file names carry content hashes, so a
-// fixed list here could not name them.
 const VERSION = "boptone-shell-v3";
 const SHELL = [
   "/offline.html",
@@ -11,9 +9,26 @@ const SHELL = [
   "/icons/icon-192.png",
 ];
 
+// The app's code: its file names carry content hashes, so they are read from the start
+// page rather than listed here. Best effort: what is missed is cached when fetched.
+async function appCode() {
+  try {
+    const html = await (await fetch("/", { credentials: "omit" })).text();
+    return [...new Set(html.match(/\/pkg\/[\w.-]+\.(?:js|wasm|css)/g) ?? [])];
+  } catch (err) {
+    return [];
+  }
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()),
+    caches
+      .open(VERSION)
+      .then(async (cache) => {
+        await cache.addAll(SHELL);
+        await cache.addAll(await appCode()).catch(() => {});
+      })
+      .then(() => self.skipWaiting()),
   );
 });
 

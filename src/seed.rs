@@ -106,7 +106,6 @@ async fn make_ready(
         cancel_at_period_end: false,
     };
     store_subscription(tx, Some((user, tier)), &state).await?;
-    artists::set_tier(tx, user.0, tier.as_str()).await?;
     artists::set_payout_account(&mut *tx, user.0, &account).await?;
     artists::set_payout_state(tx, &account, true, true).await?;
     artists::set_tips_enabled(tx, user.0, true).await?;

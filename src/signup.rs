@@ -378,7 +378,7 @@ pub async fn complete_from_checkout(
     session_id: &str,
 ) -> Result<Option<UserId>, AppError> {
     let Some(signup) = find_by_checkout(&state.db, session_id).await? else {
-        tracing::warn!(session_id, "checkout completed for no known sign-up");
+        tracing::debug!(session_id, "checkout completed for no known sign-up");
         return Ok(None);
     };
     if signup.state == SignupState::Complete {
@@ -442,13 +442,7 @@ pub async fn complete_from_checkout(
             .await?
         }
     };
-    crate::artists::service::create_profile(
-        &mut tx,
-        user_id.0,
-        &signup.display_name,
-        tier.as_str(),
-    )
-    .await?;
+    crate::artists::service::create_profile(&mut tx, user_id.0, &signup.display_name, tier).await?;
     const LINK: &str = "UPDATE artist_signups SET user_id = $2 WHERE id = $1";
     query(LINK)
         .bind(signup.id)
@@ -515,7 +509,7 @@ pub async fn store_subscription(
                 .await?
         }
     };
-    if let (Some(user), Some(tier)) = (user, tier) {
+    if let (Some(user), Some(tier)) = (user, subscription.tier) {
         crate::artists::service::set_tier(tx, user, tier).await?;
     }
     Ok(user)

@@ -6,6 +6,7 @@ use crate::db::{Exec, query};
 use crate::{
     db::{Db, Tx},
     error::AppError,
+    payments::Tier,
     time::now_ms,
 };
 
@@ -139,14 +140,14 @@ pub async fn create_profile(
     tx: &mut Tx,
     artist: i64,
     stage_name: &str,
-    tier: &str,
+    tier: Tier,
 ) -> Result<(), AppError> {
     const SQL: &str = "INSERT INTO artist_profiles (user_id, stage_name, tier, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
                        ON CONFLICT (user_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at";
     query(SQL)
         .bind(artist)
         .bind(stage_name)
-        .bind(tier)
+        .bind(tier.as_str())
         .bind(now_ms())
         .execute(tx)
         .await?;
@@ -154,12 +155,12 @@ pub async fn create_profile(
 }
 
 /// Moves `artist` to the plan `tier`.
-pub async fn set_tier(tx: &mut Tx, artist: i64, tier: &str) -> Result<(), AppError> {
+pub async fn set_tier(tx: &mut Tx, artist: i64, tier: Tier) -> Result<(), AppError> {
     const SQL: &str =
         "UPDATE artist_profiles SET tier = $2, updated_at = $3 WHERE user_id = $1 AND tier <> $2";
     query(SQL)
         .bind(artist)
-        .bind(tier)
+        .bind(tier.as_str())
         .bind(now_ms())
         .execute(tx)
         .await?;

@@ -93,21 +93,21 @@ impl ArtistStatus {
                 done: self
                     .subscription
                     .is_some_and(SubscriptionStatus::in_good_standing),
-                href: "/artist/signup".into(),
+                href: OnboardingStep::Plan.path().into(),
             },
             ChecklistItem {
                 key: "profile".into(),
                 title: "Set up your profile".into(),
                 detail: "Stage name, photo, bio and genres: what fans see first.".into(),
                 done: self.profile_complete,
-                href: "/artist/setup".into(),
+                href: OnboardingStep::Profile.path().into(),
             },
             ChecklistItem {
                 key: "payouts".into(),
                 title: "Set up payouts".into(),
                 detail: payouts_detail.into(),
                 done: self.payouts_enabled,
-                href: "/artist/payout".into(),
+                href: OnboardingStep::Payouts.path().into(),
             },
             ChecklistItem {
                 key: "tips".into(),

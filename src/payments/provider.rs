@@ -176,9 +176,6 @@ impl ProviderError {
 
 #[async_trait]
 pub trait PaymentProvider: Send + Sync {
-    /// "stripe" or "sandbox": stored with every event.
-    fn name(&self) -> &'static str;
-
     /// How long card money takes to settle before it can be paid out, in ms.
     fn settlement_hold_ms(&self) -> i64;
 

@@ -130,12 +130,25 @@ impl PaymentRoutes {
         self
     }
 
+    /// Sends subscription changes (and their invoices') to `handler`.
+    ///
+    /// # Panics
+    /// When a second handler is registered: subscriptions have one owner.
     pub fn subscriptions(mut self, handler: impl PaymentHandler) -> Self {
+        assert!(
+            self.subscriptions.is_none(),
+            "subscriptions registered twice"
+        );
         self.subscriptions = Some(Arc::new(handler));
         self
     }
 
+    /// Sends payout account changes to `handler`.
+    ///
+    /// # Panics
+    /// When a second handler is registered: accounts have one owner.
     pub fn accounts(mut self, handler: impl PaymentHandler) -> Self {
+        assert!(self.accounts.is_none(), "accounts registered twice");
         self.accounts = Some(Arc::new(handler));
         self
     }

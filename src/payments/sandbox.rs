@@ -188,15 +188,18 @@ async fn emit(tx: &mut Tx, kind: &str, object: &Value) -> Result<(), AppError> {
     Ok(())
 }
 
-fn payout_state(payout: &Value) -> PayoutState {
-    PayoutState {
+/// A stored payout as the provider reports it; a status it does not know is an
+/// answer it cannot act on, as from Stripe.
+fn payout_state(payout: &Value) -> Result<PayoutState, ProviderError> {
+    let status = text(payout, "status").unwrap_or_default();
+    Ok(PayoutState {
         id: text(payout, "id").unwrap_or_default(),
-        status: text(payout, "status")
-            .and_then(|s| PayoutStatus::parse(&s))
-            .unwrap_or(PayoutStatus::Pending),
+        status: PayoutStatus::parse(&status).ok_or_else(|| {
+            ProviderError::Unavailable(format!("unknown payout status {status:?}"))
+        })?,
         failure_message: text(payout, "failure_message"),
         arrival_date: payout["arrival_date"].as_i64(),
-    }
+    })
 }
 
 fn text(value: &Value, key: &str) -> Option<String> {

@@ -174,10 +174,6 @@ fn failure(err: StripeError) -> ProviderError {
 
 #[async_trait]
 impl PaymentProvider for Stripe {
-    fn name(&self) -> &'static str {
-        "stripe"
-    }
-
     /// Stripe's standard US schedule: card money is available two days after payment.
     fn settlement_hold_ms(&self) -> i64 {
         2 * crate::time::DAY

@@ -62,12 +62,5 @@ struct TipRow {
     destination: Option<String>,
 }
 
-impl TipRow {
-    /// Whether the tip's payment was recorded (paid, possibly refunded since).
-    fn is_recorded(&self) -> bool {
-        self.state.is_recorded()
-    }
-}
-
 const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
                            currency, message, state, destination";

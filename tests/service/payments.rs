@@ -89,4 +89,41 @@ async fn a_change_goes_to_the_domain_of_its_purpose(t: TestDb) {
     assert_eq!(processed, 3, "every event is marked processed");
 }
 
-both_databases!(a_change_goes_to_the_domain_of_its_purpose);
+/// A failed plan payment is told to the artist once per provider event, however often
+/// the event is processed.
+async fn a_failed_plan_payment_is_recorded_once(t: TestDb) {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    let state = t.state();
+    let subscription: String =
+        query("SELECT provider_subscription_id FROM subscriptions ORDER BY id LIMIT 1")
+            .scalar_one(&t.db)
+            .await
+            .expect("a demo artist's plan");
+    let invoice = json!({ "id": "in_1", "subscription": subscription });
+    deliver(
+        &t,
+        &state,
+        "evt_failed_1",
+        "invoice.payment_failed",
+        invoice,
+    )
+    .await;
+    let stored: i64 = query("SELECT id FROM payment_events WHERE event_id = 'evt_failed_1'")
+        .scalar_one(&t.db)
+        .await
+        .expect("stored");
+    events::process(&state, stored)
+        .await
+        .expect("processed again");
+    let told: i64 =
+        query("SELECT COUNT(*) FROM platform_events WHERE name = 'artist.plan.payment_failed'")
+            .scalar_one(&t.db)
+            .await
+            .expect("count");
+    assert_eq!(told, 1);
+}
+
+both_databases!(
+    a_change_goes_to_the_domain_of_its_purpose,
+    a_failed_plan_payment_is_recorded_once
+);

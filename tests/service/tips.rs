@@ -656,6 +656,36 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
     assert_eq!(books, 0);
 }
 
+/// A refund whose event names no purpose (no `tip:N` reference in its metadata) is
+/// offered to every domain; tips recognise their payment by its id.
+async fn a_refund_without_a_reference_still_finds_its_tip(t: TestDb) {
+    let nova = seeded(&t).await;
+    let state = t.state();
+    tip_and_pay(&state, &guest_tip("10", "tip-refund0002")).await;
+    t.run_jobs().await;
+    let b = fees::tip(1_000, false);
+    let intent: String = query("SELECT payment_intent_id FROM tips")
+        .scalar_one::<String>(&t.db)
+        .await
+        .expect("payment intent recorded");
+    let refund = serde_json::json!({
+        "id": "evt_bare_refund", "type": "charge.refunded", "created": 1,
+        "data": { "object": { "id": "ch_bare", "payment_intent": intent, "amount_refunded": 400 } }
+    });
+    let mut tx = t.db.begin().await.expect("begin");
+    assert!(
+        events::record(&mut tx, "sandbox", &refund.to_string())
+            .await
+            .expect("record")
+    );
+    tx.commit().await.expect("commit");
+    t.run_jobs().await;
+    let balances = ledger::artist_balances(&t.db, nova, "USD")
+        .await
+        .expect("balances");
+    assert_eq!(balances.available, b.net - b.net * 400 / b.gross);
+}
+
 async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
     let nova = seeded(&t).await;
     let state = t.state();
@@ -731,6 +761,7 @@ both_databases!(
     a_refund_after_a_payout_is_owed_then_repaid,
     a_signed_in_fan_tips_without_an_email,
     a_refund_reverses_its_tip,
+    a_refund_without_a_reference_still_finds_its_tip,
     a_paid_tip_reaches_the_artist_once,
     events_delivered_a_thousand_times_in_any_order_post_once,
     an_artist_who_cannot_receive_money_is_refused,

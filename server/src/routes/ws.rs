@@ -34,7 +34,8 @@ pub async fn ws(
             upgrade.on_upgrade(move |socket| forward(socket, user.id.0, pushes))
         }
         Ok(None) => AppError::Unauthenticated.into_response(),
-        Err(err) => err.into_response(),
+        // The database is unreachable: the tab retries later.
+        Err(err) => (StatusCode::SERVICE_UNAVAILABLE, err).into_response(),
     }
 }
 

@@ -4,10 +4,6 @@ use super::*;
 
 #[async_trait]
 impl PaymentProvider for Sandbox {
-    fn name(&self) -> &'static str {
-        "sandbox"
-    }
-
     /// The sandbox settles at once.
     fn settlement_hold_ms(&self) -> i64 {
         0
@@ -279,7 +275,7 @@ impl PaymentProvider for Sandbox {
         )
         .await?;
         if let Some(existing) = load(&self.db, &id).await.map_err(unavailable)? {
-            return Ok(payout_state(&existing));
+            return payout_state(&existing);
         }
         let bank_fails = account["external_accounts"]["data"][0]["last4"] == "1116";
         let now = now_ms() / 1000;
@@ -320,9 +316,12 @@ impl PaymentProvider for Sandbox {
                 .map_err(unavailable)?;
         }
         tx.commit().await.map_err(unavailable)?;
-        Ok(payout_state(
-            &json!({ "id": id, "status": "in_transit", "arrival_date": arrival }),
-        ))
+        Ok(PayoutState {
+            id,
+            status: PayoutStatus::InTransit,
+            failure_message: None,
+            arrival_date: Some(arrival),
+        })
     }
 
     /// The sandbox's books for an account: payments to it (less the application fee and
@@ -423,7 +422,7 @@ impl PaymentProvider for Sandbox {
             .map_err(unavailable)?
             .filter(|p| p["object"] == "payout")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
-        Ok(payout_state(&payout))
+        payout_state(&payout)
     }
 
     async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {

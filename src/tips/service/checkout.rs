@@ -250,7 +250,9 @@ async fn tip_by_checkout(state: &AppState, session_id: &str) -> Result<Option<Ti
 /// confirm a payment that is not recorded yet.
 pub async fn receipt(state: &AppState, session_id: &str) -> Result<Option<TipReceipt>, AppError> {
     match tip_by_checkout(state, session_id).await? {
-        Some(tip) => receipt_for(state, &tip, tip.is_recorded()).await.map(Some),
+        Some(tip) => receipt_for(state, &tip, tip.state.is_recorded())
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
@@ -273,7 +275,7 @@ pub async fn sync_checkout(
     // Money the provider collected is recorded whatever we thought of the tip before
     // (an expired-then-completed checkout is still a paid tip), but only as the tip it
     // was made for: the amount, currency and destination must be the row's.
-    if paid && !tip.is_recorded() {
+    if paid && !tip.state.is_recorded() {
         check_paid_as_recorded(&tip, &session)?;
         let mut tx = state.db.begin_write().await?;
         const CLAIM: &str = "UPDATE tips SET state = 'succeeded', paid_at = $2, updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')";

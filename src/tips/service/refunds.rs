@@ -47,7 +47,7 @@ pub async fn refund(
     let mut row = find().await?;
     // Not recorded yet: the payment's own events have not been applied, so apply the
     // payment from the provider first (only then, to spare redeliveries the call).
-    if !row.as_ref().is_some_and(|r| r.tip.is_recorded()) && tip_id.is_some() {
+    if !row.as_ref().is_some_and(|r| r.tip.state.is_recorded()) && tip_id.is_some() {
         super::sync_reference(state, reference).await?;
         row = find().await?;
     }
@@ -59,7 +59,7 @@ pub async fn refund(
         // Not a tip's payment (a plan's, say): nothing of ours to reverse.
         return Ok(());
     };
-    if !tip.is_recorded() {
+    if !tip.state.is_recorded() {
         // Refunded money was collected, yet the provider does not show it paid yet:
         // failing makes the job try again later.
         return Err(AppError::Conflict(format!(
