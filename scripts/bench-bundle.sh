@@ -26,9 +26,9 @@ mkdir -p bench/out
 python3 - <<'PY'
 import json
 pages = json.load(open("bench/out/bundle.json"))
-print("| page | WebAssembly (compressed) | JavaScript (compressed) | files |")
-print("|---|---|---|---|")
+print("| page | WebAssembly (compressed) | JavaScript (compressed) | files | hydrated after |")
+print("|---|---|---|---|---|")
 for p in pages:
-    files = ", ".join(f"{f['file'].rsplit('/', 1)[-1]} ({f['encoding']}, {f['transferred']:,} B)" for f in p["files"])
-    print(f"| `{p['path']}` | {p['wasm_bytes'] / 1024:,.0f} KB | {p['js_bytes'] / 1024:,.0f} KB | {files} |")
+    print(f"| `{p['path']}` | {p['wasm_bytes'] / 1024:,.0f} KB | {p['js_bytes'] / 1024:,.0f} KB "
+          f"| {len(p['files'])} | {p['hydrated_ms']} ms |")
 PY

@@ -26,12 +26,20 @@ for (const path of paths) {
       transferred: sizes.responseBodySize,
     });
   });
+  const started = Date.now();
   await page.goto(base + path);
   await page.waitForSelector("html[data-hydrated=true]", { timeout: 60_000 });
+  const hydratedMs = Date.now() - started;
   await page.waitForLoadState("networkidle");
   const sum = (ext) =>
     fetched.filter((f) => f.file.endsWith(ext)).reduce((n, f) => n + f.transferred, 0);
-  results.push({ path, wasm_bytes: sum(".wasm"), js_bytes: sum(".js"), files: fetched });
+  results.push({
+    path,
+    hydrated_ms: hydratedMs,
+    wasm_bytes: sum(".wasm"),
+    js_bytes: sum(".js"),
+    files: fetched,
+  });
   await context.close();
 }
 await browser.close();
