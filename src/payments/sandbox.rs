@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     accounts::UserId,
-    db::{Db, Tx},
+    db::{Db, Exec, Tx},
     error::{AppError, FieldError},
     state::AppState,
     time::{DAY, now_ms},
@@ -119,31 +119,42 @@ fn unavailable(e: AppError) -> ProviderError {
     ProviderError::Unavailable(e.to_string())
 }
 
-async fn load(db: &Db, id: &str) -> Result<Option<Value>, AppError> {
+/// A stored object, on the pool or inside a transaction.
+async fn load<'a>(on: impl Into<Exec<'a>>, id: &str) -> Result<Option<Value>, AppError> {
     const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
-    let data: Option<String> = query(SQL).bind(id).scalar_optional(db).await?;
+    let data: Option<String> = query(SQL).bind(id).scalar_optional(on).await?;
     data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
         .transpose()
 }
 
-async fn load_tx(tx: &mut Tx, id: &str) -> Result<Option<Value>, AppError> {
-    const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
-    let data: Option<String> = query(SQL).bind(id).scalar_optional(&mut *tx).await?;
-    data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
-        .transpose()
+/// The payout accounts a money movement touches: the one it pays or debits, and for a
+/// transfer between accounts the one it credits (indexed, for balances).
+fn accounts_of(object: &Value) -> (Option<&str>, Option<&str>) {
+    match object["object"].as_str() {
+        Some("payment_intent") => (object["transfer_data"]["destination"].as_str(), None),
+        Some("payout") => (object["_sandbox"]["account"].as_str(), None),
+        Some("transfer") => (
+            object["_sandbox"]["from"].as_str(),
+            object["destination"].as_str(),
+        ),
+        _ => (None, None),
+    }
 }
 
 /// Inserts `object` unless its id exists (an idempotent create). Returns the stored one.
 async fn create(db: &Db, object: Value) -> Result<Value, AppError> {
     let id = object["id"].as_str().unwrap_or_default().to_owned();
     let kind = object["object"].as_str().unwrap_or_default().to_owned();
-    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-                       ON CONFLICT (id) DO NOTHING";
+    let (account, counterparty) = accounts_of(&object);
+    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
+                       VALUES ($1, $2, $3, $4, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
     query(SQL)
         .bind(&id)
         .bind(&kind)
         .bind(object.to_string())
         .bind(now_ms())
+        .bind(account)
+        .bind(counterparty)
         .execute(db)
         .await?;
     load(db, &id).await?.ok_or(AppError::NotFound)
@@ -152,13 +163,17 @@ async fn create(db: &Db, object: Value) -> Result<Value, AppError> {
 async fn save(tx: &mut Tx, object: &Value) -> Result<(), AppError> {
     let id = object["id"].as_str().unwrap_or_default();
     let kind = object["object"].as_str().unwrap_or_default();
-    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+    let (account, counterparty) = accounts_of(object);
+    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
+                       VALUES ($1, $2, $3, $4, $4, $5, $6) \
                        ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
     query(SQL)
         .bind(id)
         .bind(kind)
         .bind(object.to_string())
         .bind(now_ms())
+        .bind(account)
+        .bind(counterparty)
         .execute(&mut *tx)
         .await?;
     Ok(())

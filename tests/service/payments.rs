@@ -12,6 +12,7 @@ use boptone::{
     events::PlatformEvent,
     payments::{
         events,
+        provider::ProviderError,
         routing::{Change, PaymentHandler},
     },
     state::AppState,
@@ -123,7 +124,72 @@ async fn a_failed_plan_payment_is_recorded_once(t: TestDb) {
     assert_eq!(told, 1);
 }
 
+/// The sandbox's balance of an account reads that account's movements only, and a
+/// movement that does not parse fails the read instead of silently not counting.
+async fn a_sandbox_balance_counts_its_own_movements_and_refuses_corrupt_ones(t: TestDb) {
+    let state = t.state();
+    let insert = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
+                  VALUES ($1, $2, $3, 0, 0, $4, $5)";
+    let paid = json!({
+        "id": "pi_1", "object": "payment_intent", "amount": 1_000, "currency": "usd",
+        "status": "succeeded", "application_fee_amount": 59, "amount_refunded": 0,
+        "transfer_data": { "destination": "acct_a" }
+    });
+    let moved = json!({
+        "id": "tr_1", "object": "transfer", "amount": 100, "currency": "usd",
+        "destination": "acct_b", "_sandbox": { "from": "acct_a" }
+    });
+    for (id, kind, data, account, counterparty) in [
+        ("pi_1", "payment_intent", paid.to_string(), "acct_a", None),
+        (
+            "tr_1",
+            "transfer",
+            moved.to_string(),
+            "acct_a",
+            Some("acct_b"),
+        ),
+    ] {
+        query(insert)
+            .bind(id)
+            .bind(kind)
+            .bind(data)
+            .bind(account)
+            .bind(counterparty)
+            .execute(&t.db)
+            .await
+            .expect("insert");
+    }
+    assert_eq!(
+        state.payments.account_balance("acct_a", "USD").await,
+        Ok(841)
+    );
+    assert_eq!(
+        state.payments.account_balance("acct_b", "USD").await,
+        Ok(100)
+    );
+    assert_eq!(state.payments.account_balance("acct_b", "EUR").await, Ok(0));
+    query(insert)
+        .bind("po_bad")
+        .bind("payout")
+        .bind("{ not json")
+        .bind("acct_b")
+        .bind(None::<&str>)
+        .execute(&t.db)
+        .await
+        .expect("insert");
+    assert!(matches!(
+        state.payments.account_balance("acct_b", "USD").await,
+        Err(ProviderError::Unavailable(message)) if message.contains("po_bad")
+    ));
+    assert_eq!(
+        state.payments.account_balance("acct_a", "USD").await,
+        Ok(841),
+        "another account's rows are not read"
+    );
+}
+
 both_databases!(
     a_change_goes_to_the_domain_of_its_purpose,
-    a_failed_plan_payment_is_recorded_once
+    a_failed_plan_payment_is_recorded_once,
+    a_sandbox_balance_counts_its_own_movements_and_refuses_corrupt_ones
 );

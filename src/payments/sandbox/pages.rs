@@ -169,7 +169,7 @@ fn last4(number: &str) -> String {
 async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<PayResult, AppError> {
     let now = now_ms() / 1000;
     let mut tx = state.db.begin_write().await?;
-    let mut session = load_tx(&mut tx, id)
+    let mut session = load(&mut tx, id)
         .await?
         .filter(|s| s["object"] == "checkout.session")
         .ok_or(AppError::NotFound)?;

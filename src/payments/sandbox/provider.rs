@@ -143,7 +143,7 @@ impl PaymentProvider for Sandbox {
     async fn expire_checkout(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
         // Under the write lock, so it cannot interleave with a payment completing.
         let mut tx = self.db.begin_write().await.map_err(unavailable)?;
-        let mut session = load_tx(&mut tx, id)
+        let mut session = load(&mut tx, id)
             .await
             .map_err(unavailable)?
             .filter(|s| s["object"] == "checkout.session")
@@ -325,46 +325,24 @@ impl PaymentProvider for Sandbox {
     }
 
     /// The sandbox's books for an account: payments to it (less the application fee and
-    /// the refunded share), less payouts that did not fail.
+    /// the refunded share), less payouts that did not fail, plus and minus transfers.
+    /// Reads only the account's own movements (indexed); a stored movement that does not
+    /// parse fails the read rather than being left out of the sum.
     async fn account_balance(&self, account: &str, currency: &str) -> Result<i64, ProviderError> {
-        const SQL: &str = "SELECT data FROM sandbox_objects WHERE kind IN ('payment_intent', 'payout', 'transfer')";
-        let rows: Vec<String> = query(SQL)
-            .scalar_all(&self.db)
+        const SQL: &str = "SELECT id, data FROM sandbox_objects \
+                           WHERE kind IN ('payment_intent', 'payout', 'transfer') AND (account = $1 OR counterparty = $1)";
+        let rows: Vec<(String, String)> = query(SQL)
+            .bind(account)
+            .fetch_all(&self.db)
             .await
-            .map_err(|e: AppError| ProviderError::Unavailable(e.to_string()))?;
-        let wanted = currency.to_ascii_lowercase();
+            .map_err(unavailable)?;
         let mut balance = 0;
-        for raw in rows {
-            let object: Value = serde_json::from_str(&raw).unwrap_or_default();
-            if object["currency"] != wanted.as_str() {
-                continue;
-            }
-            if object["object"] == "payment_intent"
-                && object["transfer_data"]["destination"] == account
-                && object["status"] == "succeeded"
-            {
-                let amount = object["amount"].as_i64().unwrap_or(0);
-                let net = amount - object["application_fee_amount"].as_i64().unwrap_or(0);
-                let refunded = object["amount_refunded"].as_i64().unwrap_or(0);
-                balance += net
-                    - if amount > 0 {
-                        net * refunded / amount
-                    } else {
-                        0
-                    };
-            } else if object["object"] == "payout"
-                && object["_sandbox"]["account"] == account
-                && object["status"] != "failed"
-            {
-                balance -= object["amount"].as_i64().unwrap_or(0);
-            } else if object["object"] == "transfer" {
-                let amount = object["amount"].as_i64().unwrap_or(0);
-                if object["_sandbox"]["from"] == account {
-                    balance -= amount;
-                }
-                if object["destination"] == account {
-                    balance += amount;
-                }
+        for (id, raw) in rows {
+            let movement: Movement = serde_json::from_str(&raw).map_err(|e| {
+                ProviderError::Unavailable(format!("sandbox object {id} does not parse: {e}"))
+            })?;
+            if movement.currency.eq_ignore_ascii_case(currency) {
+                balance += movement.effect_on(account);
             }
         }
         Ok(balance)
@@ -437,5 +415,91 @@ impl PaymentProvider for Sandbox {
             charges_enabled: account["charges_enabled"].as_bool().unwrap_or(false),
             payouts_enabled: account["payouts_enabled"].as_bool().unwrap_or(false),
         })
+    }
+}
+
+/// A stored money movement, as far as a balance needs it.
+#[derive(serde::Deserialize)]
+struct Movement {
+    object: MovementKind,
+    amount: i64,
+    currency: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    application_fee_amount: Option<i64>,
+    #[serde(default)]
+    amount_refunded: Option<i64>,
+    /// A transfer's receiving account.
+    #[serde(default)]
+    destination: Option<serde_json::Value>,
+    #[serde(default)]
+    transfer_data: Option<TransferData>,
+    #[serde(default, rename = "_sandbox")]
+    sandbox: Option<SandboxNotes>,
+}
+
+#[derive(serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum MovementKind {
+    PaymentIntent,
+    Payout,
+    Transfer,
+}
+
+#[derive(serde::Deserialize)]
+struct TransferData {
+    destination: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SandboxNotes {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+}
+
+impl Movement {
+    /// What this movement adds to (or takes from) `account`'s balance.
+    fn effect_on(&self, account: &str) -> i64 {
+        let notes = self.sandbox.as_ref();
+        match self.object {
+            MovementKind::PaymentIntent => {
+                let paid_here = self
+                    .transfer_data
+                    .as_ref()
+                    .is_some_and(|t| t.destination == account);
+                if !paid_here || self.status.as_deref() != Some("succeeded") {
+                    return 0;
+                }
+                let net = self.amount - self.application_fee_amount.unwrap_or(0);
+                let refunded = self.amount_refunded.unwrap_or(0);
+                let refunded_share = if self.amount > 0 {
+                    net * refunded / self.amount
+                } else {
+                    0
+                };
+                net - refunded_share
+            }
+            MovementKind::Payout => {
+                let from_here = notes.and_then(|n| n.account.as_deref()) == Some(account);
+                if from_here && self.status.as_deref() != Some("failed") {
+                    -self.amount
+                } else {
+                    0
+                }
+            }
+            MovementKind::Transfer => {
+                let mut effect = 0;
+                if notes.and_then(|n| n.from.as_deref()) == Some(account) {
+                    effect -= self.amount;
+                }
+                if self.destination.as_ref().and_then(|d| d.as_str()) == Some(account) {
+                    effect += self.amount;
+                }
+                effect
+            }
+        }
     }
 }
