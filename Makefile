@@ -20,7 +20,7 @@ run: build ## Build, load demo data and serve http://127.0.0.1:3000 (SQLite in d
 build: deps $(BUILT) ## Release build of the server and the WebAssembly front end
 
 $(BUILT): $(BUILD_INPUTS)
-	cargo leptos build --release --precompress
+	scripts/build-release.sh
 	touch $@
 
 test: deps-test ## fmt, clippy, Rust tests on SQLite and PostgreSQL, release build, Playwright

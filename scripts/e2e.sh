@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -x target/release/boptone && -f target/release/hash.txt ]] || {
-  echo "error: build first (cargo leptos build --release)" >&2; exit 1; }
+  echo "error: build first (make build)" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 cleanup() { rm -rf "$tmp"; }

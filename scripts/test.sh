@@ -44,8 +44,8 @@ say "Rust tests: domain, services and HTTP on SQLite and PostgreSQL"
 # A hung test fails the run in 20 minutes instead of holding CI for 90.
 timed timeout 1200 cargo test --locked -p boptone -p boptone-app -p boptone-server --features boptone/testing
 
-say "release build (cargo leptos)"
-timed cargo leptos build --release --precompress
+say "release build (front end and server side by side)"
+timed scripts/build-release.sh
 
 say "Playwright end-to-end tests (Chromium, real server, fresh database)"
 timed scripts/e2e.sh

@@ -587,16 +587,21 @@ async fn a_payment_that_differs_from_its_tip_is_not_credited(t: TestDb) {
     assert!(receipt.paid);
 }
 
-async fn a_refund_reverses_its_tip(t: TestDb) {
-    let nova = seeded(&t).await;
+/// A paid $10 guest tip to Nova: her id, the state, the tip's payment and its fees.
+async fn a_paid_tip(t: &TestDb, key: &str) -> (i64, AppState, String, fees::Breakdown) {
+    let nova = seeded(t).await;
     let state = t.state();
-    tip_and_pay(&state, &guest_tip("10", "tip-refund0001")).await;
+    tip_and_pay(&state, &guest_tip("10", key)).await;
     t.run_jobs().await;
-    let b = fees::tip(1_000, false);
     let intent: String = query("SELECT payment_intent_id FROM tips")
         .scalar_one::<String>(&t.db)
         .await
         .expect("payment intent recorded");
+    (nova, state, intent, fees::tip(1_000, false))
+}
+
+async fn a_refund_reverses_its_tip(t: TestDb) {
+    let (nova, state, intent, b) = a_paid_tip(&t, "tip-refund0001").await;
     // A partial refund takes back its share of the tip.
     sandbox::refund_payment(&state, &intent, Some(400))
         .await
@@ -659,15 +664,7 @@ async fn a_refund_reverses_its_tip(t: TestDb) {
 /// A refund whose event names no purpose (no `tip:N` reference in its metadata) is
 /// offered to every domain; tips recognise their payment by its id.
 async fn a_refund_without_a_reference_still_finds_its_tip(t: TestDb) {
-    let nova = seeded(&t).await;
-    let state = t.state();
-    tip_and_pay(&state, &guest_tip("10", "tip-refund0002")).await;
-    t.run_jobs().await;
-    let b = fees::tip(1_000, false);
-    let intent: String = query("SELECT payment_intent_id FROM tips")
-        .scalar_one::<String>(&t.db)
-        .await
-        .expect("payment intent recorded");
+    let (nova, _state, intent, b) = a_paid_tip(&t, "tip-refund0002").await;
     let refund = serde_json::json!({
         "id": "evt_bare_refund", "type": "charge.refunded", "created": 1,
         "data": { "object": { "id": "ch_bare", "payment_intent": intent, "amount_refunded": 400 } }

@@ -355,20 +355,15 @@ impl PaymentProvider for Sandbox {
         currency: &str,
         idempotency_key: &str,
     ) -> Result<(), ProviderError> {
-        let id = keyed_id(
-            &self.db,
-            "tr",
+        self.transfer(
+            "collect",
+            account,
+            PLATFORM,
+            amount,
+            currency,
             idempotency_key,
-            &["collect", account, &amount.to_string(), currency],
         )
-        .await?;
-        let transfer = json!({
-            "id": id, "object": "transfer", "amount": amount,
-            "currency": currency.to_ascii_lowercase(), "destination": "platform", "created": now_ms() / 1000,
-            "_sandbox": { "from": account },
-        });
-        create(&self.db, transfer).await.map_err(unavailable)?;
-        Ok(())
+        .await
     }
 
     async fn return_fee(
@@ -378,20 +373,15 @@ impl PaymentProvider for Sandbox {
         currency: &str,
         idempotency_key: &str,
     ) -> Result<(), ProviderError> {
-        let id = keyed_id(
-            &self.db,
-            "tr",
+        self.transfer(
+            "return",
+            PLATFORM,
+            account,
+            amount,
+            currency,
             idempotency_key,
-            &["return", account, &amount.to_string(), currency],
         )
-        .await?;
-        let transfer = json!({
-            "id": id, "object": "transfer", "amount": amount,
-            "currency": currency.to_ascii_lowercase(), "destination": account, "created": now_ms() / 1000,
-            "_sandbox": { "from": "platform" },
-        });
-        create(&self.db, transfer).await.map_err(unavailable)?;
-        Ok(())
+        .await
     }
 
     async fn payout(&self, _account: &str, id: &str) -> Result<PayoutState, ProviderError> {
@@ -415,6 +405,39 @@ impl PaymentProvider for Sandbox {
             charges_enabled: account["charges_enabled"].as_bool().unwrap_or(false),
             payouts_enabled: account["payouts_enabled"].as_bool().unwrap_or(false),
         })
+    }
+}
+
+/// The platform's own side of a transfer.
+const PLATFORM: &str = "platform";
+
+impl Sandbox {
+    /// Moves `amount` from `from` to `to` (a payout account or the platform), once per
+    /// idempotency key.
+    async fn transfer(
+        &self,
+        why: &str,
+        from: &str,
+        to: &str,
+        amount: i64,
+        currency: &str,
+        idempotency_key: &str,
+    ) -> Result<(), ProviderError> {
+        let account = if from == PLATFORM { to } else { from };
+        let id = keyed_id(
+            &self.db,
+            "tr",
+            idempotency_key,
+            &[why, account, &amount.to_string(), currency],
+        )
+        .await?;
+        let transfer = json!({
+            "id": id, "object": "transfer", "amount": amount,
+            "currency": currency.to_ascii_lowercase(), "destination": to, "created": now_ms() / 1000,
+            "_sandbox": { "from": from },
+        });
+        create(&self.db, transfer).await.map_err(unavailable)?;
+        Ok(())
     }
 }
 
