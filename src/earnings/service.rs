@@ -12,12 +12,16 @@ use crate::{
     time::{DAY, civil_date, parse_date},
 };
 
-/// The transaction kinds that are earnings (and their reversals), as an SQL list.
-fn kinds() -> String {
-    let names: Vec<String> = TransactionKind::earnings()
-        .map(|k| format!("'{}'", k.as_str()))
-        .collect();
-    format!("({})", names.join(", "))
+/// The transaction kinds that are earnings (and their reversals), as an SQL list,
+/// built once from `TransactionKind`.
+fn kinds() -> &'static str {
+    static KINDS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let names: Vec<String> = TransactionKind::earnings()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        format!("({})", names.join(", "))
+    });
+    &KINDS
 }
 
 #[derive(sqlx::FromRow)]
