@@ -34,8 +34,11 @@ pub use super::views::{
 };
 
 mod demo;
+mod objects;
 mod pages;
 mod provider;
+
+use objects::*;
 
 pub use demo::provision_ready_artist;
 pub use pages::{
@@ -119,77 +122,74 @@ fn unavailable(e: AppError) -> ProviderError {
     ProviderError::Unavailable(e.to_string())
 }
 
-/// A stored object, on the pool or inside a transaction.
-async fn load<'a>(on: impl Into<Exec<'a>>, id: &str) -> Result<Option<Value>, AppError> {
-    const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1";
-    let data: Option<String> = query(SQL).bind(id).scalar_optional(on).await?;
-    data.map(|d| serde_json::from_str(&d).map_err(|e| AppError::internal("sandbox object", &e)))
-        .transpose()
+/// A stored object of kind `T`, on the pool or inside a transaction. An object of
+/// another kind is not found; one that does not parse is an error, never skipped.
+async fn load<'a, T: Stored>(on: impl Into<Exec<'a>>, id: &str) -> Result<Option<T>, AppError> {
+    const SQL: &str = "SELECT data FROM sandbox_objects WHERE id = $1 AND kind = $2";
+    let data: Option<String> = query(SQL)
+        .bind(id)
+        .bind(T::KIND)
+        .scalar_optional(on)
+        .await?;
+    data.map(|d| parse::<T>(id, &d)).transpose()
 }
 
-/// The payout accounts a money movement touches: the one it pays or debits, and for a
-/// transfer between accounts the one it credits (indexed, for balances).
-fn accounts_of(object: &Value) -> (Option<&str>, Option<&str>) {
-    match object["object"].as_str() {
-        Some("payment_intent") => (object["transfer_data"]["destination"].as_str(), None),
-        Some("payout") => (object["_sandbox"]["account"].as_str(), None),
-        Some("transfer") => (
-            object["_sandbox"]["from"].as_str(),
-            object["destination"].as_str(),
-        ),
-        _ => (None, None),
-    }
+fn parse<T: Stored>(id: &str, data: &str) -> Result<T, AppError> {
+    serde_json::from_str(data).map_err(|e| AppError::internal(&format!("sandbox object {id}"), &e))
 }
+
+/// The object as Stripe's API returns it, with the sandbox's notes.
+fn stored_json<T: Stored>(object: &T) -> Result<Value, AppError> {
+    let mut json =
+        serde_json::to_value(object).map_err(|e| AppError::internal("sandbox object", &e))?;
+    if let Some(map) = json.as_object_mut() {
+        map.insert("object".into(), Value::from(T::KIND));
+    }
+    Ok(json)
+}
+
+const INSERT: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
+                      VALUES ($1, $2, $3, $4, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
+const UPSERT: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
+                      VALUES ($1, $2, $3, $4, $4, $5, $6) \
+                      ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
 
 /// Inserts `object` unless its id exists (an idempotent create). Returns the stored one.
-async fn create(db: &Db, object: Value) -> Result<Value, AppError> {
-    let id = object["id"].as_str().unwrap_or_default().to_owned();
-    let kind = object["object"].as_str().unwrap_or_default().to_owned();
-    let (account, counterparty) = accounts_of(&object);
-    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
-                       VALUES ($1, $2, $3, $4, $4, $5, $6) ON CONFLICT (id) DO NOTHING";
-    query(SQL)
-        .bind(&id)
-        .bind(&kind)
-        .bind(object.to_string())
-        .bind(now_ms())
-        .bind(account)
-        .bind(counterparty)
-        .execute(db)
-        .await?;
-    load(db, &id).await?.ok_or(AppError::NotFound)
+async fn create<T: Stored>(db: &Db, object: &T) -> Result<T, AppError> {
+    write(db, INSERT, object).await?;
+    load(db, object.id()).await?.ok_or(AppError::NotFound)
 }
 
-async fn save(tx: &mut Tx, object: &Value) -> Result<(), AppError> {
-    let id = object["id"].as_str().unwrap_or_default();
-    let kind = object["object"].as_str().unwrap_or_default();
-    let (account, counterparty) = accounts_of(object);
-    const SQL: &str = "INSERT INTO sandbox_objects (id, kind, data, created_at, updated_at, account, counterparty) \
-                       VALUES ($1, $2, $3, $4, $4, $5, $6) \
-                       ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
-    query(SQL)
-        .bind(id)
-        .bind(kind)
-        .bind(object.to_string())
+/// Stores `object`, replacing the stored version.
+async fn save<T: Stored>(tx: &mut Tx, object: &T) -> Result<(), AppError> {
+    write(&mut *tx, UPSERT, object).await
+}
+
+async fn write<'a, T: Stored>(
+    on: impl Into<Exec<'a>>,
+    sql: &'static str,
+    object: &T,
+) -> Result<(), AppError> {
+    let (account, counterparty) = object.accounts();
+    query(sql)
+        .bind(object.id())
+        .bind(T::KIND)
+        .bind(stored_json(object)?.to_string())
         .bind(now_ms())
         .bind(account)
         .bind(counterparty)
-        .execute(&mut *tx)
+        .execute(on)
         .await?;
     Ok(())
 }
 
-/// The object as the provider would send it: without the sandbox's private notes.
-fn public(object: &Value) -> Value {
-    let mut object = object.clone();
-    if let Some(map) = object.as_object_mut() {
+/// Emits the event `kind` about `object`, like a webhook delivery: the object as the
+/// provider would send it, without the sandbox's private notes.
+async fn emit<T: Stored>(tx: &mut Tx, kind: &str, object: &T) -> Result<(), AppError> {
+    let mut public = stored_json(object)?;
+    if let Some(map) = public.as_object_mut() {
         map.remove("_sandbox");
     }
-    object
-}
-
-/// Stores `object` and emits the event `kind` about it, like a webhook delivery.
-async fn emit(tx: &mut Tx, kind: &str, object: &Value) -> Result<(), AppError> {
     let event = json!({
         "id": random_id("evt"),
         "object": "event",
@@ -197,37 +197,18 @@ async fn emit(tx: &mut Tx, kind: &str, object: &Value) -> Result<(), AppError> {
         "created": now_ms() / 1000,
         "livemode": false,
         "api_version": "sandbox",
-        "data": { "object": public(object) },
+        "data": { "object": public },
     });
     events::record(tx, "sandbox", &event.to_string()).await?;
     Ok(())
 }
 
-/// A stored payout as the provider reports it; a status it does not know is an
-/// answer it cannot act on, as from Stripe.
-fn payout_state(payout: &Value) -> Result<PayoutState, ProviderError> {
-    let status = text(payout, "status").unwrap_or_default();
-    Ok(PayoutState {
-        id: text(payout, "id").unwrap_or_default(),
-        status: PayoutStatus::parse(&status).ok_or_else(|| {
-            ProviderError::Unavailable(format!("unknown payout status {status:?}"))
-        })?,
-        failure_message: text(payout, "failure_message"),
-        arrival_date: payout["arrival_date"].as_i64(),
-    })
-}
-
-fn text(value: &Value, key: &str) -> Option<String> {
-    value[key].as_str().map(str::to_owned)
-}
-
-fn checkout_status(session: &Value) -> CheckoutStatus {
-    match session["status"].as_str() {
-        Some("complete") => CheckoutStatus::Complete,
-        Some("expired") => CheckoutStatus::Expired,
-        _ if session["expires_at"].as_i64().unwrap_or(i64::MAX) < now_ms() / 1000 => {
-            CheckoutStatus::Expired
-        }
-        _ => CheckoutStatus::Open,
+/// A stored payout as the provider reports it.
+fn payout_state(payout: &Payout) -> PayoutState {
+    PayoutState {
+        id: payout.id.clone(),
+        status: payout.status,
+        failure_message: payout.failure_message.clone(),
+        arrival_date: Some(payout.arrival_date),
     }
 }

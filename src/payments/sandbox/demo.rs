@@ -12,25 +12,50 @@ pub async fn provision_ready_artist(
 ) -> Result<(String, String, String), AppError> {
     let now = now_ms() / 1000;
     let key = format!("demo-{}", user.0);
-    let customer = json!({ "id": id_from_key("cus", &key), "object": "customer", "email": email, "created": now,
-                           "_sandbox": { "card_last4": "4242" } });
-    let subscription = json!({
-        "id": id_from_key("sub", &key), "object": "subscription", "customer": customer["id"], "status": "active",
-        "current_period_start": now, "current_period_end": now + PERIOD_SECS, "cancel_at_period_end": false,
-        "created": now, "metadata": { "tier": tier.as_str() },
-    });
-    let account = json!({
-        "id": id_from_key("acct", &key), "object": "account", "type": "express", "email": email, "country": "US",
-        "details_submitted": true, "charges_enabled": true, "payouts_enabled": true,
-        "capabilities": { "transfers": "active", "card_payments": "active" },
-        "metadata": { "user_id": user.0.to_string() }, "created": now,
-    });
+    let customer = Customer {
+        id: id_from_key("cus", &key),
+        email: email.to_owned(),
+        created: now,
+        invoice_settings: None,
+        notes: CustomerNotes {
+            card_last4: Some("4242".into()),
+            portal_return_url: None,
+        },
+    };
+    let subscription = Subscription {
+        id: id_from_key("sub", &key),
+        customer: customer.id.clone(),
+        status: SubscriptionStatus::Active,
+        currency: None,
+        current_period_start: now,
+        current_period_end: now + PERIOD_SECS,
+        cancel_at_period_end: false,
+        canceled_at: None,
+        created: now,
+        metadata: Metadata::from([("tier".into(), tier.as_str().into())]),
+        items: None,
+    };
+    let account = Account {
+        id: id_from_key("acct", &key),
+        account_type: "express".into(),
+        email: email.to_owned(),
+        country: "US".into(),
+        default_currency: None,
+        details_submitted: true,
+        charges_enabled: true,
+        payouts_enabled: true,
+        capabilities: Capabilities {
+            transfers: Capability::Active,
+            card_payments: Capability::Active,
+        },
+        individual: None,
+        external_accounts: None,
+        metadata: Metadata::from([("user_id".into(), user.0.to_string())]),
+        created: now,
+        notes: AccountNotes::default(),
+    };
     save(tx, &customer).await?;
     save(tx, &subscription).await?;
     save(tx, &account).await?;
-    Ok((
-        text(&customer, "id").unwrap_or_default(),
-        text(&subscription, "id").unwrap_or_default(),
-        text(&account, "id").unwrap_or_default(),
-    ))
+    Ok((customer.id, subscription.id, account.id))
 }

@@ -2,13 +2,6 @@
 
 use super::*;
 
-async fn checkout_object(db: &Db, id: &str) -> Result<Value, AppError> {
-    load(db, id)
-        .await?
-        .filter(|s| s["object"] == "checkout.session")
-        .ok_or(AppError::NotFound)
-}
-
 /// A checkout as its hosted page shows it. Anyone with the (unguessable) link may
 /// pay, as with a provider's checkout URL, but the payer's email is shown in full only
 /// to its owner (`viewer_emails`: the signed-in account's, the browser's pending
@@ -18,37 +11,40 @@ pub async fn checkout_view(
     id: &str,
     viewer_emails: &[String],
 ) -> Result<CheckoutView, AppError> {
-    let session = checkout_object(db, id).await?;
-    let email = text(&session, "customer_email").unwrap_or_default();
-    let email = if viewer_emails.iter().any(|v| v.eq_ignore_ascii_case(&email)) {
-        email
+    let session = load::<CheckoutSession>(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owner = viewer_emails
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case(&session.customer_email));
+    let email = if owner {
+        session.customer_email.clone()
     } else {
-        mask_email(&email)
+        mask_email(&session.customer_email)
     };
-    let tier = session["metadata"]["tier"]
-        .as_str()
-        .and_then(|t| Tier::parse(t).ok())
-        .unwrap_or(Tier::Starter);
-    let payment = session["mode"] == "payment";
+    let recurring = session.mode == CheckoutMode::Subscription;
+    let description = if recurring {
+        let tier = session
+            .metadata
+            .get("tier")
+            .and_then(|t| Tier::parse(t).ok());
+        format!(
+            "Boptone {} plan, billed monthly",
+            tier.unwrap_or(Tier::Starter).plan().name
+        )
+    } else {
+        session.notes.description.clone().unwrap_or_default()
+    };
     Ok(CheckoutView {
-        id: id.to_owned(),
-        recurring: !payment,
-        description: if payment {
-            text(&session["_sandbox"], "description").unwrap_or_default()
-        } else {
-            format!("Boptone {} plan, billed monthly", tier.plan().name)
-        },
-        amount_cents: session["amount_total"].as_i64().unwrap_or_default(),
-        currency: session["currency"]
-            .as_str()
-            .unwrap_or("usd")
-            .to_ascii_uppercase(),
+        id: session.id.clone(),
+        recurring,
+        description,
+        amount_cents: session.amount_total,
+        currency: session.currency.to_ascii_uppercase(),
         email,
-        open: checkout_status(&session) == CheckoutStatus::Open,
-        awaiting_authentication: session["_sandbox"]["awaiting_authentication"]
-            .as_bool()
-            .unwrap_or(false),
-        cancel_url: text(&session, "cancel_url").unwrap_or_else(|| "/".into()),
+        open: session.status_at(now_ms() / 1000) == CheckoutStatus::Open,
+        awaiting_authentication: session.notes.awaiting_authentication,
+        cancel_url: session.cancel_url,
     })
 }
 
@@ -64,13 +60,6 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
-fn success_redirect(session: &Value) -> String {
-    let id = session["id"].as_str().unwrap_or_default();
-    text(session, "success_url")
-        .unwrap_or_else(|| "/".into())
-        .replace("{CHECKOUT_SESSION_ID}", id)
-}
-
 /// Charges `card` for checkout `id`, with Stripe's test-card behaviour. A decline
 /// changes nothing: the checkout stays open for another card.
 pub async fn pay(
@@ -79,11 +68,13 @@ pub async fn pay(
     card: &CardInput,
     today: (i32, u32),
 ) -> Result<PayResult, AppError> {
-    let session = checkout_object(&state.db, id).await?;
-    match checkout_status(&session) {
+    let mut session = load::<CheckoutSession>(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match session.status_at(now_ms() / 1000) {
         CheckoutStatus::Complete => {
             return Ok(PayResult::Paid {
-                redirect: success_redirect(&session),
+                redirect: session.success_redirect(),
             });
         }
         CheckoutStatus::Expired => {
@@ -97,17 +88,15 @@ pub async fn pay(
         CardOutcome::Declined { code, message } => {
             // As on Stripe, a one-off payment's declined attempt is an event of its
             // payment intent; the checkout itself stays open.
-            if session["mode"] == "payment" {
-                let intent = json!({
-                    "id": id_from_key("pi", id),
-                    "object": "payment_intent",
-                    "amount": session["amount_total"],
-                    "currency": session["currency"],
-                    "status": "requires_payment_method",
-                    "last_payment_error": { "code": code, "message": message },
-                    "metadata": session["metadata"],
-                    "created": now_ms() / 1000,
-                });
+            if session.mode == CheckoutMode::Payment {
+                let intent = PaymentIntent {
+                    status: IntentStatus::RequiresPaymentMethod,
+                    last_payment_error: Some(PaymentError {
+                        code: code.into(),
+                        message: message.into(),
+                    }),
+                    ..intent_of(&session)
+                };
                 let mut tx = state.db.begin().await?;
                 save(&mut tx, &intent).await?;
                 emit(&mut tx, "payment_intent.payment_failed", &intent).await?;
@@ -119,9 +108,8 @@ pub async fn pay(
             })
         }
         CardOutcome::RequiresAuthentication => {
-            let mut session = session;
-            session["_sandbox"]["awaiting_authentication"] = json!(true);
-            session["_sandbox"]["card_last4"] = json!(last4(&card.number));
+            session.notes.awaiting_authentication = true;
+            session.notes.card_last4 = Some(last4(&card.number));
             let mut tx = state.db.begin().await?;
             save(&mut tx, &session).await?;
             tx.commit().await?;
@@ -131,23 +119,42 @@ pub async fn pay(
     }
 }
 
+/// The payment intent a payment-mode checkout makes, before it is paid.
+fn intent_of(session: &CheckoutSession) -> PaymentIntent {
+    PaymentIntent {
+        id: id_from_key("pi", &session.id),
+        amount: session.amount_total,
+        amount_received: None,
+        amount_refunded: 0,
+        currency: session.currency.clone(),
+        status: IntentStatus::RequiresPaymentMethod,
+        last_payment_error: None,
+        application_fee_amount: None,
+        transfer_data: None,
+        metadata: session.metadata.clone(),
+        receipt_email: None,
+        latest_charge: None,
+        created: now_ms() / 1000,
+        notes: CardNotes::default(),
+    }
+}
+
 /// The cardholder's answer on the 3-D Secure step.
 pub async fn authenticate(
     state: &AppState,
     id: &str,
     approve: bool,
 ) -> Result<PayResult, AppError> {
-    let mut session = checkout_object(&state.db, id).await?;
-    if !session["_sandbox"]["awaiting_authentication"]
-        .as_bool()
-        .unwrap_or(false)
-    {
+    let mut session = load::<CheckoutSession>(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !session.notes.awaiting_authentication {
         return Err(AppError::Conflict(
             "There is no payment waiting for authentication.".into(),
         ));
     }
-    let last4 = text(&session["_sandbox"], "card_last4").unwrap_or_default();
-    session["_sandbox"]["awaiting_authentication"] = json!(false);
+    let last4 = session.notes.card_last4.clone().unwrap_or_default();
+    session.notes.awaiting_authentication = false;
     let mut tx = state.db.begin().await?;
     save(&mut tx, &session).await?;
     tx.commit().await?;
@@ -169,85 +176,91 @@ fn last4(number: &str) -> String {
 async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<PayResult, AppError> {
     let now = now_ms() / 1000;
     let mut tx = state.db.begin_write().await?;
-    let mut session = load(&mut tx, id)
+    let mut session = load::<CheckoutSession>(&mut tx, id)
         .await?
-        .filter(|s| s["object"] == "checkout.session")
         .ok_or(AppError::NotFound)?;
-    if checkout_status(&session) == CheckoutStatus::Complete {
+    if session.status == SessionStatus::Complete {
         return Ok(PayResult::Paid {
-            redirect: success_redirect(&session),
+            redirect: session.success_redirect(),
         });
     }
-    if session["mode"] == "payment" {
-        let intent = json!({
-            "id": id_from_key("pi", id),
-            "object": "payment_intent",
-            "amount": session["amount_total"],
-            "amount_received": session["amount_total"],
-            "currency": session["currency"],
-            "status": "succeeded",
-            "application_fee_amount": session["_sandbox"]["application_fee_amount"],
-            "transfer_data": { "destination": session["_sandbox"]["destination"] },
-            "metadata": session["metadata"],
-            "receipt_email": session["customer_email"],
-            "latest_charge": id_from_key("ch", id),
-            "created": now,
-            "_sandbox": { "card_last4": last4 },
-        });
-        session["status"] = json!("complete");
-        session["payment_status"] = json!("paid");
-        session["payment_intent"] = intent["id"].clone();
-        session["url"] = Value::Null;
+    let card = CardNotes {
+        card_last4: Some(last4.to_owned()),
+    };
+    if session.mode == CheckoutMode::Payment {
+        let intent = PaymentIntent {
+            amount_received: Some(session.amount_total),
+            status: IntentStatus::Succeeded,
+            application_fee_amount: session.notes.application_fee_amount,
+            transfer_data: session
+                .notes
+                .destination
+                .clone()
+                .map(|destination| TransferData { destination }),
+            receipt_email: Some(session.customer_email.clone()),
+            latest_charge: Some(id_from_key("ch", id)),
+            notes: card,
+            ..intent_of(&session)
+        };
+        session.complete();
+        session.payment_intent = Some(intent.id.clone());
         save(&mut tx, &intent).await?;
         save(&mut tx, &session).await?;
         emit(&mut tx, "payment_intent.succeeded", &intent).await?;
         emit(&mut tx, "checkout.session.completed", &session).await?;
         tx.commit().await?;
         return Ok(PayResult::Paid {
-            redirect: success_redirect(&session),
+            redirect: session.success_redirect(),
         });
     }
-    let customer = json!({
-        "id": id_from_key("cus", id),
-        "object": "customer",
-        "email": session["customer_email"],
-        "created": now,
-        "invoice_settings": { "default_payment_method": format!("pm_card_{last4}") },
-        "_sandbox": { "card_last4": last4 },
-    });
-    let subscription = json!({
-        "id": id_from_key("sub", id),
-        "object": "subscription",
-        "customer": customer["id"],
-        "status": "active",
-        "currency": session["currency"],
-        "current_period_start": now,
-        "current_period_end": now + PERIOD_SECS,
-        "cancel_at_period_end": false,
-        "created": now,
-        "metadata": session["metadata"],
-        "items": { "object": "list", "data": [{
-            "object": "subscription_item",
-            "price": { "object": "price", "unit_amount": session["amount_total"], "currency": session["currency"],
-                       "recurring": { "interval": "month" } },
-            "current_period_end": now + PERIOD_SECS,
-        }]},
-    });
-    let invoice = json!({
-        "id": id_from_key("in", id),
-        "object": "invoice",
-        "customer": customer["id"],
-        "subscription": subscription["id"],
-        "status": "paid",
-        "amount_paid": session["amount_total"],
-        "currency": session["currency"],
-        "created": now,
-    });
-    session["status"] = json!("complete");
-    session["payment_status"] = json!("paid");
-    session["customer"] = customer["id"].clone();
-    session["subscription"] = subscription["id"].clone();
-    session["url"] = Value::Null;
+    let customer = Customer {
+        id: id_from_key("cus", id),
+        email: session.customer_email.clone(),
+        created: now,
+        invoice_settings: Some(InvoiceSettings {
+            default_payment_method: Some(format!("pm_card_{last4}")),
+        }),
+        notes: CustomerNotes {
+            card_last4: Some(last4.to_owned()),
+            portal_return_url: None,
+        },
+    };
+    let subscription = Subscription {
+        id: id_from_key("sub", id),
+        customer: customer.id.clone(),
+        status: SubscriptionStatus::Active,
+        currency: Some(session.currency.clone()),
+        current_period_start: now,
+        current_period_end: now + PERIOD_SECS,
+        cancel_at_period_end: false,
+        canceled_at: None,
+        created: now,
+        metadata: session.metadata.clone(),
+        items: Some(List {
+            data: vec![SubscriptionItem {
+                price: Price {
+                    unit_amount: session.amount_total,
+                    currency: session.currency.clone(),
+                    recurring: Recurring {
+                        interval: "month".into(),
+                    },
+                },
+                current_period_end: now + PERIOD_SECS,
+            }],
+        }),
+    };
+    let invoice = Invoice {
+        id: id_from_key("in", id),
+        customer: customer.id.clone(),
+        subscription: subscription.id.clone(),
+        status: InvoiceStatus::Paid,
+        amount_paid: session.amount_total,
+        currency: session.currency.clone(),
+        created: now,
+    };
+    session.complete();
+    session.customer = Some(customer.id.clone());
+    session.subscription = Some(subscription.id.clone());
     save(&mut tx, &customer).await?;
     save(&mut tx, &subscription).await?;
     save(&mut tx, &invoice).await?;
@@ -258,7 +271,7 @@ async fn complete_checkout(state: &AppState, id: &str, last4: &str) -> Result<Pa
     emit(&mut tx, "checkout.session.completed", &session).await?;
     tx.commit().await?;
     Ok(PayResult::Paid {
-        redirect: success_redirect(&session),
+        redirect: session.success_redirect(),
     })
 }
 
@@ -269,24 +282,26 @@ pub async fn refund_payment(
     payment_intent: &str,
     amount: Option<i64>,
 ) -> Result<(), AppError> {
-    let mut intent = load(&state.db, payment_intent)
+    let mut intent = load::<PaymentIntent>(&state.db, payment_intent)
         .await?
-        .filter(|p| p["object"] == "payment_intent")
         .ok_or(AppError::NotFound)?;
-    let total = intent["amount"].as_i64().unwrap_or(0);
-    let before = intent["amount_refunded"].as_i64().unwrap_or(0);
+    let (total, before) = (intent.amount, intent.amount_refunded);
     let refunded = (before + amount.unwrap_or(total - before)).min(total);
     if refunded <= before {
         return Err(AppError::Conflict(
             "This payment is already refunded.".into(),
         ));
     }
-    intent["amount_refunded"] = json!(refunded);
-    let charge = json!({
-        "id": intent["latest_charge"], "object": "charge", "payment_intent": payment_intent,
-        "amount": total, "amount_refunded": refunded, "refunded": refunded == total,
-        "currency": intent["currency"], "metadata": intent["metadata"],
-    });
+    intent.amount_refunded = refunded;
+    let charge = Charge {
+        id: intent.latest_charge.clone().unwrap_or_default(),
+        payment_intent: intent.id.clone(),
+        amount: total,
+        amount_refunded: refunded,
+        refunded: refunded == total,
+        currency: intent.currency.clone(),
+        metadata: intent.metadata.clone(),
+    };
     let mut tx = state.db.begin().await?;
     save(&mut tx, &intent).await?;
     emit(&mut tx, "charge.refunded", &charge).await?;
@@ -294,28 +309,23 @@ pub async fn refund_payment(
 }
 
 /// The connected account `id`, if it is `user`'s own payout account.
-async fn owned_account(db: &Db, user: UserId, id: &str) -> Result<Value, AppError> {
+async fn owned_account(db: &Db, user: UserId, id: &str) -> Result<Account, AppError> {
     const SQL: &str =
         "SELECT COUNT(*) FROM artist_profiles WHERE user_id = $1 AND payout_account_id = $2";
     let n: i64 = query(SQL).bind(user.0).bind(id).scalar_one(db).await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    load(db, id)
-        .await?
-        .filter(|a| a["object"] == "account")
-        .ok_or(AppError::NotFound)
+    load(db, id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn connect_view(db: &Db, user: UserId, id: &str) -> Result<ConnectView, AppError> {
     let account = owned_account(db, user, id).await?;
     Ok(ConnectView {
-        id: id.to_owned(),
-        email: text(&account, "email").unwrap_or_default(),
-        details_submitted: account["details_submitted"].as_bool().unwrap_or(false),
-        link_expired: account["_sandbox"]["link_expires_at"]
-            .as_i64()
-            .is_none_or(|t| t < now_ms()),
+        link_expired: account.notes.link_expires_at.is_none_or(|t| t < now_ms()),
+        id: account.id,
+        email: account.email,
+        details_submitted: account.details_submitted,
     })
 }
 
@@ -380,16 +390,25 @@ pub async fn submit_onboarding(
     let mut account = owned_account(&state.db, user, id).await?;
     let (name, account_number) = validate_onboarding(form, now_ms())?;
     let last4: String = account_number[account_number.len() - 4..].to_owned();
-    account["details_submitted"] = json!(true);
-    account["charges_enabled"] = json!(true);
-    account["payouts_enabled"] = json!(true);
-    account["capabilities"] = json!({ "transfers": "active", "card_payments": "active" });
-    account["individual"] = json!({ "name": name });
-    account["external_accounts"] = json!({ "object": "list", "data": [{
-        "object": "bank_account", "last4": last4, "routing_number": form.routing_number.trim(),
-        "currency": "usd", "status": "new"
-    }]});
-    let return_url = text(&account["_sandbox"], "return_url")
+    account.details_submitted = true;
+    account.charges_enabled = true;
+    account.payouts_enabled = true;
+    account.capabilities = Capabilities {
+        transfers: Capability::Active,
+        card_payments: Capability::Active,
+    };
+    account.individual = Some(Individual { name });
+    account.external_accounts = Some(List {
+        data: vec![BankAccount {
+            last4,
+            routing_number: Some(form.routing_number.trim().to_owned()),
+            currency: Some("usd".into()),
+        }],
+    });
+    let return_url = account
+        .notes
+        .return_url
+        .clone()
         .unwrap_or_else(|| state.settings.link("/artist/payout?return=1"));
     let mut tx = state.db.begin().await?;
     save(&mut tx, &account).await?;
@@ -399,7 +418,11 @@ pub async fn submit_onboarding(
 }
 
 /// The customer `id`, if one of `user`'s subscriptions belongs to it; and that subscription.
-async fn owned_customer(db: &Db, user: UserId, id: &str) -> Result<(Value, Value), AppError> {
+async fn owned_customer(
+    db: &Db,
+    user: UserId,
+    id: &str,
+) -> Result<(Customer, Subscription), AppError> {
     const SQL: &str = "SELECT provider_subscription_id FROM subscriptions WHERE user_id = $1 AND provider_customer_id = $2 \
                        ORDER BY updated_at DESC LIMIT 1";
     let sub: Option<String> = query(SQL).bind(user.0).bind(id).scalar_optional(db).await?;
@@ -410,21 +433,21 @@ async fn owned_customer(db: &Db, user: UserId, id: &str) -> Result<(Value, Value
 }
 
 pub async fn billing_view(db: &Db, user: UserId, customer: &str) -> Result<BillingView, AppError> {
-    let (customer_obj, sub) = owned_customer(db, user, customer).await?;
+    let (customer, sub) = owned_customer(db, user, customer).await?;
     Ok(BillingView {
-        customer: customer.to_owned(),
-        subscription: text(&sub, "id").unwrap_or_default(),
-        tier: sub["metadata"]["tier"]
-            .as_str()
+        customer: customer.id,
+        tier: sub
+            .metadata
+            .get("tier")
             .and_then(|t| Tier::parse(t).ok())
             .unwrap_or(Tier::Starter),
-        status: sub["status"]
-            .as_str()
-            .and_then(SubscriptionStatus::parse)
-            .unwrap_or(SubscriptionStatus::Incomplete),
-        current_period_end: sub["current_period_end"].as_i64().map(|s| s * 1000),
-        card_last4: text(&customer_obj["_sandbox"], "card_last4").unwrap_or_default(),
-        return_url: text(&customer_obj["_sandbox"], "portal_return_url")
+        subscription: sub.id,
+        status: sub.status,
+        current_period_end: Some(sub.current_period_end * 1000),
+        card_last4: customer.notes.card_last4.unwrap_or_default(),
+        return_url: customer
+            .notes
+            .portal_return_url
             .unwrap_or_else(|| "/dashboard".into()),
     })
 }
@@ -437,21 +460,22 @@ pub async fn change_billing(
     change: BillingChange,
 ) -> Result<(), AppError> {
     let (_, mut sub) = owned_customer(&state.db, user, customer).await?;
-    if sub["status"] == "canceled" {
+    if sub.status == SubscriptionStatus::Canceled {
         return Err(AppError::Conflict(
             "This plan is canceled. Choose a plan again from the sign-up page.".into(),
         ));
     }
     let kind = match change {
         BillingChange::SwitchTo(tier) => {
-            let plan = tier.plan();
-            sub["metadata"]["tier"] = json!(tier.as_str());
-            sub["items"]["data"][0]["price"]["unit_amount"] = json!(plan.monthly_cents);
+            sub.metadata.insert("tier".into(), tier.as_str().into());
+            for item in sub.items.iter_mut().flat_map(|items| items.data.iter_mut()) {
+                item.price.unit_amount = tier.plan().monthly_cents;
+            }
             "customer.subscription.updated"
         }
         BillingChange::Cancel => {
-            sub["status"] = json!("canceled");
-            sub["canceled_at"] = json!(now_ms() / 1000);
+            sub.status = SubscriptionStatus::Canceled;
+            sub.canceled_at = Some(now_ms() / 1000);
             "customer.subscription.deleted"
         }
     };

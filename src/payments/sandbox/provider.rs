@@ -32,35 +32,25 @@ impl PaymentProvider for Sandbox {
             ],
         )
         .await?;
-        let url = format!("{}/sandbox/checkout/{id}", self.public_url);
-        let session = json!({
-            "id": id,
-            "object": "checkout.session",
-            "mode": "subscription",
-            "status": "open",
-            "payment_status": "unpaid",
-            "amount_total": plan.monthly_cents,
-            "currency": plan.currency.to_ascii_lowercase(),
-            "customer": null,
-            "customer_email": request.email,
-            "client_reference_id": request.signup_id.to_string(),
-            "subscription": null,
-            "success_url": request.success_url,
-            "cancel_url": request.cancel_url,
-            "url": url,
-            "created": now_ms() / 1000,
-            "expires_at": now_ms() / 1000 + CHECKOUT_LIFETIME_SECS,
-            "metadata": {
-                "tier": request.tier.as_str(),
-                "signup_id": request.signup_id.to_string(),
-                "reference": request.reference,
-            },
-        });
-        let stored = create(&self.db, session).await.map_err(unavailable)?;
-        Ok(CheckoutRedirect {
-            session_id: id,
-            url: text(&stored, "url").unwrap_or(url),
-        })
+        let metadata = Metadata::from([
+            ("tier".into(), request.tier.as_str().into()),
+            ("signup_id".into(), request.signup_id.to_string()),
+            ("reference".into(), request.reference.clone()),
+        ]);
+        let session = CheckoutSession {
+            amount_total: plan.monthly_cents,
+            currency: plan.currency.to_ascii_lowercase(),
+            client_reference_id: request.signup_id.to_string(),
+            metadata,
+            ..self.open_checkout(
+                id,
+                CheckoutMode::Subscription,
+                &request.email,
+                (&request.success_url, &request.cancel_url),
+            )
+        };
+        let stored = create(&self.db, &session).await.map_err(unavailable)?;
+        Ok(redirect(stored))
     }
 
     async fn create_payment_checkout(
@@ -85,72 +75,60 @@ impl PaymentProvider for Sandbox {
             ],
         )
         .await?;
-        let url = format!("{}/sandbox/checkout/{id}", self.public_url);
-        let session = json!({
-            "id": id,
-            "object": "checkout.session",
-            "mode": "payment",
-            "status": "open",
-            "payment_status": "unpaid",
-            "amount_total": request.amount,
-            "currency": request.currency.to_ascii_lowercase(),
-            "customer_email": request.email,
-            "client_reference_id": request.reference,
-            "payment_intent": null,
-            "success_url": request.success_url,
-            "cancel_url": request.cancel_url,
-            "url": url,
-            "created": now_ms() / 1000,
-            "expires_at": now_ms() / 1000 + CHECKOUT_LIFETIME_SECS,
-            "metadata": { "reference": request.reference },
-            "_sandbox": {
-                "description": request.description,
-                "destination": request.destination,
-                "application_fee_amount": request.application_fee,
+        let metadata = Metadata::from([("reference".into(), request.reference.clone())]);
+        let session = CheckoutSession {
+            amount_total: request.amount,
+            currency: request.currency.to_ascii_lowercase(),
+            client_reference_id: request.reference.clone(),
+            metadata,
+            notes: CheckoutNotes {
+                description: Some(request.description.clone()),
+                destination: Some(request.destination.clone()),
+                application_fee_amount: Some(request.application_fee),
+                ..CheckoutNotes::default()
             },
-        });
-        let stored = create(&self.db, session).await.map_err(unavailable)?;
-        Ok(CheckoutRedirect {
-            session_id: id,
-            url: text(&stored, "url").unwrap_or(url),
-        })
+            ..self.open_checkout(
+                id,
+                CheckoutMode::Payment,
+                &request.email,
+                (&request.success_url, &request.cancel_url),
+            )
+        };
+        let stored = create(&self.db, &session).await.map_err(unavailable)?;
+        Ok(redirect(stored))
     }
 
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
-        let session = load(&self.db, id)
+        let session = load::<CheckoutSession>(&self.db, id)
             .await
             .map_err(unavailable)?
-            .filter(|s| s["object"] == "checkout.session")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
-        let status = checkout_status(&session);
+        let status = session.status_at(now_ms() / 1000);
         Ok(CheckoutSessionState {
-            id: id.to_owned(),
             status,
-            url: (status == CheckoutStatus::Open)
-                .then(|| text(&session, "url"))
-                .flatten(),
-            client_reference_id: text(&session, "client_reference_id"),
-            customer: text(&session, "customer"),
-            subscription: text(&session, "subscription"),
-            paid: session["payment_status"] == "paid",
-            payment_intent: text(&session, "payment_intent"),
-            amount_total: session["amount_total"].as_i64(),
-            currency: text(&session, "currency"),
-            destination: text(&session["_sandbox"], "destination"),
+            url: session.url.filter(|_| status == CheckoutStatus::Open),
+            client_reference_id: Some(session.client_reference_id),
+            customer: session.customer,
+            subscription: session.subscription,
+            paid: session.payment_status == PaymentStatus::Paid,
+            payment_intent: session.payment_intent,
+            amount_total: Some(session.amount_total),
+            currency: Some(session.currency),
+            destination: session.notes.destination,
+            id: session.id,
         })
     }
 
     async fn expire_checkout(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
         // Under the write lock, so it cannot interleave with a payment completing.
         let mut tx = self.db.begin_write().await.map_err(unavailable)?;
-        let mut session = load(&mut tx, id)
+        let mut session = load::<CheckoutSession>(&mut tx, id)
             .await
             .map_err(unavailable)?
-            .filter(|s| s["object"] == "checkout.session")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
-        if checkout_status(&session) != CheckoutStatus::Complete && session["status"] != "expired" {
-            session["status"] = json!("expired");
-            session["url"] = Value::Null;
+        if session.status == SessionStatus::Open {
+            session.status = SessionStatus::Expired;
+            session.url = None;
             save(&mut tx, &session).await.map_err(unavailable)?;
             emit(&mut tx, "checkout.session.expired", &session)
                 .await
@@ -161,23 +139,17 @@ impl PaymentProvider for Sandbox {
     }
 
     async fn subscription(&self, id: &str) -> Result<SubscriptionState, ProviderError> {
-        let sub = load(&self.db, id)
+        let sub = load::<Subscription>(&self.db, id)
             .await
             .map_err(unavailable)?
-            .filter(|s| s["object"] == "subscription")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
         Ok(SubscriptionState {
-            id: id.to_owned(),
-            customer: text(&sub, "customer").unwrap_or_default(),
-            status: sub["status"]
-                .as_str()
-                .and_then(SubscriptionStatus::parse)
-                .unwrap_or(SubscriptionStatus::Incomplete),
-            tier: sub["metadata"]["tier"]
-                .as_str()
-                .and_then(|t| Tier::parse(t).ok()),
-            current_period_end: sub["current_period_end"].as_i64(),
-            cancel_at_period_end: sub["cancel_at_period_end"].as_bool().unwrap_or(false),
+            tier: sub.metadata.get("tier").and_then(|t| Tier::parse(t).ok()),
+            id: sub.id,
+            customer: sub.customer,
+            status: sub.status,
+            current_period_end: Some(sub.current_period_end),
+            cancel_at_period_end: sub.cancel_at_period_end,
         })
     }
 
@@ -186,12 +158,11 @@ impl PaymentProvider for Sandbox {
         customer: &str,
         return_url: &str,
     ) -> Result<String, ProviderError> {
-        let mut object = load(&self.db, customer)
+        let mut object = load::<Customer>(&self.db, customer)
             .await
             .map_err(unavailable)?
-            .filter(|c| c["object"] == "customer")
             .ok_or_else(|| ProviderError::NotFound(customer.to_owned()))?;
-        object["_sandbox"]["portal_return_url"] = json!(return_url);
+        object.notes.portal_return_url = Some(return_url.to_owned());
         let mut tx = self.db.begin().await.map_err(unavailable)?;
         save(&mut tx, &object).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
@@ -209,22 +180,27 @@ impl PaymentProvider for Sandbox {
             &[&request.user_id.to_string(), &request.email],
         )
         .await?;
-        let account = json!({
-            "id": id,
-            "object": "account",
-            "type": "express",
-            "email": request.email,
-            "country": "US",
-            "default_currency": "usd",
-            "details_submitted": false,
-            "charges_enabled": false,
-            "payouts_enabled": false,
-            "capabilities": { "transfers": "inactive", "card_payments": "inactive" },
-            "metadata": { "user_id": request.user_id.to_string() },
-            "created": now_ms() / 1000,
-        });
-        create(&self.db, account).await.map_err(unavailable)?;
-        Ok(id)
+        let account = Account {
+            id,
+            account_type: "express".into(),
+            email: request.email.clone(),
+            country: "US".into(),
+            default_currency: Some("usd".into()),
+            details_submitted: false,
+            charges_enabled: false,
+            payouts_enabled: false,
+            capabilities: Capabilities {
+                transfers: Capability::Inactive,
+                card_payments: Capability::Inactive,
+            },
+            individual: None,
+            external_accounts: None,
+            metadata: Metadata::from([("user_id".into(), request.user_id.to_string())]),
+            created: now_ms() / 1000,
+            notes: AccountNotes::default(),
+        };
+        let stored = create(&self.db, &account).await.map_err(unavailable)?;
+        Ok(stored.id)
     }
 
     async fn onboarding_link(
@@ -232,15 +208,16 @@ impl PaymentProvider for Sandbox {
         account: &str,
         links: &OnboardingLinks,
     ) -> Result<String, ProviderError> {
-        let mut object = load(&self.db, account)
+        let mut object = load::<Account>(&self.db, account)
             .await
             .map_err(unavailable)?
-            .filter(|a| a["object"] == "account")
             .ok_or_else(|| ProviderError::NotFound(account.to_owned()))?;
-        object["_sandbox"]["return_url"] = json!(links.return_url);
-        object["_sandbox"]["refresh_url"] = json!(links.refresh_url);
-        // Like Stripe's account links, a link works for a few minutes.
-        object["_sandbox"]["link_expires_at"] = json!(now_ms() + 5 * 60 * 1000);
+        object.notes = AccountNotes {
+            return_url: Some(links.return_url.clone()),
+            refresh_url: Some(links.refresh_url.clone()),
+            // Like Stripe's account links, a link works for a few minutes.
+            link_expires_at: Some(now_ms() + 5 * 60 * 1000),
+        };
         let mut tx = self.db.begin().await.map_err(unavailable)?;
         save(&mut tx, &object).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
@@ -250,12 +227,11 @@ impl PaymentProvider for Sandbox {
     /// The sandbox's bank is instant: a payout is paid (or fails) as soon as it is made,
     /// and its event says so. Stripe's test account number `000111111116` fails.
     async fn create_payout(&self, request: &PayoutRequest) -> Result<PayoutState, ProviderError> {
-        let account = load(&self.db, &request.account)
+        let account = load::<Account>(&self.db, &request.account)
             .await
             .map_err(unavailable)?
-            .filter(|a| a["object"] == "account")
             .ok_or_else(|| ProviderError::NotFound(request.account.clone()))?;
-        if account["payouts_enabled"] != true {
+        if !account.payouts_enabled {
             return Err(ProviderError::Refused {
                 code: "payouts_not_allowed".into(),
                 message: "Payouts are not enabled on this account.".into(),
@@ -274,54 +250,57 @@ impl PaymentProvider for Sandbox {
             ],
         )
         .await?;
-        if let Some(existing) = load(&self.db, &id).await.map_err(unavailable)? {
-            return payout_state(&existing);
+        if let Some(existing) = load::<Payout>(&self.db, &id).await.map_err(unavailable)? {
+            return Ok(payout_state(&existing));
         }
-        let bank_fails = account["external_accounts"]["data"][0]["last4"] == "1116";
+        let bank = account.bank().map(|b| b.last4.clone());
         let now = now_ms() / 1000;
-        let arrival = if request.instant {
-            now
-        } else {
-            now + 24 * 3600
+        let mut payout = Payout {
+            id,
+            amount: request.amount,
+            currency: request.currency.to_ascii_lowercase(),
+            method: if request.instant {
+                PayoutMethod::Instant
+            } else {
+                PayoutMethod::Standard
+            },
+            status: PayoutStatus::InTransit,
+            arrival_date: if request.instant {
+                now
+            } else {
+                now + 24 * 3600
+            },
+            created: now,
+            destination: bank.clone(),
+            failure_code: None,
+            failure_message: None,
+            metadata: Metadata::from([("reference".into(), request.reference.clone())]),
+            notes: PayoutNotes {
+                account: request.account.clone(),
+            },
         };
-        let mut payout = json!({
-            "id": id, "object": "payout", "amount": request.amount,
-            "currency": request.currency.to_ascii_lowercase(),
-            "method": if request.instant { "instant" } else { "standard" },
-            "status": "in_transit", "arrival_date": arrival, "created": now,
-            "destination": account["external_accounts"]["data"][0]["last4"],
-            "failure_message": null, "metadata": { "reference": request.reference },
-            "_sandbox": { "account": request.account },
-        });
+        let answer = payout_state(&payout);
         let mut tx = self.db.begin().await.map_err(unavailable)?;
         save(&mut tx, &payout).await.map_err(unavailable)?;
         emit(&mut tx, "payout.created", &payout)
             .await
             .map_err(unavailable)?;
-        if bank_fails {
-            payout["status"] = json!("failed");
-            payout["failure_code"] = json!("no_account");
-            payout["failure_message"] = json!(
+        let outcome = if bank.as_deref() == Some("1116") {
+            payout.status = PayoutStatus::Failed;
+            payout.failure_code = Some("no_account".into());
+            payout.failure_message = Some(
                 "The bank account details on file are probably incorrect: no account was found."
+                    .into(),
             );
-            save(&mut tx, &payout).await.map_err(unavailable)?;
-            emit(&mut tx, "payout.failed", &payout)
-                .await
-                .map_err(unavailable)?;
+            "payout.failed"
         } else {
-            payout["status"] = json!("paid");
-            save(&mut tx, &payout).await.map_err(unavailable)?;
-            emit(&mut tx, "payout.paid", &payout)
-                .await
-                .map_err(unavailable)?;
-        }
+            payout.status = PayoutStatus::Paid;
+            "payout.paid"
+        };
+        save(&mut tx, &payout).await.map_err(unavailable)?;
+        emit(&mut tx, outcome, &payout).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
-        Ok(PayoutState {
-            id,
-            status: PayoutStatus::InTransit,
-            failure_message: None,
-            arrival_date: Some(arrival),
-        })
+        Ok(answer)
     }
 
     /// The sandbox's books for an account: payments to it (less the application fee and
@@ -341,7 +320,7 @@ impl PaymentProvider for Sandbox {
             let movement: Movement = serde_json::from_str(&raw).map_err(|e| {
                 ProviderError::Unavailable(format!("sandbox object {id} does not parse: {e}"))
             })?;
-            if movement.currency.eq_ignore_ascii_case(currency) {
+            if movement.currency().eq_ignore_ascii_case(currency) {
                 balance += movement.effect_on(account);
             }
         }
@@ -385,25 +364,23 @@ impl PaymentProvider for Sandbox {
     }
 
     async fn payout(&self, _account: &str, id: &str) -> Result<PayoutState, ProviderError> {
-        let payout = load(&self.db, id)
+        let payout = load::<Payout>(&self.db, id)
             .await
             .map_err(unavailable)?
-            .filter(|p| p["object"] == "payout")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
-        payout_state(&payout)
+        Ok(payout_state(&payout))
     }
 
     async fn account(&self, id: &str) -> Result<AccountState, ProviderError> {
-        let account = load(&self.db, id)
+        let account = load::<Account>(&self.db, id)
             .await
             .map_err(unavailable)?
-            .filter(|a| a["object"] == "account")
             .ok_or_else(|| ProviderError::NotFound(id.to_owned()))?;
         Ok(AccountState {
-            id: id.to_owned(),
-            details_submitted: account["details_submitted"].as_bool().unwrap_or(false),
-            charges_enabled: account["charges_enabled"].as_bool().unwrap_or(false),
-            payouts_enabled: account["payouts_enabled"].as_bool().unwrap_or(false),
+            id: account.id,
+            details_submitted: account.details_submitted,
+            charges_enabled: account.charges_enabled,
+            payouts_enabled: account.payouts_enabled,
         })
     }
 }
@@ -411,7 +388,46 @@ impl PaymentProvider for Sandbox {
 /// The platform's own side of a transfer.
 const PLATFORM: &str = "platform";
 
+/// Where the payer goes to pay `session`.
+fn redirect(session: CheckoutSession) -> CheckoutRedirect {
+    CheckoutRedirect {
+        url: session.url.unwrap_or_default(),
+        session_id: session.id,
+    }
+}
+
 impl Sandbox {
+    /// A new open checkout `id` for nothing yet, paid on the sandbox's hosted page.
+    fn open_checkout(
+        &self,
+        id: String,
+        mode: CheckoutMode,
+        email: &str,
+        (success_url, cancel_url): (&str, &str),
+    ) -> CheckoutSession {
+        let now = now_ms() / 1000;
+        CheckoutSession {
+            url: Some(format!("{}/sandbox/checkout/{id}", self.public_url)),
+            id,
+            mode,
+            status: SessionStatus::Open,
+            payment_status: PaymentStatus::Unpaid,
+            amount_total: 0,
+            currency: String::new(),
+            customer: None,
+            customer_email: email.to_owned(),
+            client_reference_id: String::new(),
+            subscription: None,
+            payment_intent: None,
+            success_url: success_url.to_owned(),
+            cancel_url: cancel_url.to_owned(),
+            created: now,
+            expires_at: now + CHECKOUT_LIFETIME_SECS,
+            metadata: Metadata::new(),
+            notes: CheckoutNotes::default(),
+        }
+    }
+
     /// Moves `amount` from `from` to `to` (a payout account or the platform), once per
     /// idempotency key.
     async fn transfer(
@@ -431,98 +447,17 @@ impl Sandbox {
             &[why, account, &amount.to_string(), currency],
         )
         .await?;
-        let transfer = json!({
-            "id": id, "object": "transfer", "amount": amount,
-            "currency": currency.to_ascii_lowercase(), "destination": to, "created": now_ms() / 1000,
-            "_sandbox": { "from": from },
-        });
-        create(&self.db, transfer).await.map_err(unavailable)?;
+        let transfer = Transfer {
+            id,
+            amount,
+            currency: currency.to_ascii_lowercase(),
+            destination: to.to_owned(),
+            created: now_ms() / 1000,
+            notes: TransferNotes {
+                from: from.to_owned(),
+            },
+        };
+        create(&self.db, &transfer).await.map_err(unavailable)?;
         Ok(())
-    }
-}
-
-/// A stored money movement, as far as a balance needs it.
-#[derive(serde::Deserialize)]
-struct Movement {
-    object: MovementKind,
-    amount: i64,
-    currency: String,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    application_fee_amount: Option<i64>,
-    #[serde(default)]
-    amount_refunded: Option<i64>,
-    /// A transfer's receiving account.
-    #[serde(default)]
-    destination: Option<serde_json::Value>,
-    #[serde(default)]
-    transfer_data: Option<TransferData>,
-    #[serde(default, rename = "_sandbox")]
-    sandbox: Option<SandboxNotes>,
-}
-
-#[derive(serde::Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-enum MovementKind {
-    PaymentIntent,
-    Payout,
-    Transfer,
-}
-
-#[derive(serde::Deserialize)]
-struct TransferData {
-    destination: String,
-}
-
-#[derive(serde::Deserialize)]
-struct SandboxNotes {
-    #[serde(default)]
-    account: Option<String>,
-    #[serde(default)]
-    from: Option<String>,
-}
-
-impl Movement {
-    /// What this movement adds to (or takes from) `account`'s balance.
-    fn effect_on(&self, account: &str) -> i64 {
-        let notes = self.sandbox.as_ref();
-        match self.object {
-            MovementKind::PaymentIntent => {
-                let paid_here = self
-                    .transfer_data
-                    .as_ref()
-                    .is_some_and(|t| t.destination == account);
-                if !paid_here || self.status.as_deref() != Some("succeeded") {
-                    return 0;
-                }
-                let net = self.amount - self.application_fee_amount.unwrap_or(0);
-                let refunded = self.amount_refunded.unwrap_or(0);
-                let refunded_share = if self.amount > 0 {
-                    net * refunded / self.amount
-                } else {
-                    0
-                };
-                net - refunded_share
-            }
-            MovementKind::Payout => {
-                let from_here = notes.and_then(|n| n.account.as_deref()) == Some(account);
-                if from_here && self.status.as_deref() != Some("failed") {
-                    -self.amount
-                } else {
-                    0
-                }
-            }
-            MovementKind::Transfer => {
-                let mut effect = 0;
-                if notes.and_then(|n| n.from.as_deref()) == Some(account) {
-                    effect -= self.amount;
-                }
-                if self.destination.as_ref().and_then(|d| d.as_str()) == Some(account) {
-                    effect += self.amount;
-                }
-                effect
-            }
-        }
     }
 }
