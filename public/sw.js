@@ -1,7 +1,7 @@
 // Boptone service worker: keeps the app shell and static assets for offline use and
 // shows the offline page when a navigation cannot reach the network. Data requests
 // (/api) always go to the network.
-const VERSION = "boptone-shell-v3";
+const VERSION = "boptone-shell-v4";
 const SHELL = [
   "/offline.html",
   "/manifest.webmanifest",
@@ -57,12 +57,18 @@ function isStaticAsset(url) {
   );
 }
 
-// A new build's code replaces the last one's: one cached file per kind (.js, .wasm, .css).
+// A new build's code replaces the last one's: one cached file per name, the part before
+// the content hash (`boptone`, `split_fan_pages_…`, `chunk_12`) and its kind.
+function codeName(url) {
+  const file = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
+  return file.slice(0, file.indexOf(".")) + file.slice(file.lastIndexOf("."));
+}
+
 async function forgetOlderCode(cache, url) {
-  const kind = url.pathname.slice(url.pathname.lastIndexOf("."));
+  const name = codeName(url);
   for (const old of await cache.keys()) {
     const oldUrl = new URL(old.url);
-    if (isAppCode(oldUrl) && oldUrl.pathname !== url.pathname && oldUrl.pathname.endsWith(kind)) {
+    if (isAppCode(oldUrl) && oldUrl.pathname !== url.pathname && codeName(oldUrl) === name) {
       await cache.delete(old);
     }
   }

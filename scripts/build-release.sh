@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-cargo leptos build --release --precompress --frontend-only &
+cargo leptos build --release --precompress --split --frontend-only &
 front=$!
 server=0
 cargo leptos build --release --server-only || server=$?

@@ -1,9 +1,9 @@
 //! The route table, the HTML shell and the root component.
 
-use leptos::prelude::*;
+use leptos::{lazy, prelude::*};
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -87,39 +87,167 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("") view=AppLayout>
-                    <Route path=path!("") view=LandingPage />
-                    <Route path=path!("feed") view=FeedPage />
-                    <Route path=path!("music") view=MusicPage />
+                    <Route path=path!("") view={Lazy::<LandingRoute>::new()} />
+                    <Route path=path!("feed") view={Lazy::<FeedRoute>::new()} />
+                    <Route path=path!("music") view={Lazy::<MusicRoute>::new()} />
                     // Async: the artist's name and bio are in <head> for search engines and link previews.
-                    <Route path=path!("artists/:handle") view=ArtistPage ssr=SsrMode::Async />
-                    <Route path=path!("shop") view=ShopPage />
-                    <Route path=path!("me") view=AccountPage />
-                    <Route path=path!("notifications") view=NotificationsPage />
-                    <Route path=path!("signup") view=SignUpPage />
-                    <Route path=path!("signin") view=SignInPage />
-                    <Route path=path!("forgot-password") view=ForgotPasswordPage />
-                    <Route path=path!("reset-password") view=ResetPasswordPage />
-                    <Route path=path!("verify-email") view=VerifyEmailPage />
-                    <Route path=path!("dev/mailbox") view=MailboxPage />
-                    <Route path=path!("admin/jobs") view=JobsPage />
-                    <Route path=path!("admin/funnel") view=FunnelPage />
-                    <Route path=path!("admin/reconciliation") view=ReconciliationPage />
-                    <Route path=path!("artist/signup") view=ArtistSignupPage />
-                    <Route path=path!("artist/signup/return") view=ArtistSignupReturnPage />
-                    <Route path=path!("artist/setup") view=ArtistSetupPage />
-                    <Route path=path!("artist/payout") view=ArtistPayoutPage />
-                    <Route path=path!("dashboard") view=DashboardPage />
-                    <Route path=path!("dashboard/earnings") view=EarningsPage />
-                    <Route path=path!("dashboard/payouts") view=PayoutsPage />
-                    <Route path=path!("sandbox/checkout/:id") view=SandboxCheckoutPage />
-                    <Route path=path!("sandbox/connect/:id") view=SandboxConnectPage />
-                    <Route path=path!("sandbox/billing/:id") view=SandboxBillingPage />
+                    <Route
+                        path=path!("artists/:handle")
+                        view={Lazy::<ArtistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("shop") view={Lazy::<ShopRoute>::new()} />
+                    <Route path=path!("me") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("notifications") view={Lazy::<NotificationsRoute>::new()} />
+                    <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()} />
+                    <Route path=path!("signin") view={Lazy::<SignInRoute>::new()} />
+                    <Route
+                        path=path!("forgot-password")
+                        view={Lazy::<ForgotPasswordRoute>::new()}
+                    />
+                    <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                    <Route path=path!("verify-email") view={Lazy::<VerifyEmailRoute>::new()} />
+                    <Route path=path!("dev/mailbox") view={Lazy::<MailboxRoute>::new()} />
+                    <Route path=path!("admin/jobs") view={Lazy::<JobsRoute>::new()} />
+                    <Route path=path!("admin/funnel") view={Lazy::<FunnelRoute>::new()} />
+                    <Route
+                        path=path!("admin/reconciliation")
+                        view={Lazy::<ReconciliationRoute>::new()}
+                    />
+                    <Route path=path!("artist/signup") view={Lazy::<ArtistSignupRoute>::new()} />
+                    <Route
+                        path=path!("artist/signup/return")
+                        view={Lazy::<ArtistSignupReturnRoute>::new()}
+                    />
+                    <Route path=path!("artist/setup") view={Lazy::<ArtistSetupRoute>::new()} />
+                    <Route path=path!("artist/payout") view={Lazy::<ArtistPayoutRoute>::new()} />
+                    <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
+                    <Route path=path!("dashboard/earnings") view={Lazy::<EarningsRoute>::new()} />
+                    <Route path=path!("dashboard/payouts") view={Lazy::<PayoutsRoute>::new()} />
+                    <Route
+                        path=path!("sandbox/checkout/:id")
+                        view={Lazy::<SandboxCheckoutRoute>::new()}
+                    />
+                    <Route
+                        path=path!("sandbox/connect/:id")
+                        view={Lazy::<SandboxConnectRoute>::new()}
+                    />
+                    <Route
+                        path=path!("sandbox/billing/:id")
+                        view={Lazy::<SandboxBillingRoute>::new()}
+                    />
                     // `/@handle`: last, so every named page wins. The server registers it as
                     // `/@{handle}` only (see `PROFILE_ROUTE`), so root files stay files.
-                    <Route path=path!(":profile") view=ArtistPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!(":profile")
+                        view={Lazy::<ArtistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The pages, in groups whose code the browser fetches together, the first time one of
+/// the group's pages is shown (`cargo leptos build --split` puts each group in its own
+/// WebAssembly file; the server names the current page's files in `<head>` so they
+/// load alongside the shared one). A page a new visitor lands on (the start page, the
+/// feed) is a group of its own, so it brings no one else's code; pages used together
+/// share a group, so moving between them fetches nothing.
+///
+/// `Group in load_fn / preload_fn { Route => Page, … }` makes the group's lazy loader
+/// (`load_fn`, with `preload_fn` made by `#[lazy]`) and one route type per page.
+macro_rules! page_groups {
+    ($(
+        $(#[$doc:meta])*
+        $group:ident in $load:ident / $preload:ident {
+            $($route:ident => $page:ident),+ $(,)?
+        }
+    )+) => {$(
+        $(#[$doc])*
+        // Named after the route types, which all end in `Route`.
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        enum $group {
+            $($route),+
+        }
+
+        #[lazy]
+        fn $load(page: $group) -> AnyView {
+            match page {
+                $($group::$route => view! { <$page /> }.into_any(),)+
+            }
+        }
+
+        $(
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_: Self) -> AnyView {
+                    $load($group::$route).await
+                }
+
+                async fn preload() {
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )+
+    )+};
+}
+
+page_groups! {
+    /// Where most visitors arrive.
+    HomePages in home_pages / __preload_home_pages {
+        LandingRoute => LandingPage,
+    }
+    /// The feed, the fan's home once signed in.
+    FeedPages in feed_pages / __preload_feed_pages {
+        FeedRoute => FeedPage,
+    }
+    /// What a fan browses: music, profiles, the shop, their account and notifications.
+    FanPages in fan_pages / __preload_fan_pages {
+        MusicRoute => MusicPage,
+        ArtistRoute => ArtistPage,
+        ShopRoute => ShopPage,
+        AccountRoute => AccountPage,
+        NotificationsRoute => NotificationsPage,
+    }
+    /// Signing up and in.
+    AccountPages in account_pages / __preload_account_pages {
+        SignUpRoute => SignUpPage,
+        SignInRoute => SignInPage,
+        ForgotPasswordRoute => ForgotPasswordPage,
+        ResetPasswordRoute => ResetPasswordPage,
+        VerifyEmailRoute => VerifyEmailPage,
+    }
+    /// The artist's side: becoming an artist, setting up, the dashboard.
+    ArtistPages in artist_pages / __preload_artist_pages {
+        ArtistSignupRoute => ArtistSignupPage,
+        ArtistSignupReturnRoute => ArtistSignupReturnPage,
+        ArtistSetupRoute => ArtistSetupPage,
+        ArtistPayoutRoute => ArtistPayoutPage,
+        DashboardRoute => DashboardPage,
+        EarningsRoute => EarningsPage,
+        PayoutsRoute => PayoutsPage,
+    }
+    /// Operators' pages and the local mailbox.
+    OperatorPages in operator_pages / __preload_operator_pages {
+        MailboxRoute => MailboxPage,
+        JobsRoute => JobsPage,
+        FunnelRoute => FunnelPage,
+        ReconciliationRoute => ReconciliationPage,
+    }
+    /// The sandbox payment provider's hosted pages.
+    SandboxPages in sandbox_pages / __preload_sandbox_pages {
+        SandboxCheckoutRoute => SandboxCheckoutPage,
+        SandboxConnectRoute => SandboxConnectPage,
+        SandboxBillingRoute => SandboxBillingPage,
     }
 }
 
