@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./chromium";
 
-// The server under test: the release binary on a free port and a fresh database,
-// both chosen by scripts/e2e.sh.
+// The server under test: a binary on a free port and a fresh database, all chosen by
+// scripts/e2e.sh.
 const port = process.env.E2E_PORT ?? "3999";
 const baseURL = process.env.BASE_URL ?? `http://127.0.0.1:${port}`;
 const server = process.env.E2E_SERVER_BIN ?? "../target/release/boptone";
@@ -39,6 +39,8 @@ export default defineConfig({
       PUBLIC_URL: baseURL,
       STORAGE_URL: process.env.E2E_STORAGE_URL ?? join(tmpdir(), `boptone-e2e-media-${Date.now()}`),
       RUST_LOG: "warn",
+      // Set for a server that serves a site built separately (the test build).
+      LEPTOS_HASH_FILES: process.env.LEPTOS_HASH_FILES ?? "",
       // The tests read their email (verification, reset links) in the in-app mailbox.
       DEV_MAILBOX: "true",
     },

@@ -4,10 +4,17 @@
 # build them one after the other (it does whenever files are hashed or precompressed);
 # they share nothing (separate target folders), and building them together keeps both
 # cores busy through each one's single-threaded stretches (linking, wasm-opt, brotli).
+# `--frontend-only` builds the front end alone (`make test`, which runs the server that
+# `cargo test` built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-cargo leptos build --release --precompress --split --frontend-only &
+front_end() { cargo leptos build --release --precompress --split --frontend-only; }
+if [[ ${1:-} == --frontend-only ]]; then
+  front_end
+  exit
+fi
+front_end &
 front=$!
 server=0
 cargo leptos build --release --server-only || server=$?

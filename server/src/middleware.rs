@@ -1,7 +1,7 @@
 //! Middleware: security headers with a per-response CSP nonce, the cross-origin
 //! refusal for state-changing requests, and request metrics.
 
-use std::time::Instant;
+use std::{sync::LazyLock, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -12,10 +12,16 @@ use axum::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 
-/// Whether the site's code files carry content hashes in their names (a release built
-/// by cargo-leptos with `hash-files`, which sets this at compile time).
+/// Whether the site's code files carry content hashes in their names: a server built
+/// by cargo-leptos with `hash-files` (which sets `LEPTOS_HASH_FILES` at compile time),
+/// or one told so when it starts (a build serving a site built separately, as the
+/// end-to-end tests do; `hash.txt` beside the binary names the files).
 pub fn hashed_assets() -> bool {
-    option_env!("LEPTOS_HASH_FILES") == Some("true")
+    static HASHED: LazyLock<bool> = LazyLock::new(|| {
+        option_env!("LEPTOS_HASH_FILES") == Some("true")
+            || std::env::var("LEPTOS_HASH_FILES").is_ok_and(|v| v == "true")
+    });
+    *HASHED
 }
 
 /// Caching of the site's code (`/pkg`): a hashed file never changes, so browsers keep it

@@ -21,12 +21,23 @@ pub fn NotificationBell(#[prop(optional)] with_label: bool) -> AnyView {
     let live = use_live();
     let mounted = RwSignal::new(false);
     Effect::new(move |_| mounted.set(true));
+    // Signed in by an emailed link, the session's user changes: followed in an effect,
+    // where reading the session resource needs no <Suspense/>.
+    let user_id = RwSignal::new(None);
+    Effect::new(move |_| {
+        user_id.set(
+            session
+                .user
+                .get()
+                .and_then(|u| u.ok().flatten())
+                .map(|u| u.id),
+        );
+    });
     let unread = LocalResource::new(move || {
         let _ = (
             live.notifications.get(),
             session.sign_in.version().get(),
-            // Signed in by an emailed link: the session's user changes.
-            session.user.get().map(|u| u.ok().flatten().map(|u| u.id)),
+            user_id.get(),
             session.sign_out.version().get(),
         );
         async move { unread_notifications().await.unwrap_or(0) }
