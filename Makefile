@@ -23,7 +23,7 @@ $(BUILT): $(BUILD_INPUTS)
 	scripts/build-release.sh
 	touch $@
 
-test: deps-test ## fmt, clippy, Rust tests on SQLite and PostgreSQL, release build, Playwright
+test: deps-test ## fmt, clippy, Rust tests on SQLite and PostgreSQL, release front end, Playwright
 	scripts/test.sh
 
 deps: ## Install the build tools that are missing (pinned versions)

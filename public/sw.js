@@ -58,10 +58,12 @@ function isStaticAsset(url) {
 }
 
 // A new build's code replaces the last one's: one cached file per name, the part before
-// the content hash (`boptone`, `split_fan_pages_…`, `chunk_12`) and its kind.
+// the content hash (`boptone`, `chunk_12`, `split_fan_pages` without the number the
+// build gives a group) and its kind.
 function codeName(url) {
   const file = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
-  return file.slice(0, file.indexOf(".")) + file.slice(file.lastIndexOf("."));
+  const base = file.slice(0, file.indexOf(".")).replace(/^(split_.+)_\d+$/, "$1");
+  return base + file.slice(file.lastIndexOf("."));
 }
 
 async function forgetOlderCode(cache, url) {

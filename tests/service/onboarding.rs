@@ -784,7 +784,7 @@ async fn sandbox_checkouts_are_unguessable_and_keys_bound_to_their_request(t: Te
         .expect("view");
     assert_eq!(owner.email, "nova@example.com");
     // The provider keeps its idempotency keys as Stripe does.
-    use boptone::payments::provider::{PaymentCheckout, PaymentProvider};
+    use boptone::payments::provider::{CheckoutStatus, PaymentCheckout, PaymentProvider};
     let sandbox = sandbox::Sandbox::new(t.db.clone(), "http://127.0.0.1:3000");
     let request = PaymentCheckout {
         reference: "tip:1".into(),
@@ -807,6 +807,25 @@ async fn sandbox_checkouts_are_unguessable_and_keys_bound_to_their_request(t: Te
         .await
         .expect("same");
     assert_eq!(first.session_id, retry.session_id);
+    // A checkout that ended has no payment page of its own any more; a retried create
+    // still sends the payer to its hosted page, which says it expired.
+    let expired = sandbox
+        .expire_checkout(&first.session_id)
+        .await
+        .expect("expired");
+    assert_eq!(expired.status, CheckoutStatus::Expired);
+    assert_eq!(expired.url, None);
+    let after = sandbox
+        .create_payment_checkout(&request)
+        .await
+        .expect("same");
+    assert_eq!(
+        after.url,
+        format!(
+            "http://127.0.0.1:3000/sandbox/checkout/{}",
+            first.session_id
+        )
+    );
     let other = PaymentCheckout {
         amount: 100_000,
         ..request

@@ -50,7 +50,7 @@ impl PaymentProvider for Sandbox {
             )
         };
         let stored = create(&self.db, &session).await.map_err(unavailable)?;
-        Ok(redirect(stored))
+        Ok(redirect(&self.public_url, stored))
     }
 
     async fn create_payment_checkout(
@@ -95,7 +95,7 @@ impl PaymentProvider for Sandbox {
             )
         };
         let stored = create(&self.db, &session).await.map_err(unavailable)?;
-        Ok(redirect(stored))
+        Ok(redirect(&self.public_url, stored))
     }
 
     async fn checkout_session(&self, id: &str) -> Result<CheckoutSessionState, ProviderError> {
@@ -388,10 +388,13 @@ impl PaymentProvider for Sandbox {
 /// The platform's own side of a transfer.
 const PLATFORM: &str = "platform";
 
-/// Where the payer goes to pay `session`.
-fn redirect(session: CheckoutSession) -> CheckoutRedirect {
+/// Where the payer goes for `session`: its hosted page, which also answers for a
+/// checkout already paid or expired (a create retried with the same key returns it).
+fn redirect(public_url: &str, session: CheckoutSession) -> CheckoutRedirect {
     CheckoutRedirect {
-        url: session.url.unwrap_or_default(),
+        url: session
+            .url
+            .unwrap_or_else(|| format!("{public_url}/sandbox/checkout/{}", session.id)),
         session_id: session.id,
     }
 }
