@@ -2,117 +2,22 @@
 //! and image processing for uploads. Uploads are checked by their content, never by
 //! their name or declared type.
 
-use std::{io::Cursor, path::Path, sync::Arc};
+use std::{io::Cursor, sync::Arc};
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType};
-use object_store::{
-    ObjectStore, ObjectStoreExt, PutPayload, local::LocalFileSystem, memory::InMemory,
-    path::Path as ObjectPath,
-};
 use sha2::{Digest, Sha256};
 
 use crate::{accounts::UserId, db::Db, error::AppError};
 
+mod range;
+mod storage;
+
+pub use range::{ByteRange, byte_range};
+pub use storage::{Blob, BlobMeta, SNIFF_BYTES, Storage, UploadError};
+
 pub use crate::artists::PHOTO_MAX_BYTES;
 /// Profile photos are stored square, this many pixels a side.
 pub const PHOTO_SIZE: u32 = 512;
-
-/// Where blobs live, behind `object_store`.
-#[derive(Clone)]
-pub struct Storage {
-    store: Arc<dyn ObjectStore>,
-}
-
-impl std::fmt::Debug for Storage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Storage({})", self.store)
-    }
-}
-
-impl Storage {
-    /// `file:///abs/dir` or a plain path (a local directory, created if missing),
-    /// `s3://bucket/prefix` (credentials, region and endpoint from the usual `AWS_*`
-    /// variables, or as query parameters named like object_store's S3 options:
-    /// `?endpoint=http://127.0.0.1:9000&allow_http=true&region=…`), or `memory://`.
-    pub fn from_url(url: &str) -> Result<Self, String> {
-        let store: Arc<dyn ObjectStore> = if url == "memory://" {
-            Arc::new(InMemory::new())
-        } else if url.starts_with("s3://") {
-            crate::state::install_tls_provider();
-            let (location, query) = url.split_once('?').unwrap_or((url, ""));
-            // `s3://bucket/some/prefix`: object_store reads only the bucket from the URL.
-            let rest = location.trim_start_matches("s3://");
-            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            let prefix = prefix.trim_matches('/').to_owned();
-            let mut builder =
-                object_store::aws::AmazonS3Builder::from_env().with_url(format!("s3://{bucket}"));
-            for pair in query.split('&').filter(|p| !p.is_empty()) {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                let key: object_store::aws::AmazonS3ConfigKey = key
-                    .parse()
-                    .map_err(|e| format!("S3 option {key} in STORAGE_URL: {e}"))?;
-                builder = builder.with_config(key, value);
-            }
-            let s3 = builder
-                .build()
-                .map_err(|e| format!("S3 storage at {location}: {e}"))?;
-            if prefix.is_empty() {
-                Arc::new(s3)
-            } else {
-                Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
-            }
-        } else {
-            let dir = url.strip_prefix("file://").unwrap_or(url);
-            std::fs::create_dir_all(dir).map_err(|e| format!("storage directory {dir}: {e}"))?;
-            let fs = LocalFileSystem::new_with_prefix(Path::new(dir))
-                .map_err(|e| format!("storage directory {dir}: {e}"))?;
-            Arc::new(fs)
-        };
-        Ok(Self { store })
-    }
-
-    pub fn in_memory() -> Self {
-        Self {
-            store: Arc::new(InMemory::new()),
-        }
-    }
-
-    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError> {
-        let path = ObjectPath::parse(key).map_err(|e| AppError::internal("storage key", &e))?;
-        self.store
-            .put(&path, PutPayload::from(bytes))
-            .await
-            .map_err(|e| AppError::internal("storing a blob", &e))?;
-        Ok(())
-    }
-
-    /// Deletes the blob under `key` (nothing if there is none).
-    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
-        let path = ObjectPath::parse(key).map_err(|e| AppError::internal("storage key", &e))?;
-        match self.store.delete(&path).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(AppError::internal("deleting a blob", &e)),
-        }
-    }
-
-    /// A blob's bytes, or `None` if there is none under `key`.
-    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, AppError> {
-        let Ok(path) = ObjectPath::parse(key) else {
-            return Ok(None);
-        };
-        match self.store.get(&path).await {
-            Ok(result) => {
-                let bytes = result
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::internal("reading a blob", &e))?;
-                Ok(Some(bytes.to_vec()))
-            }
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(AppError::internal("reading a blob", &e)),
-        }
-    }
-}
 
 /// An image format we accept, recognised from the file's first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +58,16 @@ pub fn content_type(key: &str) -> &'static str {
         Some("png") => "image/png",
         Some("webp") => "image/webp",
         Some("svg") => "image/svg+xml",
+        Some("mp4") => "video/mp4",
+        Some("mov") => "video/quicktime",
+        Some("webm") => "video/webm",
+        Some("m4s") => "video/iso.segment",
+        Some("m3u8") => "application/vnd.apple.mpegurl",
+        Some("m4a") => "audio/mp4",
+        Some("mp3") => "audio/mpeg",
+        Some("flac") => "audio/flac",
+        Some("wav") => "audio/wav",
+        Some("ogg" | "opus") => "audio/ogg",
         _ => "application/octet-stream",
     }
 }

@@ -12,7 +12,9 @@ use anyhow::Context as _;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef},
-    http::{HeaderName, Request},
+    http::{
+        Extensions, HeaderMap, HeaderName, Request, StatusCode, Version, header::CONTENT_RANGE,
+    },
     middleware::{from_fn, from_fn_with_state},
     routing::{get, post},
 };
@@ -33,7 +35,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
+    compression::{CompressionLayer, DefaultPredicate, Predicate, predicate::NotForContentType},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -274,11 +276,25 @@ pub fn router(state: AppState, config: &Config) -> Router {
                     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 }))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(CompressionLayer::new())
+                .layer(CompressionLayer::new().compress_when(compressible()))
                 .layer(from_fn_with_state(https, security_headers))
                 .layer(from_fn_with_state(allowed, same_origin_writes)),
         )
         .with_state(server_state)
+}
+
+/// What the compression layer compresses: text, not media. Audio and video are
+/// compressed already and players seek in them by byte ranges, which compression would
+/// break; images are left alone by the default rule too.
+fn compressible() -> impl Predicate {
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(
+            |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                !headers.contains_key(CONTENT_RANGE)
+            },
+        )
 }
 
 /// A server bound to its port, not yet serving.

@@ -5,7 +5,7 @@
 
 use axum::{
     Json,
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -13,7 +13,7 @@ use axum::{
 use boptone::{
     AppError,
     accounts::Role,
-    media::{self, PHOTO_MAX_BYTES},
+    media::{self, ByteRange, PHOTO_MAX_BYTES},
 };
 use serde_json::json;
 
@@ -51,29 +51,109 @@ pub async fn profile_photo(
     Ok(Json(json!({ "photo_url": url })))
 }
 
-/// A stored blob, or 404.
-pub async fn media(State(state): State<ServerState>, Path(key): Path<String>) -> Response {
+/// A stored blob, or 404. Streamed, never read whole: `Range` requests (one range,
+/// or a suffix) answer 206 with the part, or 416 when the blob has none of it;
+/// `If-None-Match` with the blob's tag answers 304. Keys carry a content hash, so
+/// every answer may be cached for good.
+pub async fn media(
+    State(state): State<ServerState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if key
         .split('/')
         .any(|part| part.is_empty() || part == "." || part == "..")
     {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match state.app.storage.get(&key).await {
-        Ok(Some(bytes)) => {
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(media::content_type(&key)),
-            );
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
-            response
+    let storage = &state.app.storage;
+    let meta = match storage.head(&key).await {
+        Ok(Some(meta)) => meta,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let tag_matches = |value: Option<&HeaderValue>| {
+        let tags = value.and_then(|v| v.to_str().ok()).unwrap_or_default();
+        meta.e_tag.as_deref().is_some_and(|tag| {
+            tags.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag))
+        })
+    };
+    let mut response = if tag_matches(headers.get(header::IF_NONE_MATCH)) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        // `If-Range`: a part only of the version the client already has.
+        let range = headers
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|_| {
+                !headers.contains_key(header::IF_RANGE)
+                    || tag_matches(headers.get(header::IF_RANGE))
+            });
+        match media::byte_range(range, meta.size) {
+            ByteRange::Unsatisfiable => {
+                let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{}", meta.size)) {
+                    response.headers_mut().insert(header::CONTENT_RANGE, value);
+                }
+                response
+            }
+            ByteRange::Whole => match storage.open(&key, None).await {
+                Ok(Some(blob)) => blob_response(StatusCode::OK, &key, blob),
+                Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+                Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            },
+            ByteRange::Part(part) => match storage.open(&key, Some(part)).await {
+                Ok(Some(blob)) => blob_response(StatusCode::PARTIAL_CONTENT, &key, blob),
+                Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+                Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            },
         }
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    if let Some(tag) = meta
+        .e_tag
+        .as_deref()
+        .and_then(|t| HeaderValue::from_str(t).ok())
+    {
+        headers.insert(header::ETAG, tag);
     }
+    let modified = meta
+        .last_modified
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(value) = HeaderValue::from_str(&modified) {
+        headers.insert(header::LAST_MODIFIED, value);
+    }
+    response
+}
+
+/// The bytes of `blob` as the body, with its type, length and (for a part) range.
+fn blob_response(status: StatusCode, key: &str, blob: media::Blob) -> Response {
+    let length = blob.range.end - blob.range.start;
+    let content_range = format!(
+        "bytes {}-{}/{}",
+        blob.range.start,
+        blob.range.end.saturating_sub(1),
+        blob.meta.size
+    );
+    let mut response = (status, Body::from_stream(blob.stream)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media::content_type(key)),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(value) = HeaderValue::from_str(&content_range)
+    {
+        headers.insert(header::CONTENT_RANGE, value);
+    }
+    response
 }

@@ -6,6 +6,7 @@ mod admin;
 mod fake_stripe;
 mod health;
 mod helpers;
+mod media;
 mod money;
 mod onboarding;
 mod pages;
