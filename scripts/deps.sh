@@ -21,6 +21,8 @@ need_pkgs=()
 command -v cc >/dev/null || need_pkgs+=(build-essential)
 # The linker native builds use (.cargo/config.toml).
 command -v mold >/dev/null || need_pkgs+=(mold)
+# Bops and tracks are probed and transcoded with ffprobe and ffmpeg (jobs, demo data).
+command -v ffmpeg >/dev/null || need_pkgs+=(ffmpeg)
 if (( WITH_TEST )); then
   command -v chromium >/dev/null || need_pkgs+=(chromium)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_pkgs+=(postgresql)

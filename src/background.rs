@@ -55,6 +55,7 @@ pub fn registry() -> Registry {
         .register::<crate::payouts::service::ScheduledPayouts>()
         .register::<crate::payouts::service::SubmitPayout>()
         .register::<crate::reconciliation::service::Reconcile>()
+        .register::<crate::bops::transcode::Transcode>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).

@@ -7,6 +7,7 @@ mod macros;
 
 pub mod accounts;
 pub mod artists;
+pub mod bops;
 pub mod earnings;
 pub mod error;
 pub mod events;

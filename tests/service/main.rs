@@ -3,6 +3,7 @@
 //! so the test run links once.
 
 mod accounts;
+mod bops;
 mod cron;
 mod jobs;
 mod ledger;

@@ -1,0 +1,237 @@
+//! Bops as stored: uploads, processing states, the artist's list. Owns `bops`.
+
+use bytes::Bytes;
+use futures::Stream;
+use sqlx::FromRow;
+
+use super::{
+    ArtistBop, BopState, CAPTION_MAX_CHARS, MAX_DURATION_MS,
+    transcode::Transcode,
+    video::{Probe, VideoKind},
+};
+use crate::{
+    accounts::UserId,
+    db::{Db, query},
+    error::AppError,
+    events::{PlatformEvent, bus},
+    jobs::{EnqueueOptions, worker::enqueue},
+    media::UploadError,
+    onboarding::service::require_revenue_ready,
+    state::AppState,
+    time::now_ms,
+};
+
+/// The caption as stored: trimmed, at most [`CAPTION_MAX_CHARS`] characters.
+pub fn clean_caption(caption: &str) -> Result<String, AppError> {
+    let caption = caption.trim();
+    if caption.chars().count() > CAPTION_MAX_CHARS {
+        return Err(AppError::field(
+            "caption",
+            format!("Keep the caption under {CAPTION_MAX_CHARS} characters."),
+        ));
+    }
+    Ok(caption.to_owned())
+}
+
+/// What an upload is refused with, for a person.
+fn upload_refusal(err: UploadError, max_bytes: u64) -> AppError {
+    match err {
+        UploadError::TooLarge => AppError::field(
+            "video",
+            format!(
+                "That video is too big. Choose one under {} MB.",
+                max_bytes / 1024 / 1024
+            ),
+        ),
+        UploadError::Refused(err) => err,
+        UploadError::CutOff(_) => AppError::field(
+            "video",
+            "The upload stopped before the end. Try again on a steadier connection.",
+        ),
+        UploadError::Failed(err) => err,
+    }
+}
+
+/// Takes a new Bop from `artist` (past the revenue gate): the video streams to storage
+/// as it arrives, checked by its first bytes and capped at `max_bytes`; the Bop is
+/// recorded as processing and its transcode queued in the same transaction. Nothing is
+/// recorded when the upload is refused or cut off.
+pub async fn upload<S, E>(
+    state: &AppState,
+    artist: UserId,
+    caption: &str,
+    body: S,
+    max_bytes: u64,
+) -> Result<i64, AppError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Send,
+    E: std::fmt::Display,
+{
+    require_revenue_ready(&state.db, artist).await?;
+    let caption = clean_caption(caption)?;
+    let token = format!("{:016x}", rand::random::<u64>());
+    let mut kind = None;
+    // The original is kept (never served); renditions go beside it.
+    let key = format!("bops/{}/{token}/original", artist.0);
+    let size = state
+        .storage
+        .put_stream(&key, body, max_bytes, |start| {
+            kind = VideoKind::sniff(start);
+            if kind.is_some() {
+                Ok(())
+            } else if start.is_empty() {
+                Err(AppError::field("video", "Choose a video to upload."))
+            } else {
+                Err(AppError::field(
+                    "video",
+                    "That file isn't a video we can use. Choose an MP4, MOV or WebM file.",
+                ))
+            }
+        })
+        .await
+        .map_err(|e| upload_refusal(e, max_bytes))?;
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    const INSERT: &str = "INSERT INTO bops (artist_id, caption, state, original_key, original_bytes, created_at) \
+                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let id: i64 = query(INSERT)
+        .bind(artist.0)
+        .bind(&caption)
+        .bind(BopState::Processing.as_str())
+        .bind(&key)
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
+        .bind(now)
+        .scalar_one(&mut tx)
+        .await?;
+    enqueue(
+        &mut tx,
+        &Transcode { bop_id: id },
+        EnqueueOptions::dedupe(format!("bop:{id}:transcode")),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(bop = id, bytes = size, kind = ?kind, "bop uploaded");
+    Ok(id)
+}
+
+/// A Bop as the transcode job needs it.
+#[derive(Debug, Clone, FromRow)]
+pub struct Original {
+    pub id: i64,
+    pub artist_id: i64,
+    pub original_key: String,
+    pub attempts: i64,
+}
+
+/// Starts a processing attempt: counts it and returns the Bop, or `None` when there is
+/// nothing to do (ready, failed for good, deleted).
+pub async fn start_attempt(db: &Db, id: i64) -> Result<Option<Original>, AppError> {
+    const SQL: &str = "UPDATE bops SET attempts = attempts + 1, progress = 0 \
+                       WHERE id = $1 AND state = 'processing' AND deleted_at IS NULL \
+                       RETURNING id, artist_id, original_key, attempts";
+    query(SQL).bind(id).fetch_optional(db).await
+}
+
+/// How far the transcode is, in percent.
+pub async fn set_progress(db: &Db, id: i64, percent: i64) -> Result<(), AppError> {
+    const SQL: &str = "UPDATE bops SET progress = $2 WHERE id = $1 AND state = 'processing'";
+    query(SQL)
+        .bind(id)
+        .bind(percent.clamp(0, 99))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Publishes a processed Bop and tells everyone who reacts to `bop.published`, in one
+/// transaction: the event never precedes a playable Bop.
+pub async fn mark_ready(
+    db: &Db,
+    bop: &Original,
+    probe: &Probe,
+    playlist_key: &str,
+    poster_key: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    const SQL: &str = "UPDATE bops SET state = 'ready', progress = 100, failure = NULL, duration_ms = $2, \
+                       width = $3, height = $4, playlist_key = $5, poster_key = $6, published_at = $7 \
+                       WHERE id = $1 AND state = 'processing'";
+    let updated = query(SQL)
+        .bind(bop.id)
+        .bind(probe.duration_ms)
+        .bind(i64::from(probe.width))
+        .bind(i64::from(probe.height))
+        .bind(playlist_key)
+        .bind(poster_key)
+        .bind(now_ms())
+        .execute(&mut tx)
+        .await?;
+    if updated == 1 {
+        bus::emit(
+            &mut tx,
+            &PlatformEvent::BopPublished {
+                bop_id: bop.id,
+                artist_id: bop.artist_id,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Ends processing with `reason`, which the artist reads on the dashboard.
+pub async fn mark_failed(db: &Db, id: i64, reason: &str) -> Result<(), AppError> {
+    const SQL: &str =
+        "UPDATE bops SET state = 'failed', failure = $2 WHERE id = $1 AND state = 'processing'";
+    query(SQL).bind(id).bind(reason).execute(db).await?;
+    Ok(())
+}
+
+/// Whether a probed video may be a Bop; the reason for the artist when not.
+pub fn check_probe(probe: &Probe) -> Result<(), String> {
+    if probe.duration_ms > MAX_DURATION_MS {
+        let seconds = probe.duration_ms / 1000;
+        return Err(format!(
+            "This video is {}:{:02} long. Bops can be up to {} minutes: trim it and upload it again.",
+            seconds / 60,
+            seconds % 60,
+            MAX_DURATION_MS / 60_000
+        ));
+    }
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct BopRow {
+    id: i64,
+    caption: String,
+    #[sqlx(try_from = "String")]
+    state: BopState,
+    progress: i64,
+    failure: Option<String>,
+    duration_ms: Option<i64>,
+    poster_key: Option<String>,
+    playlist_key: Option<String>,
+    created_at: i64,
+}
+
+/// The artist's Bops, newest first (deleted ones left out).
+pub async fn artist_bops(db: &Db, artist: UserId) -> Result<Vec<ArtistBop>, AppError> {
+    const SQL: &str = "SELECT id, caption, state, progress, failure, duration_ms, poster_key, playlist_key, created_at \
+                       FROM bops WHERE artist_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC";
+    let rows: Vec<BopRow> = query(SQL).bind(artist.0).fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ArtistBop {
+            id: r.id,
+            caption: r.caption,
+            state: r.state,
+            progress: r.progress,
+            failure: r.failure,
+            duration_ms: r.duration_ms,
+            poster_url: r.poster_key.map(|k| format!("/media/{k}")),
+            playlist_url: r.playlist_key.map(|k| format!("/media/{k}")),
+            created_at: r.created_at,
+        })
+        .collect())
+}
