@@ -141,6 +141,10 @@ pub struct Config {
     #[arg(long, env = "JOB_WORKERS", default_value_t = 8, global = true)]
     pub job_workers: usize,
 
+    /// Largest Bop (video) upload, in bytes.
+    #[arg(long, env = "MAX_VIDEO_BYTES", default_value_t = boptone::bops::MAX_VIDEO_BYTES, global = true)]
+    pub max_video_bytes: u64,
+
     /// Largest request body accepted, in bytes (uploads have their own limits).
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -253,6 +257,7 @@ impl Config {
             log_format: LogFormat::Pretty,
             job_workers: 0,
             max_body_bytes: 1024 * 1024,
+            max_video_bytes: boptone::bops::MAX_VIDEO_BYTES,
             payment_provider: PaymentProviderKind::Sandbox,
             stripe_secret_key: None,
             stripe_webhook_secret: None,

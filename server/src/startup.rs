@@ -59,6 +59,8 @@ pub struct ServerState {
     pub metrics: PrometheusHandle,
     pub metrics_token: MetricsToken,
     pub allowed_origin: AllowedOrigin,
+    /// The cap on a Bop upload (`MAX_VIDEO_BYTES`).
+    pub max_video_bytes: u64,
 }
 
 /// The bearer token `/metrics` asks for (`None`: the route answers 404).
@@ -205,6 +207,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         );
     }
     let server_state = ServerState {
+        max_video_bytes: config.max_video_bytes,
         leptos_options: leptos_options.clone(),
         app: state.clone(),
         metrics: metrics_handle(),
@@ -234,7 +237,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let uploads = Router::new()
         .route("/uploads/profile-photo", post(uploads::profile_photo))
         .layer(DefaultBodyLimit::max(uploads::PHOTO_BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT));
+        .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT))
+        // A Bop streams to storage and is capped there (MAX_VIDEO_BYTES), with a message.
+        .merge(
+            Router::new()
+                .route("/uploads/bops", post(uploads::bop))
+                .layer(DefaultBodyLimit::disable()),
+        );
     // Webhooks are verified by an HMAC over the whole body: keep that body small.
     let webhook_routes = Router::new()
         .route("/webhooks/stripe", post(webhooks::stripe))

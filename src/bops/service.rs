@@ -33,16 +33,21 @@ pub fn clean_caption(caption: &str) -> Result<String, AppError> {
     Ok(caption.to_owned())
 }
 
+/// The refusal of a video over the cap of `max_bytes`.
+pub fn too_big(max_bytes: u64) -> AppError {
+    AppError::field(
+        "video",
+        format!(
+            "That video is too big. Choose one under {} MB.",
+            max_bytes / 1024 / 1024
+        ),
+    )
+}
+
 /// What an upload is refused with, for a person.
 fn upload_refusal(err: UploadError, max_bytes: u64) -> AppError {
     match err {
-        UploadError::TooLarge => AppError::field(
-            "video",
-            format!(
-                "That video is too big. Choose one under {} MB.",
-                max_bytes / 1024 / 1024
-            ),
-        ),
+        UploadError::TooLarge => too_big(max_bytes),
         UploadError::Refused(err) => err,
         UploadError::CutOff(_) => AppError::field(
             "video",

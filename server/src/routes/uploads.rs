@@ -6,7 +6,7 @@
 use axum::{
     Json,
     body::{Body, Bytes},
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -15,6 +15,7 @@ use boptone::{
     accounts::Role,
     media::{self, ByteRange, PHOTO_MAX_BYTES},
 };
+use serde::Deserialize;
 use serde_json::json;
 
 use boptone_app::api::guards::session_user;
@@ -49,6 +50,55 @@ pub async fn profile_photo(
     let url = media::store_profile_photo(&state.app.db, &state.app.storage, user.id, body.to_vec())
         .await?;
     Ok(Json(json!({ "photo_url": url })))
+}
+
+/// The caption of an uploaded Bop (`?caption=`).
+#[derive(Debug, Deserialize)]
+pub struct BopUpload {
+    #[serde(default)]
+    caption: String,
+}
+
+/// Takes a new Bop from the signed-in artist: the video is the raw request body (the
+/// browser sends the file with upload progress), streamed to storage as it arrives and
+/// capped at `MAX_VIDEO_BYTES`; answers `{"bop_id": …}` once it is stored and queued
+/// for processing. An artist who has not finished setting up is refused with the
+/// missing step (the gate).
+pub async fn bop(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Query(upload): Query<BopUpload>,
+    body: Body,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let user = session_user(&state.app, &headers)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !matches!(user.role, Role::Artist | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    state
+        .app
+        .auth_limits
+        .uploads_per_account
+        .check(&user.id.0.to_string())?;
+    let max = state.max_video_bytes;
+    // A declared size over the cap is refused before a byte is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(boptone::bops::service::too_big(max));
+    }
+    let id = boptone::bops::service::upload(
+        &state.app,
+        user.id,
+        &upload.caption,
+        body.into_data_stream(),
+        max,
+    )
+    .await?;
+    Ok(Json(json!({ "bop_id": id })))
 }
 
 /// A stored blob, or 404. Streamed, never read whole: `Range` requests (one range,

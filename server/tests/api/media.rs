@@ -6,13 +6,13 @@ use reqwest::{StatusCode, header};
 use crate::helpers::TestApp;
 
 /// A stand-in for a video: 1,000 bytes that say where they are.
-fn clip() -> Vec<u8> {
+fn counting() -> Vec<u8> {
     (0..1000u32).map(|i| (i % 251) as u8).collect()
 }
 
 async fn media_answers_ranges_and_validators(db: TestDb) {
     let app = TestApp::spawn(db).await;
-    let data = clip();
+    let data = counting();
     app.state
         .storage
         .put("bops/1/clip-abc.mp4", data.clone())
@@ -109,4 +109,105 @@ async fn media_answers_ranges_and_validators(db: TestDb) {
     assert_eq!(app.get("/media/bops/1/none.mp4").await.status(), 404);
 }
 
-both_databases!(media_answers_ranges_and_validators);
+/// A two-second clip, made by ffmpeg's own sources.
+fn clip() -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("clip.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=144x256:rate=15",
+        ])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "2",
+            "-c:v",
+            "libx264",
+        ])
+        .args([
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg (make installs it)");
+    assert!(status.success());
+    std::fs::read(out).expect("clip")
+}
+
+async fn an_artist_uploads_a_bop_over_http(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn_with(db, |config| config.max_video_bytes = 1024 * 1024).await;
+    let video = clip();
+    let upload = |body: Vec<u8>, caption: &'static str| {
+        app.client
+            .post(app.url("/uploads/bops"))
+            .query(&[("caption", caption)])
+            .header(header::ORIGIN, &app.base)
+            .header(header::CONTENT_TYPE, "video/mp4")
+            .body(body)
+            .send()
+    };
+    // Refused before the body is read (small bodies: the server does not drain them).
+    assert_eq!(upload(b"x".to_vec(), "").await.expect("POST").status(), 401);
+    app.sign_up_and_in("Ana Fan", "ana.bops@example.com", "correct horse")
+        .await;
+    assert_eq!(upload(b"x".to_vec(), "").await.expect("POST").status(), 403);
+
+    app.sign_in_demo("nova@demo.boptone.app").await;
+    let ok = upload(video, "Live from the studio #demo")
+        .await
+        .expect("POST");
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.expect("json");
+    let id = body["bop_id"].as_i64().expect("bop id");
+    app.run_jobs().await;
+    let playlist: String =
+        boptone::db::query("SELECT playlist_key FROM bops WHERE id = $1 AND state = 'ready'")
+            .bind(id)
+            .scalar_one(&app.db.db)
+            .await
+            .expect("ready");
+    let master = app.get(&format!("/media/{playlist}")).await;
+    assert_eq!(master.status(), StatusCode::OK);
+    assert_eq!(
+        master.headers()[header::CONTENT_TYPE],
+        "application/vnd.apple.mpegurl"
+    );
+    assert!(master.text().await.expect("text").starts_with("#EXTM3U"));
+    // Last, as the server closes the connection after refusing an unread body.
+    // Over the cap by its declared length: refused before a byte is read.
+    let too_big = app
+        .client
+        .post(app.url("/uploads/bops"))
+        .header(header::ORIGIN, &app.base)
+        .header(header::CONTENT_LENGTH, 1024 * 1024 + 1)
+        .body(vec![0; 1024 * 1024 + 1])
+        .send()
+        .await;
+    let Ok(too_big) = too_big else {
+        panic!("the refusal should be answered: {too_big:?}");
+    };
+    assert_eq!(too_big.status(), 422);
+    let body: serde_json::Value = too_big.json().await.expect("json");
+    assert!(body.to_string().contains("under 1 MB"), "{body}");
+}
+
+both_databases!(
+    media_answers_ranges_and_validators,
+    an_artist_uploads_a_bop_over_http
+);
