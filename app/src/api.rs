@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod artists;
+pub mod bops;
 pub mod earnings;
 pub mod mailbox;
 pub mod notifications;

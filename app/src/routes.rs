@@ -21,9 +21,14 @@ use crate::{
             funnel_page::FunnelPage, jobs_page::JobsPage, reconciliation_page::ReconciliationPage,
         },
         artist::{
-            dashboard_page::DashboardPage, earnings_page::EarningsPage,
-            payout_page::ArtistPayoutPage, payouts_page::PayoutsPage, setup_page::ArtistSetupPage,
-            signup_page::ArtistSignupPage, signup_return_page::ArtistSignupReturnPage,
+            bops_page::{BopsPage, NewBopPage},
+            dashboard_page::DashboardPage,
+            earnings_page::EarningsPage,
+            payout_page::ArtistPayoutPage,
+            payouts_page::PayoutsPage,
+            setup_page::ArtistSetupPage,
+            signup_page::ArtistSignupPage,
+            signup_return_page::ArtistSignupReturnPage,
         },
         dev::mailbox_page::MailboxPage,
         feed::feed_page::FeedPage,
@@ -124,6 +129,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
                     <Route path=path!("dashboard/earnings") view={Lazy::<EarningsRoute>::new()} />
                     <Route path=path!("dashboard/payouts") view={Lazy::<PayoutsRoute>::new()} />
+                    <Route path=path!("dashboard/bops") view={Lazy::<BopsRoute>::new()} />
+                    <Route path=path!("dashboard/bops/new") view={Lazy::<NewBopRoute>::new()} />
                     <Route
                         path=path!("sandbox/checkout/:id")
                         view={Lazy::<SandboxCheckoutRoute>::new()}
@@ -235,6 +242,8 @@ page_groups! {
         DashboardRoute => DashboardPage,
         EarningsRoute => EarningsPage,
         PayoutsRoute => PayoutsPage,
+        BopsRoute => BopsPage,
+        NewBopRoute => NewBopPage,
     }
     /// Operators' pages and the local mailbox.
     OperatorPages in operator_pages / __preload_operator_pages {

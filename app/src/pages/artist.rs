@@ -1,3 +1,4 @@
+pub mod bops_page;
 pub mod dashboard_page;
 pub mod earnings_page;
 pub mod payout_page;

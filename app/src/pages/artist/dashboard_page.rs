@@ -397,7 +397,12 @@ fn DashboardBody(
 }
 
 /// The dashboard's quick starts: where an artist goes to earn, in a tap.
-const QUICK_STARTS: [(&str, &str, &str); 5] = [
+const QUICK_STARTS: [(&str, &str, &str); 6] = [
+    (
+        "/dashboard/bops/new",
+        "Post a Bop",
+        "A short video fans can tip you from.",
+    ),
     (
         "#share",
         "Share your link",

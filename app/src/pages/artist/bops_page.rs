@@ -1,0 +1,424 @@
+//! `/dashboard/bops`: the artist's Bops and what became of each upload, and
+//! `/dashboard/bops/new`: posting one, with upload progress and a cancel button.
+
+use boptone::{
+    AppError,
+    bops::{ArtistBop, BopState, CAPTION_MAX_CHARS, MAX_VIDEO_BYTES},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::{
+    api::bops::load_my_bops,
+    components::ui::{LoadError, Loading},
+};
+
+/// The artist's Bops: processing (with progress), ready, or failed with the reason.
+/// While one is processing the list refreshes itself.
+#[component]
+pub fn BopsPage() -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let data = Resource::new(move || tick.get(), |_| load_my_bops());
+    // Check again in a moment while something is still processing.
+    Effect::new(move |_| {
+        let processing = data
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|bops| bops.iter().any(|b| b.state == BopState::Processing));
+        if processing {
+            set_timeout(
+                move || tick.update(|t| *t += 1),
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
+    view! {
+        <Title text="Bops" />
+        <div class="mx-auto max-w-4xl px-4 py-8 sm:px-8">
+            <p class="text-sm text-zinc-400">
+                <A href="/dashboard" attr:class="link">
+                    "Dashboard"
+                </A>
+                " / Bops"
+            </p>
+            <div class="mt-1 flex flex-wrap items-center justify-between gap-4">
+                <h1 class="text-3xl font-bold tracking-tight text-white">"Bops"</h1>
+                <A href="/dashboard/bops/new" attr:class="btn-primary">
+                    "Post a Bop"
+                </A>
+            </div>
+            <Transition fallback=|| {
+                view! { <Loading label="Loading your Bops…" /> }
+            }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(bops) if bops.is_empty() => {
+                            view! {
+                                <p class="mt-8 text-zinc-400">
+                                    "No Bops yet. Post a short vertical video: fans can tip you from it."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(bops) => {
+                            view! {
+                                <ul class="mt-6 grid gap-4 sm:grid-cols-2" aria-label="Your Bops">
+                                    {bops
+                                        .into_iter()
+                                        .map(|bop| view! { <BopCard bop /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(AppError::Unauthenticated) => {
+                            view! {
+                                <A
+                                    href="/signin?next=/dashboard/bops"
+                                    attr:class="btn-primary mt-6 inline-flex"
+                                >
+                                    "Sign in"
+                                </A>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="mt-6">
+                                    <LoadError error=err />
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn BopCard(bop: ArtistBop) -> impl IntoView {
+    let caption = if bop.caption.is_empty() {
+        "No caption".to_owned()
+    } else {
+        bop.caption.clone()
+    };
+    let status = match bop.state {
+        BopState::Processing => {
+            let p = bop.progress;
+            view! {
+                <p class="text-sm text-amber-200" data-state="processing">
+                    {format!("Processing… {p}%")}
+                </p>
+                <div
+                    class="mt-2 h-2 w-full overflow-hidden rounded-full bg-zinc-800"
+                    role="progressbar"
+                    aria-label="Processing progress"
+                    aria-valuemin="0"
+                    aria-valuemax="100"
+                    aria-valuenow=p.to_string()
+                >
+                    <div
+                        class="h-full rounded-full bg-amber-300 transition-all"
+                        style=format!("width: {p}%")
+                    ></div>
+                </div>
+            }
+            .into_any()
+        }
+        BopState::Ready => {
+            let length = bop
+                .duration_ms
+                .map(|ms| format!(" · {}:{:02}", ms / 60_000, ms / 1000 % 60))
+                .unwrap_or_default();
+            view! {
+                <p class="text-sm text-emerald-300" data-state="ready">
+                    {format!("Ready{length}")}
+                </p>
+            }
+            .into_any()
+        }
+        BopState::Failed => view! {
+            <p class="text-sm text-rose-300" data-state="failed">
+                {format!("Couldn't be processed. {}", bop.failure.clone().unwrap_or_default())}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="flex gap-4 rounded-2xl border border-zinc-800 bg-zinc-900/60 p-4">
+            {match bop.poster_url.clone() {
+                Some(src) => {
+                    view! {
+                        <img
+                            src=src
+                            alt=""
+                            width="72"
+                            height="128"
+                            class="h-32 w-[4.5rem] shrink-0 rounded-xl bg-zinc-800 object-cover"
+                        />
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <span
+                            aria-hidden="true"
+                            class="h-32 w-[4.5rem] shrink-0 rounded-xl bg-zinc-800"
+                        ></span>
+                    }
+                        .into_any()
+                }
+            }} <div class="min-w-0 flex-1">
+                <p class="line-clamp-3 break-words font-medium text-zinc-100">{caption}</p>
+                <div class="mt-2">{status}</div>
+            </div>
+        </li>
+    }
+}
+
+/// Posting a Bop: the video (checked for size here, by content on the server), a
+/// caption with #hashtags, and the upload with its progress and a cancel button.
+#[component]
+pub fn NewBopPage() -> impl IntoView {
+    let caption = RwSignal::new(String::new());
+    let progress = RwSignal::new(None::<u32>);
+    let error = RwSignal::new(None::<String>);
+    let uploading = StoredValue::new_local(None::<Upload>);
+    let chosen = NodeRef::<leptos::html::Input>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        let posted = move || navigate("/dashboard/bops", Default::default());
+        #[cfg(feature = "hydrate")]
+        start(chosen, caption, progress, error, uploading, posted);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (chosen, caption, progress, error, uploading, posted);
+    };
+    let on_cancel = move |_| {
+        let upload = uploading.with_value(Clone::clone);
+        uploading.set_value(None);
+        progress.set(None);
+        if let Some(upload) = upload {
+            upload.cancel();
+        }
+        error.set(Some("Upload canceled. Nothing was posted.".into()));
+    };
+    let remaining = move || CAPTION_MAX_CHARS as i64 - caption.with(|c| c.chars().count() as i64);
+    view! {
+        <Title text="Post a Bop" />
+        <div class="mx-auto max-w-2xl px-4 py-8 sm:px-8">
+            <p class="text-sm text-zinc-400">
+                <A href="/dashboard" attr:class="link">
+                    "Dashboard"
+                </A>
+                " / "
+                <A href="/dashboard/bops" attr:class="link">
+                    "Bops"
+                </A>
+                " / New"
+            </p>
+            <h1 class="mt-1 text-3xl font-bold tracking-tight text-white">"Post a Bop"</h1>
+            <p class="mt-2 text-zinc-400">
+                "A vertical video up to 3 minutes. Fans watch it in the feed and can tip you from it."
+            </p>
+            <form class="mt-6 space-y-6" on:submit=on_submit>
+                <div class="space-y-2">
+                    <label for="field-video" class="block text-sm font-medium text-zinc-200">
+                        "Video"
+                    </label>
+                    <input
+                        id="field-video"
+                        node_ref=chosen
+                        name="video"
+                        type="file"
+                        required
+                        accept="video/mp4,video/quicktime,video/webm"
+                        aria-describedby="field-video-hint"
+                        class="block w-full text-sm text-zinc-300 file:mr-4 file:rounded-xl file:border-0 file:bg-zinc-800 file:px-4 file:py-2 file:font-medium file:text-zinc-100 hover:file:bg-zinc-700"
+                    />
+                    <p id="field-video-hint" class="text-sm text-zinc-400">
+                        {format!(
+                            "MP4, MOV or WebM, up to {} MB and 3 minutes.",
+                            MAX_VIDEO_BYTES / 1024 / 1024,
+                        )}
+                    </p>
+                </div>
+                <div class="space-y-2">
+                    <label for="field-caption" class="block text-sm font-medium text-zinc-200">
+                        "Caption"
+                    </label>
+                    <textarea
+                        id="field-caption"
+                        name="caption"
+                        rows="3"
+                        maxlength=CAPTION_MAX_CHARS.to_string()
+                        aria-describedby="field-caption-hint"
+                        class="input w-full"
+                        on:input=move |ev| caption.set(event_target_value(&ev))
+                        prop:value=move || caption.get()
+                    ></textarea>
+                    <p id="field-caption-hint" class="text-sm text-zinc-400">
+                        {move || {
+                            format!(
+                                "Add #hashtags so fans find it. {} characters left.",
+                                remaining(),
+                            )
+                        }}
+                    </p>
+                </div>
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| {
+                            view! {
+                                <div class="space-y-2">
+                                    <p class="text-sm text-zinc-300" aria-live="polite">
+                                        {format!("Uploading… {p}%")}
+                                    </p>
+                                    <div
+                                        class="h-2 w-full overflow-hidden rounded-full bg-zinc-800"
+                                        role="progressbar"
+                                        aria-label="Upload progress"
+                                        aria-valuemin="0"
+                                        aria-valuemax="100"
+                                        aria-valuenow=p.to_string()
+                                    >
+                                        <div
+                                            class="h-full rounded-full bg-fuchsia-400 transition-all"
+                                            style=format!("width: {p}%")
+                                        ></div>
+                                    </div>
+                                    <button type="button" class="btn-secondary" on:click=on_cancel>
+                                        "Cancel upload"
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
+                    error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p class="text-sm font-medium text-rose-300" role="alert">
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit" class="btn-primary" disabled=move || progress.get().is_some()>
+                    "Post Bop"
+                </button>
+            </form>
+        </div>
+    }
+}
+
+/// An upload in flight, which can be canceled.
+#[derive(Clone)]
+struct Upload {
+    #[cfg(feature = "hydrate")]
+    xhr: web_sys::XmlHttpRequest,
+}
+
+impl Upload {
+    fn cancel(&self) {
+        #[cfg(feature = "hydrate")]
+        let _ = self.xhr.abort();
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn start(
+    chosen: NodeRef<leptos::html::Input>,
+    caption: RwSignal<String>,
+    progress: RwSignal<Option<u32>>,
+    error: RwSignal<Option<String>>,
+    uploading: StoredValue<Option<Upload>, LocalStorage>,
+    posted: impl Fn() + 'static,
+) {
+    use wasm_bindgen::{JsCast, closure::Closure};
+
+    let Some(file) = chosen
+        .get_untracked()
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+    else {
+        error.set(Some("Choose a video to upload.".into()));
+        return;
+    };
+    error.set(None);
+    #[allow(clippy::cast_precision_loss)]
+    if file.size() > MAX_VIDEO_BYTES as f64 {
+        error.set(Some(format!(
+            "That video is too big. Choose one under {} MB.",
+            MAX_VIDEO_BYTES / 1024 / 1024
+        )));
+        return;
+    }
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        error.set(Some("Your browser can't upload files here.".into()));
+        return;
+    };
+    let query = web_sys::UrlSearchParams::new().ok();
+    let url = match query {
+        Some(params) => {
+            params.append("caption", &caption.get_untracked());
+            format!("/uploads/bops?{}", String::from(params.to_string()))
+        }
+        None => "/uploads/bops".to_owned(),
+    };
+    if xhr.open("POST", &url).is_err() {
+        return;
+    }
+    let _ = xhr.set_request_header("Content-Type", &file.type_());
+    progress.set(Some(0));
+    if let Ok(target) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let percent = ((e.loaded() / e.total()) * 100.0).floor() as u32;
+                    progress.set(Some(percent.min(99)));
+                }
+            });
+        target.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let done = xhr.clone();
+    let on_load = Closure::<dyn FnMut()>::new(move || {
+        uploading.set_value(None);
+        let status = done.status().unwrap_or(0);
+        if status == 0 {
+            // The connection dropped (a cancel has already cleared the progress and
+            // says its own).
+            if progress.get_untracked().is_some() {
+                error.set(Some(
+                    "The upload stopped. Check your connection and try again.".into(),
+                ));
+            }
+            progress.set(None);
+            return;
+        }
+        progress.set(None);
+        let body = done.response_text().ok().flatten().unwrap_or_default();
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        if status == 200 && json["bop_id"].is_i64() {
+            posted();
+            return;
+        }
+        let message = json["detail"]["Validation"][0]["message"]
+            .as_str()
+            .or(json["error"].as_str())
+            .unwrap_or("The upload failed. Check your connection and try again.");
+        error.set(Some(message.to_owned()));
+    });
+    xhr.set_onloadend(Some(on_load.as_ref().unchecked_ref()));
+    on_load.forget();
+    uploading.set_value(Some(Upload { xhr: xhr.clone() }));
+    let _ = xhr.send_with_opt_blob(Some(&file));
+}
