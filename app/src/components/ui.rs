@@ -232,3 +232,6 @@ pub fn LoadError(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// The look of a text field or text area.
+pub const TEXT_INPUT: &str = "block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 placeholder-zinc-500 focus:border-fuchsia-400 focus:outline-none focus:ring-2 focus:ring-fuchsia-400/40 aria-[invalid=true]:border-rose-400";

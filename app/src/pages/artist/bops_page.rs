@@ -11,7 +11,7 @@ use leptos_router::components::A;
 
 use crate::{
     api::bops::load_my_bops,
-    components::ui::{LoadError, Loading},
+    components::ui::{LoadError, Loading, TEXT_INPUT},
 };
 
 /// The artist's Bops: processing (with progress), ready, or failed with the reason.
@@ -257,7 +257,7 @@ pub fn NewBopPage() -> impl IntoView {
                         rows="3"
                         maxlength=CAPTION_MAX_CHARS.to_string()
                         aria-describedby="field-caption-hint"
-                        class="input w-full"
+                        class=TEXT_INPUT
                         on:input=move |ev| caption.set(event_target_value(&ev))
                         prop:value=move || caption.get()
                     ></textarea>

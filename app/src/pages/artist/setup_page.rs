@@ -90,7 +90,7 @@ fn SetupForm(draft: ProfileDraft, save: ServerAction<SaveProfile>) -> impl IntoV
             },
         });
     };
-    let text_input = "block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 placeholder-zinc-500 focus:border-fuchsia-400 focus:outline-none focus:ring-2 focus:ring-fuchsia-400/40 aria-[invalid=true]:border-rose-400";
+    let text_input = crate::components::ui::TEXT_INPUT;
     let invalid = move |field: &'static str| {
         move || {
             if field_error(value, field).get().is_some() {
