@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod ranking;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
