@@ -43,4 +43,14 @@ test("an artist posts a Bop and sees it become ready", async ({ page }) => {
   const poster = bop.locator("img");
   await expect(poster).toHaveAttribute("src", /\/media\/bops\/.+\/poster\.webp$/);
   await expect.poll(() => poster.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+
+  // The caption can be changed, and the Bop deleted (after a confirmation).
+  await bop.getByText("Edit caption").click();
+  await bop.getByLabel("Caption").fill("Soundcheck, take two #live");
+  await bop.getByRole("button", { name: "Save caption" }).click();
+  const edited = page.getByRole("listitem").filter({ hasText: "Soundcheck, take two #live" });
+  await expect(edited).toBeVisible();
+  await edited.getByRole("button", { name: "Delete" }).click();
+  await edited.getByRole("button", { name: "Delete Bop" }).click();
+  await expect(page.getByText("Soundcheck, take two #live")).toHaveCount(0);
 });

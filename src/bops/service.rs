@@ -240,3 +240,37 @@ pub async fn artist_bops(db: &Db, artist: UserId) -> Result<Vec<ArtistBop>, AppE
         })
         .collect())
 }
+
+/// Changes the caption of `artist`'s Bop `id`; another artist's Bop is not found.
+pub async fn edit_caption(db: &Db, artist: UserId, id: i64, caption: &str) -> Result<(), AppError> {
+    let caption = clean_caption(caption)?;
+    const SQL: &str =
+        "UPDATE bops SET caption = $3 WHERE id = $1 AND artist_id = $2 AND deleted_at IS NULL";
+    let updated = query(SQL)
+        .bind(id)
+        .bind(artist.0)
+        .bind(&caption)
+        .execute(db)
+        .await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes `artist`'s Bop `id` softly: it disappears everywhere, and what it earned
+/// stays in the ledger. Another artist's Bop is not found.
+pub async fn delete(db: &Db, artist: UserId, id: i64) -> Result<(), AppError> {
+    const SQL: &str =
+        "UPDATE bops SET deleted_at = $3 WHERE id = $1 AND artist_id = $2 AND deleted_at IS NULL";
+    let updated = query(SQL)
+        .bind(id)
+        .bind(artist.0)
+        .bind(now_ms())
+        .execute(db)
+        .await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

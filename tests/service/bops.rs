@@ -274,7 +274,77 @@ async fn videos_that_cannot_be_bops_fail_with_a_reason(t: TestDb) {
     assert_eq!(published, 0);
 }
 
+async fn only_its_artist_edits_or_deletes_a_bop(t: TestDb) {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    let state = t.state();
+    let nova = artist(&t, "nova_reyes").await;
+    let other: i64 = query("SELECT user_id FROM artist_profiles WHERE user_id <> $1 LIMIT 1")
+        .bind(nova.0)
+        .scalar_one(&t.db)
+        .await
+        .expect("another artist");
+    let other = UserId(other);
+    let dir = tempfile::tempdir().expect("temp");
+    let video = clip(dir.path(), "clip.mp4", "144x256", 1, true);
+    let id = service::upload(&state, nova, "before", body(video), 10 << 20)
+        .await
+        .expect("uploaded");
+
+    assert!(matches!(
+        service::edit_caption(&t.db, other, id, "hijacked").await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        service::delete(&t.db, other, id).await,
+        Err(AppError::NotFound)
+    ));
+    let too_long = "x".repeat(bops::CAPTION_MAX_CHARS + 1);
+    assert!(
+        service::edit_caption(&t.db, nova, id, &too_long)
+            .await
+            .expect_err("too long")
+            .field_message("caption")
+            .is_some()
+    );
+    service::edit_caption(&t.db, nova, id, "  after #edit ")
+        .await
+        .expect("edited");
+    let listed = service::artist_bops(&t.db, nova).await.expect("list");
+    assert_eq!(
+        listed
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.caption.as_str()),
+        Some("after #edit")
+    );
+
+    service::delete(&t.db, nova, id).await.expect("deleted");
+    let listed = service::artist_bops(&t.db, nova).await.expect("list");
+    assert!(
+        listed.iter().all(|b| b.id != id),
+        "a deleted Bop is gone from the list"
+    );
+    assert!(matches!(
+        service::delete(&t.db, nova, id).await,
+        Err(AppError::NotFound)
+    ));
+    // The row stays (soft): its money records keep their reference.
+    let kept: i64 = query("SELECT COUNT(*) FROM bops WHERE id = $1 AND deleted_at IS NOT NULL")
+        .bind(id)
+        .scalar_one(&t.db)
+        .await
+        .expect("count");
+    assert_eq!(kept, 1);
+    // Processing a deleted Bop does nothing.
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    let (row_state, _, playlist, _) = bop_row(&t, id).await;
+    assert_eq!((row_state.as_str(), playlist), ("processing", None));
+}
+
 both_databases!(
+    only_its_artist_edits_or_deletes_a_bop,
     an_uploaded_clip_becomes_a_playable_bop,
     uploads_are_refused_by_content_size_and_gate,
     videos_that_cannot_be_bops_fail_with_a_reason

@@ -22,3 +22,29 @@ pub async fn load_my_bops() -> Result<Vec<ArtistBop>, AppError> {
         .await,
     )
 }
+
+/// Changes the caption of one of the signed-in artist's Bops.
+#[server(prefix = "/api", endpoint = "artist/bops/caption")]
+pub async fn edit_bop_caption(id: i64, caption: String) -> Result<(), AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_role(Role::Artist).await?;
+            let state = app_state()?;
+            boptone::bops::service::edit_caption(&state.db, user.id, id, &caption).await
+        }
+        .await,
+    )
+}
+
+/// Deletes one of the signed-in artist's Bops (softly: its money records stay).
+#[server(prefix = "/api", endpoint = "artist/bops/delete")]
+pub async fn delete_bop(id: i64) -> Result<(), AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_role(Role::Artist).await?;
+            let state = app_state()?;
+            boptone::bops::service::delete(&state.db, user.id, id).await
+        }
+        .await,
+    )
+}

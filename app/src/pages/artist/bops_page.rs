@@ -10,8 +10,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    api::bops::load_my_bops,
-    components::ui::{LoadError, Loading, TEXT_INPUT},
+    api::bops::{DeleteBop, EditBopCaption, load_my_bops},
+    components::ui::{FormAlert, LoadError, Loading, TEXT_INPUT, field_error, form_error},
 };
 
 /// The artist's Bops: processing (with progress), ready, or failed with the reason.
@@ -19,7 +19,12 @@ use crate::{
 #[component]
 pub fn BopsPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let data = Resource::new(move || tick.get(), |_| load_my_bops());
+    let edit = ServerAction::<EditBopCaption>::new();
+    let delete = ServerAction::<DeleteBop>::new();
+    let data = Resource::new(
+        move || (tick.get(), edit.version().get(), delete.version().get()),
+        |_| load_my_bops(),
+    );
     // Check again in a moment while something is still processing.
     Effect::new(move |_| {
         let processing = data
@@ -66,7 +71,7 @@ pub fn BopsPage() -> impl IntoView {
                                 <ul class="mt-6 grid gap-4 sm:grid-cols-2" aria-label="Your Bops">
                                     {bops
                                         .into_iter()
-                                        .map(|bop| view! { <BopCard bop /> })
+                                        .map(|bop| view! { <BopCard bop edit delete /> })
                                         .collect_view()}
                                 </ul>
                             }
@@ -99,7 +104,20 @@ pub fn BopsPage() -> impl IntoView {
 }
 
 #[component]
-fn BopCard(bop: ArtistBop) -> impl IntoView {
+fn BopCard(
+    bop: ArtistBop,
+    edit: ServerAction<EditBopCaption>,
+    delete: ServerAction<DeleteBop>,
+) -> impl IntoView {
+    let id = bop.id;
+    let confirming = RwSignal::new(false);
+    // The actions are the page's: their messages show on the card that used them.
+    let edited_here = RwSignal::new(false);
+    let deleted_here = RwSignal::new(false);
+    let edit_error = field_error(edit.value(), "caption");
+    let delete_error = form_error(delete.value(), &[]);
+    let caption_field = format!("caption-{id}");
+    let current_caption = bop.caption.clone();
     let caption = if bop.caption.is_empty() {
         "No caption".to_owned()
     } else {
@@ -174,6 +192,81 @@ fn BopCard(bop: ArtistBop) -> impl IntoView {
             }} <div class="min-w-0 flex-1">
                 <p class="line-clamp-3 break-words font-medium text-zinc-100">{caption}</p>
                 <div class="mt-2">{status}</div>
+                <details class="mt-3 text-sm">
+                    <summary class="cursor-pointer text-zinc-300">"Edit caption"</summary>
+                    <ActionForm
+                        action=edit
+                        attr:class="mt-2 space-y-2"
+                        on:submit=move |_| edited_here.set(true)
+                    >
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <label for=caption_field.clone() class="sr-only">
+                            "Caption"
+                        </label>
+                        <textarea
+                            id=caption_field
+                            name="caption"
+                            rows="2"
+                            maxlength=CAPTION_MAX_CHARS.to_string()
+                            class=TEXT_INPUT
+                        >
+                            {current_caption}
+                        </textarea>
+                        <FormAlert message=Signal::derive(move || {
+                            edit_error.get().filter(|_| edited_here.get())
+                        }) />
+                        <button type="submit" class="btn-secondary">
+                            "Save caption"
+                        </button>
+                    </ActionForm>
+                </details>
+                {move || {
+                    if confirming.get() {
+                        view! {
+                            <div
+                                class="mt-3 space-y-2 text-sm"
+                                role="group"
+                                aria-label="Delete this Bop?"
+                            >
+                                <p class="text-zinc-300">
+                                    "Delete this Bop? It disappears everywhere; what it earned stays in your earnings."
+                                </p>
+                                <ActionForm
+                                    action=delete
+                                    attr:class="inline"
+                                    on:submit=move |_| deleted_here.set(true)
+                                >
+                                    <input type="hidden" name="id" value=id.to_string() />
+                                    <button type="submit" class="btn-secondary text-rose-300">
+                                        "Delete Bop"
+                                    </button>
+                                </ActionForm>
+                                <button
+                                    type="button"
+                                    class="btn-secondary ml-2"
+                                    on:click=move |_| confirming.set(false)
+                                >
+                                    "Keep it"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button
+                                type="button"
+                                class="mt-3 text-sm text-zinc-400 underline hover:text-rose-300"
+                                on:click=move |_| confirming.set(true)
+                            >
+                                "Delete"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                }}
+                <FormAlert message=Signal::derive(move || {
+                    delete_error.get().filter(|_| deleted_here.get())
+                }) />
             </div>
         </li>
     }
