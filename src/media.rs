@@ -9,6 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{accounts::UserId, db::Db, error::AppError};
 
+/// Keys under this prefix are stored but never served by `/media` (originals).
+pub const PRIVATE_PREFIX: &str = "private/";
+
 mod range;
 mod storage;
 

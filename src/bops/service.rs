@@ -21,6 +21,9 @@ use crate::{
     time::now_ms,
 };
 
+/// Where blobs that are never served live (`/media` refuses this prefix).
+pub const PRIVATE: &str = crate::media::PRIVATE_PREFIX;
+
 /// The caption as stored: trimmed, at most [`CAPTION_MAX_CHARS`] characters.
 pub fn clean_caption(caption: &str) -> Result<String, AppError> {
     let caption = caption.trim();
@@ -76,8 +79,9 @@ where
     let caption = clean_caption(caption)?;
     let token = format!("{:016x}", rand::random::<u64>());
     let mut kind = None;
-    // The original is kept (never served); renditions go beside it.
-    let key = format!("bops/{}/{token}/original", artist.0);
+    // The original is kept under `private/`, which `/media` never serves (it may carry
+    // the phone's location); the renditions go to the same folder outside it.
+    let key = format!("{PRIVATE}bops/{}/{token}/original", artist.0);
     let size = state
         .storage
         .put_stream(&key, body, max_bytes, |start| {
@@ -160,7 +164,7 @@ pub async fn mark_ready(
     let mut tx = db.begin().await?;
     const SQL: &str = "UPDATE bops SET state = 'ready', progress = 100, failure = NULL, duration_ms = $2, \
                        width = $3, height = $4, playlist_key = $5, poster_key = $6, published_at = $7 \
-                       WHERE id = $1 AND state = 'processing'";
+                       WHERE id = $1 AND state = 'processing' AND deleted_at IS NULL";
     let updated = query(SQL)
         .bind(bop.id)
         .bind(probe.duration_ms)

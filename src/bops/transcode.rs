@@ -34,6 +34,9 @@ pub struct Transcode {
     pub bop_id: i64,
 }
 
+/// The most one attempt may take (the job's lease is five minutes).
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
 /// What the artist reads when every attempt failed for a reason of ours.
 pub const GAVE_UP: &str =
     "We couldn't process this video. Try uploading it again, or export it as an MP4 first.";
@@ -48,7 +51,16 @@ impl Job for Transcode {
         let Some(bop) = service::start_attempt(&state.db, self.bop_id).await? else {
             return Ok(());
         };
-        match process(state, &bop).await {
+        // Ends well inside the job's lease, so a slow transcode is an error the queue
+        // retries (and then tells) rather than a job that never finishes.
+        let outcome = tokio::time::timeout(TIME_LIMIT, process(state, &bop))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Outcome::Failed(anyhow::anyhow!(
+                    "the transcode took too long"
+                )))
+            });
+        match outcome {
             Ok(()) => Ok(()),
             Err(Outcome::Refused(reason)) => {
                 service::mark_failed(&state.db, bop.id, &reason).await?;
@@ -100,10 +112,13 @@ async fn process(state: &AppState, bop: &Original) -> Result<(), Outcome> {
     )
     .await?;
     // A folder per attempt: stored keys are never rewritten, so they cache for good.
-    let folder = bop
+    let public_key = bop
         .original_key
+        .strip_prefix(service::PRIVATE)
+        .unwrap_or(&bop.original_key);
+    let folder = public_key
         .rsplit_once('/')
-        .map_or(bop.original_key.as_str(), |(dir, _)| dir);
+        .map_or(public_key, |(dir, _)| dir);
     let prefix = format!("{folder}/a{}", bop.attempts);
     for file in files_under(&out)? {
         let relative = file
@@ -154,6 +169,7 @@ async fn probe(input: &Path) -> Result<Probe, Outcome> {
         ])
         .arg(input)
         .stdin(Stdio::null())
+        .kill_on_drop(true)
         .output()
         .await
         .context("running ffprobe (install ffmpeg)")?;

@@ -212,6 +212,8 @@ pub fn hls_args(input: &Path, out: &Path, plan: &[Rendition], has_audio: bool) -
         ));
     }
     args.extend(["-filter_complex".into(), graph]);
+    // Nothing of the original's metadata (a phone's location) reaches the renditions.
+    args.extend(["-map_metadata".into(), "-1".into()]);
     for (i, r) in plan.iter().enumerate() {
         args.extend(["-map".into(), format!("[o{i}]")]);
         args.extend([format!("-b:v:{i}"), format!("{}k", r.kbps)]);
@@ -294,6 +296,8 @@ pub fn poster_args(input: &Path, poster: &Path, duration_ms: i64, width: u32) ->
         input.display().to_string(),
         "-frames:v".into(),
         "1".into(),
+        "-map_metadata".into(),
+        "-1".into(),
         "-vf".into(),
         format!("scale={scaled}:-2"),
         "-c:v".into(),

@@ -110,9 +110,10 @@ pub async fn media(
     Path(key): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if key
-        .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
+    if key.starts_with(media::PRIVATE_PREFIX)
+        || key
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
     {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -133,14 +134,16 @@ pub async fn media(
     let mut response = if tag_matches(headers.get(header::IF_NONE_MATCH)) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        // `If-Range`: a part only of the version the client already has.
+        // `If-Range`: a part only of the version the client already has (a strong
+        // comparison: the tag itself, never a weak one or `*`).
+        let same_version = |value: &HeaderValue| {
+            value.to_str().ok().map(str::trim) == meta.e_tag.as_deref()
+                && !value.as_bytes().starts_with(b"W/")
+        };
         let range = headers
             .get(header::RANGE)
             .and_then(|v| v.to_str().ok())
-            .filter(|_| {
-                !headers.contains_key(header::IF_RANGE)
-                    || tag_matches(headers.get(header::IF_RANGE))
-            });
+            .filter(|_| headers.get(header::IF_RANGE).is_none_or(same_version));
         match media::byte_range(range, meta.size) {
             ByteRange::Unsatisfiable => {
                 let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();

@@ -107,6 +107,16 @@ async fn media_answers_ranges_and_validators(db: TestDb) {
     assert_eq!(stale.bytes().await.expect("body").len(), 1000);
 
     assert_eq!(app.get("/media/bops/1/none.mp4").await.status(), 404);
+    // Originals are stored under `private/` and never served.
+    app.state
+        .storage
+        .put("private/bops/1/abc/original", data.clone())
+        .await
+        .expect("stored");
+    assert_eq!(
+        app.get("/media/private/bops/1/abc/original").await.status(),
+        404
+    );
 }
 
 /// A two-second clip, made by ffmpeg's own sources.

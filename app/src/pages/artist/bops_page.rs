@@ -25,17 +25,27 @@ pub fn BopsPage() -> impl IntoView {
         move || (tick.get(), edit.version().get(), delete.version().get()),
         |_| load_my_bops(),
     );
-    // Check again in a moment while something is still processing.
+    // Check again in a moment while something is still processing: one pending check
+    // at a time, dropped with the page.
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let stop = move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    on_cleanup(stop);
     Effect::new(move |_| {
         let processing = data
             .get()
             .and_then(Result::ok)
             .is_some_and(|bops| bops.iter().any(|b| b.state == BopState::Processing));
+        stop();
         if processing {
-            set_timeout(
+            let handle = set_timeout_with_handle(
                 move || tick.update(|t| *t += 1),
                 std::time::Duration::from_secs(2),
             );
+            pending.set_value(handle.ok());
         }
     });
     view! {
