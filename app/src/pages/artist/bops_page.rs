@@ -290,6 +290,14 @@ pub fn NewBopPage() -> impl IntoView {
     let progress = RwSignal::new(None::<u32>);
     let error = RwSignal::new(None::<String>);
     let uploading = StoredValue::new_local(None::<Upload>);
+    // Leaving the page ends an upload in flight: nothing is posted behind the artist's
+    // back, and its handlers never touch the page's disposed state.
+    on_cleanup(move || {
+        if let Some(upload) = uploading.try_update_value(Option::take).flatten() {
+            progress.try_set(None);
+            upload.cancel();
+        }
+    });
     let chosen = NodeRef::<leptos::html::Input>::new();
     let navigate = leptos_router::hooks::use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -494,17 +502,20 @@ fn start(
     }
     let done = xhr.clone();
     let on_load = Closure::<dyn FnMut()>::new(move || {
-        uploading.set_value(None);
+        // After the page is gone (an upload canceled by leaving it), nothing to show.
+        if uploading.try_set_value(None).is_some() {
+            return;
+        }
         let status = done.status().unwrap_or(0);
         if status == 0 {
             // The connection dropped (a cancel has already cleared the progress and
             // says its own).
-            if progress.get_untracked().is_some() {
-                error.set(Some(
+            if progress.try_get_untracked().flatten().is_some() {
+                error.try_set(Some(
                     "The upload stopped. Check your connection and try again.".into(),
                 ));
             }
-            progress.set(None);
+            progress.try_set(None);
             return;
         }
         progress.set(None);
