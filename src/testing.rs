@@ -109,6 +109,16 @@ impl TestDb {
         .expect("sign in")
     }
 
+    /// The account with `handle` (a demo artist, say).
+    pub async fn user_by_handle(&self, handle: &str) -> crate::accounts::UserId {
+        let id: i64 = crate::db::query("SELECT id FROM users WHERE handle = $1")
+            .bind(handle)
+            .scalar_one(&self.db)
+            .await
+            .expect("a user with that handle");
+        crate::accounts::UserId(id)
+    }
+
     pub fn state(&self) -> AppState {
         AppState {
             db: self.db.clone(),

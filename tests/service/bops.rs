@@ -15,15 +15,6 @@ use boptone::{
 use bytes::Bytes;
 use futures::stream;
 
-async fn artist(t: &TestDb, handle: &str) -> UserId {
-    let id: i64 = query("SELECT id FROM users WHERE handle = $1")
-        .bind(handle)
-        .scalar_one(&t.db)
-        .await
-        .expect("artist");
-    UserId(id)
-}
-
 /// A clip made by ffmpeg's own sources: `seconds` long, `size` (e.g. `144x256`), with a
 /// tone unless `silent`.
 fn clip(dir: &Path, name: &str, size: &str, seconds: u32, silent: bool) -> Vec<u8> {
@@ -83,7 +74,7 @@ async fn stored_text(state: &AppState, key: &str) -> String {
 async fn an_uploaded_clip_becomes_a_playable_bop(t: TestDb) {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
     let state = t.state();
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let dir = tempfile::tempdir().expect("temp");
     let video = clip(dir.path(), "clip.mp4", "144x256", 2, false);
     let id = service::upload(
@@ -178,7 +169,7 @@ async fn an_uploaded_clip_becomes_a_playable_bop(t: TestDb) {
 async fn uploads_are_refused_by_content_size_and_gate(t: TestDb) {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
     let state = t.state();
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let count = "SELECT COUNT(*) FROM bops";
     let before: i64 = query(count).scalar_one(&t.db).await.expect("count");
 
@@ -233,7 +224,7 @@ async fn uploads_are_refused_by_content_size_and_gate(t: TestDb) {
 async fn videos_that_cannot_be_bops_fail_with_a_reason(t: TestDb) {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
     let state = t.state();
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let dir = tempfile::tempdir().expect("temp");
     // Three minutes and a second: longer than a Bop may be.
     let long = clip(dir.path(), "long.mp4", "16x16", 181, true);
@@ -277,7 +268,7 @@ async fn videos_that_cannot_be_bops_fail_with_a_reason(t: TestDb) {
 async fn only_its_artist_edits_or_deletes_a_bop(t: TestDb) {
     boptone::seed::seed_demo(&t.db).await.expect("seed");
     let state = t.state();
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let other: i64 = query("SELECT user_id FROM artist_profiles WHERE user_id <> $1 LIMIT 1")
         .bind(nova.0)
         .scalar_one(&t.db)

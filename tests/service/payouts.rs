@@ -3,9 +3,7 @@
 
 use boptone::db::query;
 use boptone::{
-    AppError,
-    accounts::UserId,
-    both_databases, fees,
+    AppError, both_databases, fees,
     fees::PayoutSpeed,
     ledger::service as ledger,
     payments::{Capability, CardInput, sandbox},
@@ -20,15 +18,6 @@ const CLIENT: &str = "203.0.113.10";
 
 async fn count(t: &TestDb, sql: &'static str) -> i64 {
     query(sql).scalar_one::<i64>(&t.db).await.expect("count")
-}
-
-async fn artist(t: &TestDb, handle: &str) -> UserId {
-    let id: i64 = query("SELECT id FROM users WHERE handle = $1")
-        .bind(handle)
-        .scalar_one(&t.db)
-        .await
-        .expect("artist");
-    UserId(id)
 }
 
 /// A paid guest tip of `dollars` to `handle`; returns the artist's net.
@@ -69,7 +58,7 @@ async fn seeded(t: &TestDb) -> AppState {
 
 async fn a_standard_payout_reaches_the_bank(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "50", "tip-payout-0001").await;
     let payout = payouts::request(
         &state,
@@ -120,7 +109,7 @@ async fn a_standard_payout_reaches_the_bank(t: TestDb) {
 
 async fn payouts_respect_the_minimum_and_the_balance(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "30", "tip-payout-0002").await;
     let small = payouts::request(
         &state,
@@ -149,7 +138,7 @@ async fn payouts_respect_the_minimum_and_the_balance(t: TestDb) {
     assert!(big.expect_err("too much").field_message("amount").is_some());
     assert_eq!(count(&t, "SELECT COUNT(*) FROM payouts").await, 0);
     // Instant payouts need the Pro plan: Kofi is on Starter.
-    let kofi = artist(&t, "kofi_mensah").await;
+    let kofi = t.user_by_handle("kofi_mensah").await;
     tipped(&state, "kofi_mensah", "30", "tip-payout-0003").await;
     let instant = payouts::request(
         &state,
@@ -170,7 +159,7 @@ async fn payouts_respect_the_minimum_and_the_balance(t: TestDb) {
 
 async fn two_requests_for_one_balance_pay_once(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "40", "tip-payout-0004").await;
     let (a, b) = tokio::join!(
         payouts::request(
@@ -207,7 +196,7 @@ async fn two_requests_for_one_balance_pay_once(t: TestDb) {
 
 async fn a_failed_payout_returns_the_money(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "60", "tip-payout-0005").await;
     // Stripe's test account number that fails payouts.
     let account: String = query("SELECT payout_account_id FROM artist_profiles WHERE user_id = $1")
@@ -272,7 +261,7 @@ async fn a_failed_payout_returns_the_money(t: TestDb) {
 
 async fn schedules_pay_out_once_a_day(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "25", "tip-payout-0006").await;
     payouts::set_frequency(&t.db, nova, Frequency::Daily)
         .await
@@ -307,8 +296,8 @@ async fn schedules_pay_out_once_a_day(t: TestDb) {
 
 async fn payout_keys_belong_to_their_artist_and_their_request(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
-    let kofi = artist(&t, "kofi_mensah").await;
+    let nova = t.user_by_handle("nova_reyes").await;
+    let kofi = t.user_by_handle("kofi_mensah").await;
     let nova_net = tipped(&state, "nova_reyes", "60", "tip-keys-0001").await;
     let kofi_net = tipped(&state, "kofi_mensah", "100", "tip-keys-0002").await;
     let day = boptone::time::now_ms().div_euclid(boptone::time::DAY);
@@ -405,8 +394,8 @@ async fn payout_keys_belong_to_their_artist_and_their_request(t: TestDb) {
 
 async fn one_artists_failure_does_not_stop_the_scheduled_payouts(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
-    let kofi = artist(&t, "kofi_mensah").await;
+    let nova = t.user_by_handle("nova_reyes").await;
+    let kofi = t.user_by_handle("kofi_mensah").await;
     tipped(&state, "nova_reyes", "30", "tip-batch-0001").await;
     let kofi_net = tipped(&state, "kofi_mensah", "30", "tip-batch-0002").await;
     for artist in [nova, kofi] {
@@ -451,7 +440,7 @@ async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb
         reconciliation::service as reconciliation,
     };
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "50", "tip-recon-0001").await;
     payouts::request(
         &state,
@@ -522,7 +511,7 @@ async fn reconciliation_finds_what_the_ledger_and_provider_disagree_on(t: TestDb
 
 async fn a_payout_event_before_its_link_still_pays(t: TestDb) {
     let state = seeded(&t).await;
-    let nova = artist(&t, "nova_reyes").await;
+    let nova = t.user_by_handle("nova_reyes").await;
     let net = tipped(&state, "nova_reyes", "50", "tip-payout-0008").await;
     let payout = payouts::request(
         &state,

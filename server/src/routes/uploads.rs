@@ -25,6 +25,26 @@ use crate::startup::ServerState;
 /// The upload's body limit: the photo cap plus room for nothing else (raw body).
 pub const PHOTO_BODY_LIMIT: usize = PHOTO_MAX_BYTES;
 
+/// The signed-in artist an upload is from (401 signed out, 403 for a fan), within the
+/// per-account upload budget: each upload costs a decode or a transcode.
+async fn uploading_artist(
+    state: &ServerState,
+    headers: &HeaderMap,
+) -> Result<boptone::accounts::SessionUser, AppError> {
+    let user = session_user(&state.app, headers)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !matches!(user.role, Role::Artist | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    state
+        .app
+        .auth_limits
+        .uploads_per_account
+        .check(&user.id.0.to_string())?;
+    Ok(user)
+}
+
 /// Stores a new profile photo for the signed-in artist: checked by content, resized to
 /// 512×512, saved to object storage; answers `{"photo_url": …}`.
 pub async fn profile_photo(
@@ -32,18 +52,7 @@ pub async fn profile_photo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let user = session_user(&state.app, &headers)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !matches!(user.role, Role::Artist | Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    // Each upload costs a decode: bounded per account.
-    state
-        .app
-        .auth_limits
-        .uploads_per_account
-        .check(&user.id.0.to_string())?;
+    let user = uploading_artist(&state, &headers).await?;
     if body.is_empty() {
         return Err(AppError::field("photo", "Choose a photo to upload."));
     }
@@ -70,17 +79,7 @@ pub async fn bop(
     Query(upload): Query<BopUpload>,
     body: Body,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let user = session_user(&state.app, &headers)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !matches!(user.role, Role::Artist | Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    state
-        .app
-        .auth_limits
-        .uploads_per_account
-        .check(&user.id.0.to_string())?;
+    let user = uploading_artist(&state, &headers).await?;
     let max = state.max_video_bytes;
     // A declared size over the cap is refused before a byte is read.
     let declared = headers
