@@ -72,6 +72,10 @@ npm_ci() {
   fi
 }
 npm_ci .
+# hls.js plays Bops where the browser lacks native HLS: copied into the site's files.
+mkdir -p public/vendor
+cp -p node_modules/hls.js/dist/hls.light.min.js public/vendor/hls.light.min.js
+cp -p node_modules/hls.js/LICENSE public/vendor/hls.js.LICENSE.txt
 (( WITH_TEST )) && npm_ci end2end
 
 # moto's S3-compatible server, for the object storage tests.

@@ -38,7 +38,10 @@ pub fn routes() -> Routes {
             )
             .subscriptions(crate::signup::SignupPayments)
             .accounts(crate::payouts::service::PayoutPayments),
-        events: EventHandlers::new().register::<DeliverNotifications>(),
+        events: EventHandlers::new()
+            .register::<DeliverNotifications>()
+            .register::<crate::fans::service::CreditLoyalty>()
+            .register::<crate::bops::service::CountBopTips>(),
     }
 }
 
@@ -56,6 +59,8 @@ pub fn registry() -> Registry {
         .register::<crate::payouts::service::SubmitPayout>()
         .register::<crate::reconciliation::service::Reconcile>()
         .register::<crate::bops::transcode::Transcode>()
+        .register::<crate::fans::service::CreditLoyalty>()
+        .register::<crate::bops::service::CountBopTips>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).

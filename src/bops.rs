@@ -5,6 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod engagement;
+#[cfg(feature = "ssr")]
+pub mod feed;
 pub mod ranking;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -47,6 +51,100 @@ pub struct ArtistBop {
     pub created_at: i64,
 }
 
+/// A Bop's public counts (the uploader's own activity never counts, SPEC FAN-6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BopCounts {
+    pub views: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub tips: i64,
+}
+
+/// Who posted a Bop, as the feed shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BopArtist {
+    pub handle: String,
+    pub name: String,
+    pub photo_url: Option<String>,
+    /// Whether fans can Kick In (tip) to this artist.
+    pub kick_in: bool,
+}
+
+/// A playable Bop, as one viewer sees it in the feed or on its own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedBop {
+    pub id: i64,
+    pub artist: BopArtist,
+    pub caption: String,
+    pub playlist_url: String,
+    pub poster_url: String,
+    pub duration_ms: i64,
+    pub width: i64,
+    pub height: i64,
+    pub published_at: i64,
+    pub counts: BopCounts,
+    /// The viewer likes it / follows its artist / posted it.
+    pub liked: bool,
+    pub following: bool,
+    pub own: bool,
+}
+
+/// One page of the feed and the cursor for the next (`None` at the end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub bops: Vec<FeedBop>,
+    pub next: Option<String>,
+}
+
+/// The longest comment, in characters.
+pub const COMMENT_MAX_CHARS: usize = 500;
+
+/// A comment under a Bop, as one viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BopComment {
+    pub id: i64,
+    pub author_handle: String,
+    pub author_name: String,
+    pub body: String,
+    pub likes: i64,
+    pub created_at: i64,
+    /// The viewer likes it / may delete it (its author, or the Bop's artist).
+    pub liked: bool,
+    pub can_delete: bool,
+    /// Written by the Bop's artist.
+    pub by_artist: bool,
+}
+
+text_enum! {
+    /// How comments are listed.
+    pub enum CommentOrder {
+        Newest = "newest",
+        /// Most liked first.
+        Top = "top",
+    }
+}
+
+/// What a comment says, checked: trimmed, not empty, at most [`COMMENT_MAX_CHARS`].
+pub fn check_comment(body: &str) -> Result<String, crate::AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(crate::AppError::field("body", "Write something first."));
+    }
+    if body.chars().count() > COMMENT_MAX_CHARS {
+        return Err(crate::AppError::field(
+            "body",
+            format!("Keep comments under {COMMENT_MAX_CHARS} characters."),
+        ));
+    }
+    if body.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(crate::AppError::field(
+            "body",
+            "Your comment has characters we can't show.",
+        ));
+    }
+    Ok(body.to_owned())
+}
+
 /// The hashtags in a caption, lower-cased, each once, in order (`#NewMusic` → `newmusic`).
 pub fn hashtags(caption: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
@@ -77,5 +175,14 @@ mod tests {
             ["newmusic", "indie", "日本", "x_y"]
         );
         assert!(hashtags("no tags here, just a #").is_empty());
+    }
+
+    #[test]
+    fn comments_are_checked() {
+        assert_eq!(check_comment("  so good \n").unwrap(), "so good");
+        assert!(check_comment("   ").is_err());
+        assert!(check_comment(&"a".repeat(COMMENT_MAX_CHARS + 1)).is_err());
+        assert!(check_comment(&"é".repeat(COMMENT_MAX_CHARS)).is_ok());
+        assert!(check_comment("bell\u{7}").is_err());
     }
 }

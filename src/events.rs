@@ -75,6 +75,9 @@ platform_events! {
     "artist.plan.payment_failed" => PlanPaymentFailed { artist_id: i64 },
     "bop.published" => BopPublished { bop_id: i64, artist_id: i64 },
     "bop.liked" => BopLiked { bop_id: i64, artist_id: i64, fan_id: i64 },
+    /// A signed-in fan's counted view (anonymous views are counted, not announced).
+    "bop.viewed" => BopViewed { bop_id: i64, artist_id: i64, fan_id: i64 },
+    "bop.commented" => BopCommented { bop_id: i64, artist_id: i64, fan_id: i64, comment_id: i64 },
     "bop.tip.received" => BopTipReceived {
         tip_id: i64,
         bop_id: i64,
@@ -90,6 +93,9 @@ platform_events! {
         /// What the fan tipped (before processing).
         amount_cents: i64,
         currency: String,
+        /// The Bop the tip came from, if any (`bop.tip.received` follows).
+        #[serde(default)]
+        bop_id: Option<i64>,
     },
     "track.published" => TrackPublished { track_id: i64, artist_id: i64 },
     "order.completed" => OrderCompleted {

@@ -11,6 +11,7 @@ pub mod bops;
 pub mod earnings;
 pub mod error;
 pub mod events;
+pub mod fans;
 pub mod fees;
 pub mod jobs;
 pub mod ledger;

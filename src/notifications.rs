@@ -40,11 +40,12 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
             body: "Find artists you love in Music, and follow them to hear about every new Bop and release.".into(),
             link: Some("/music".into()),
         }],
-        PlatformEvent::BopTipReceived { artist_id, amount_cents, currency, .. } => vec![Draft {
+        // `tip.received` tells the artist about every tip, this one included.
+        PlatformEvent::TipReceived { artist_id, amount_cents, currency, bop_id: Some(_), .. } => vec![Draft {
             recipient: *artist_id,
-            title: format!("You received a {} tip", amount(*amount_cents, currency)),
-            body: "A fan tipped one of your Bops. All of it is yours, minus processing.".into(),
-            link: Some("/dashboard".into()),
+            title: format!("A fan kicked in {} on your Bop", amount(*amount_cents, currency)),
+            body: "A Kick In tip from one of your Bops. Boptone takes no fee on tips; see which Bops earn in your dashboard.".into(),
+            link: Some("/dashboard/bops".into()),
         }],
         PlatformEvent::TipReceived { artist_id, amount_cents, currency, .. } => vec![Draft {
             recipient: *artist_id,
@@ -94,6 +95,9 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
         | PlatformEvent::FirstDollar { .. }
         | PlatformEvent::BopPublished { .. }
         | PlatformEvent::BopLiked { .. }
+        | PlatformEvent::BopViewed { .. }
+        | PlatformEvent::BopCommented { .. }
+        | PlatformEvent::BopTipReceived { .. }
         | PlatformEvent::TrackPublished { .. } => vec![],
     }
 }
@@ -104,18 +108,30 @@ mod tests {
 
     #[test]
     fn events_address_the_right_person() {
-        let tip = PlatformEvent::BopTipReceived {
+        let tip = PlatformEvent::TipReceived {
             tip_id: 1,
-            bop_id: 2,
             artist_id: 7,
             fan_id: Some(9),
             amount_cents: 500,
             currency: "USD".into(),
+            bop_id: Some(2),
         };
         let drafts = drafts_for(&tip);
         assert_eq!(drafts.len(), 1);
         assert_eq!(drafts[0].recipient, 7);
-        assert_eq!(drafts[0].title, "You received a $5.00 tip");
+        assert_eq!(drafts[0].title, "A fan kicked in $5.00 on your Bop");
+        // The Bop's own event adds no second notification for the same tip.
+        assert!(
+            drafts_for(&PlatformEvent::BopTipReceived {
+                tip_id: 1,
+                bop_id: 2,
+                artist_id: 7,
+                fan_id: Some(9),
+                amount_cents: 500,
+                currency: "USD".into(),
+            })
+            .is_empty()
+        );
         assert!(
             drafts_for(&PlatformEvent::BopPublished {
                 bop_id: 1,

@@ -93,6 +93,16 @@ pub struct AuthLimits {
     pub tips_per_ip: Limiter,
     /// Photo uploads by one account (each costs a decode).
     pub uploads_per_account: Limiter,
+    /// WebSocket connections opened from one client address.
+    pub sockets_per_ip: Limiter,
+    /// Comments posted by one account.
+    pub comments_per_account: Limiter,
+    /// Likes, follows and their undoing by one account.
+    pub reactions_per_account: Limiter,
+    /// Views reported by one viewer (account or device) or address.
+    pub views_per_viewer: Limiter,
+    /// Reports filed by one account.
+    pub reports_per_account: Limiter,
 }
 
 impl Default for AuthLimits {
@@ -111,6 +121,11 @@ impl Default for AuthLimits {
             email_per_account: Limiter::new(Rule::new(30, minutes(60))),
             tips_per_ip: Limiter::new(Rule::new(60, minutes(60))),
             uploads_per_account: Limiter::new(Rule::new(20, minutes(60))),
+            sockets_per_ip: Limiter::new(Rule::new(120, minutes(10))),
+            comments_per_account: Limiter::new(Rule::new(10, minutes(5))),
+            reactions_per_account: Limiter::new(Rule::new(300, minutes(10))),
+            views_per_viewer: Limiter::new(Rule::new(600, minutes(10))),
+            reports_per_account: Limiter::new(Rule::new(20, minutes(60))),
         }
     }
 }
@@ -144,6 +159,11 @@ impl AuthLimits {
             &self.email_per_account,
             &self.tips_per_ip,
             &self.uploads_per_account,
+            &self.sockets_per_ip,
+            &self.comments_per_account,
+            &self.reactions_per_account,
+            &self.views_per_viewer,
+            &self.reports_per_account,
         ] {
             l.retain_recent();
         }

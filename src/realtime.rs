@@ -1,6 +1,7 @@
 //! Real-time pushes to open tabs: a process-wide broadcast, joined across processes by
 //! PostgreSQL LISTEN/NOTIFY. The WebSocket route subscribes and forwards each push to
-//! the tabs of its user; a push only says what changed, and the tab refetches.
+//! the tabs it is for: a user's own tabs ("your notifications changed": the tab
+//! refetches), or every tab watching a Bop (its new counts).
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::{
     accounts::UserId,
+    bops::BopCounts,
     db::{Db, Pool},
     jobs::worker::CancellationToken,
 };
@@ -16,12 +18,25 @@ use crate::{
 /// The PostgreSQL channel that carries pushes between processes.
 pub const REALTIME_CHANNEL: &str = "boptone_realtime";
 
-/// What changed for a user.
+/// What changed, and for whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Push {
-    pub user_id: i64,
-    /// What to refetch: `notifications`.
-    pub topic: String,
+pub enum Push {
+    /// The user's notifications changed: their tabs refetch.
+    Notifications { user_id: i64 },
+    /// A Bop's counts changed: every tab watching it shows them.
+    BopCounts { bop_id: i64, counts: BopCounts },
+}
+
+impl Push {
+    /// The message a tab receives.
+    pub fn message(&self) -> serde_json::Value {
+        match self {
+            Self::Notifications { .. } => serde_json::json!({ "topic": "notifications" }),
+            Self::BopCounts { bop_id, counts } => {
+                serde_json::json!({ "topic": "bop", "bop_id": bop_id, "counts": counts })
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -51,10 +66,15 @@ impl Realtime {
 
     /// Tells every open tab of `user`, in every process, that its notifications changed.
     pub async fn notify_user(&self, user: UserId) {
-        let push = Push {
-            user_id: user.0,
-            topic: "notifications".into(),
-        };
+        self.send(Push::Notifications { user_id: user.0 }).await;
+    }
+
+    /// Shows a Bop's new counts in every tab watching it, in every process.
+    pub async fn bop_counts(&self, bop_id: i64, counts: BopCounts) {
+        self.send(Push::BopCounts { bop_id, counts }).await;
+    }
+
+    async fn send(&self, push: Push) {
         match self.db.pool() {
             // Every process (this one included) hears it through its listener.
             Pool::Postgres(pool) => {

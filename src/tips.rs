@@ -86,6 +86,9 @@ pub struct TipForm {
     pub cover_fee: bool,
     /// Made by the browser once per attempt, so a double submit pays once.
     pub idempotency_key: String,
+    /// The Bop the fan tipped from, if any.
+    #[serde(default)]
+    pub bop: Option<i64>,
 }
 
 /// A checked tip.
@@ -98,6 +101,8 @@ pub struct TipInput {
     pub cover_fee: bool,
     pub idempotency_key: String,
     pub breakdown: fees::Breakdown,
+    /// The Bop the fan tipped from, if any (checked to be the artist's own).
+    pub bop: Option<i64>,
 }
 
 impl TipInput {
@@ -164,6 +169,7 @@ impl TipInput {
                 cover_fee: form.cover_fee,
                 idempotency_key: key.to_owned(),
                 breakdown: fees::tip(amount_cents, form.cover_fee),
+                bop: form.bop,
             }),
             _ => Err(AppError::Validation(errors)),
         }
@@ -203,6 +209,7 @@ mod tests {
             email: "fan@example.com".into(),
             cover_fee: true,
             idempotency_key: "tip-0123456789abcdef".into(),
+            bop: None,
         }
     }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod artists;
 pub mod bops;
 pub mod earnings;
+pub mod fans;
 pub mod mailbox;
 pub mod notifications;
 pub mod onboarding;

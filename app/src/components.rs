@@ -6,4 +6,5 @@ pub mod kick_in;
 pub mod local_time;
 pub mod notifications;
 pub mod photo_upload;
+pub mod player;
 pub mod ui;

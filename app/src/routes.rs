@@ -31,7 +31,7 @@ use crate::{
             signup_return_page::ArtistSignupReturnPage,
         },
         dev::mailbox_page::MailboxPage,
-        feed::feed_page::FeedPage,
+        feed::feed_page::{BopPage, FeedPage},
         home::landing_page::LandingPage,
         music::{artist_page::ArtistPage, music_page::MusicPage},
         not_found_page::NotFoundPage,
@@ -94,6 +94,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view={Lazy::<LandingRoute>::new()} />
                     <Route path=path!("feed") view={Lazy::<FeedRoute>::new()} />
+                    // Async: a shared Bop's Open Graph tags are in <head> for link previews.
+                    <Route
+                        path=path!("bops/:id")
+                        view={Lazy::<BopRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("music") view={Lazy::<MusicRoute>::new()} />
                     // Async: the artist's name and bio are in <head> for search engines and link previews.
                     <Route
@@ -213,9 +219,10 @@ page_groups! {
     HomePages in home_pages / __preload_home_pages {
         LandingRoute => LandingPage,
     }
-    /// The feed, the fan's home once signed in.
+    /// The feed, the fan's home once signed in, and a shared Bop.
     FeedPages in feed_pages / __preload_feed_pages {
         FeedRoute => FeedPage,
+        BopRoute => BopPage,
     }
     /// What a fan browses: music, profiles, the shop, their account and notifications.
     FanPages in fan_pages / __preload_fan_pages {

@@ -67,6 +67,17 @@ pub async fn find_by_handle(db: &Db, handle: &str) -> Result<ArtistCard, AppErro
     row.map(ArtistCard::from).ok_or(AppError::NotFound)
 }
 
+/// The user id of the artist with a public profile at `handle` (others: not found).
+pub async fn public_id(db: &Db, handle: &str) -> Result<i64, AppError> {
+    const SQL: &str = "SELECT u.id FROM artist_profiles p JOIN users u ON u.id = p.user_id \
+                       WHERE u.handle = $1 AND p.onboarding_completed = TRUE AND p.deleted_at IS NULL AND u.deleted_at IS NULL";
+    let id: Option<i64> = query(SQL)
+        .bind(handle.trim().trim_start_matches('@').to_lowercase())
+        .scalar_optional(db)
+        .await?;
+    id.ok_or(AppError::NotFound)
+}
+
 /// Sets the artist's profile photo; returns the URL it replaced, if any.
 pub async fn set_photo(
     db: &Db,

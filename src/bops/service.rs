@@ -278,3 +278,53 @@ pub async fn delete(db: &Db, artist: UserId, id: i64) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// Whether Bop `id` is `artist`'s, ready and not deleted.
+pub async fn is_live(db: &Db, id: i64, artist: i64) -> Result<bool, AppError> {
+    const SQL: &str = "SELECT COUNT(*) FROM bops WHERE id = $1 AND artist_id = $2 \
+                       AND state = 'ready' AND deleted_at IS NULL";
+    let n: i64 = query(SQL).bind(id).bind(artist).scalar_one(db).await?;
+    Ok(n > 0)
+}
+
+/// Keeps a Bop's tip count and earnings in step with its paid tips (read from the tips
+/// themselves, so a retry or a late event leaves the same numbers).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CountBopTips {
+    pub event_id: i64,
+}
+
+impl bus::EventHandler for CountBopTips {
+    fn wants(event: &PlatformEvent) -> bool {
+        matches!(event, PlatformEvent::BopTipReceived { .. })
+    }
+
+    fn for_event(event_id: i64) -> Self {
+        Self { event_id }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::worker::Job for CountBopTips {
+    const KIND: &'static str = "bops.count_tips";
+
+    async fn run(self, ctx: &crate::jobs::worker::JobContext) -> anyhow::Result<()> {
+        let PlatformEvent::BopTipReceived { bop_id, .. } =
+            bus::load(&ctx.state.db, self.event_id).await?
+        else {
+            return Ok(());
+        };
+        let mut tx = ctx.state.db.begin().await?;
+        let (count, cents) = crate::tips::service::bop_totals(&mut tx, bop_id).await?;
+        query("UPDATE bops SET tip_count = $2, tip_cents = $3 WHERE id = $1")
+            .bind(bop_id)
+            .bind(count)
+            .bind(cents)
+            .execute(&mut tx)
+            .await?;
+        let counts = super::engagement::counts(&mut tx, bop_id).await?;
+        tx.commit().await?;
+        ctx.state.realtime.bop_counts(bop_id, counts).await;
+        Ok(())
+    }
+}

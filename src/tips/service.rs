@@ -60,7 +60,20 @@ struct TipRow {
     state: TipState,
     /// The payout account its checkout pays (recorded when the checkout was made).
     destination: Option<String>,
+    bop_id: Option<i64>,
 }
 
 const TIP_COLUMNS: &str = "id, artist_id, fan_id, fan_email, amount_cents, gross_cents, processing_fee_cents, net_cents, \
-                           currency, message, state, destination";
+                           currency, message, state, destination, bop_id";
+
+/// How many paid tips Bop `bop_id` brought, and what they are worth to the artist
+/// (after processing, less refunds).
+pub async fn bop_totals<'a>(
+    on: impl Into<crate::db::Exec<'a>>,
+    bop_id: i64,
+) -> Result<(i64, i64), AppError> {
+    const SQL: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(net_cents - refunded_cents), 0) AS BIGINT) FROM tips \
+                       WHERE bop_id = $1 AND state = 'succeeded'";
+    let (count, cents): (i64, i64) = crate::db::query(SQL).bind(bop_id).fetch_one(on).await?;
+    Ok((count, cents))
+}

@@ -57,13 +57,13 @@ async fn an_event_is_delivered_once_and_pushed(t: TestDb) {
     .await;
 
     let mut tx = t.db.begin().await.expect("begin");
-    let tip = PlatformEvent::BopTipReceived {
+    let tip = PlatformEvent::TipReceived {
         tip_id: 1,
-        bop_id: 1,
         artist_id: artist.0,
         fan_id: None,
         amount_cents: 1250,
         currency: "USD".into(),
+        bop_id: None,
     };
     let event_id = bus::emit(&mut tx, &tip).await.expect("emit");
     tx.commit().await.expect("commit");
@@ -84,18 +84,17 @@ async fn an_event_is_delivered_once_and_pushed(t: TestDb) {
         .expect("idempotent");
 
     let list = notifications::list(&t.db, artist, 10).await.expect("list");
-    assert_eq!(
-        list.iter().filter(|n| n.kind == "bop.tip.received").count(),
-        1
-    );
-    assert_eq!(list[0].title, "You received a $12.50 tip");
+    assert_eq!(list.iter().filter(|n| n.kind == "tip.received").count(), 1);
+    assert_eq!(list[0].title, "A fan kicked in $12.50");
 
     let push = tokio::time::timeout(std::time::Duration::from_secs(5), pushes.recv())
         .await
         .expect("a push arrives")
         .expect("push");
-    assert_eq!(push.user_id, artist.0);
-    assert_eq!(push.topic, "notifications");
+    assert_eq!(
+        push,
+        boptone::realtime::Push::Notifications { user_id: artist.0 }
+    );
     listener.abort();
 }
 

@@ -30,6 +30,7 @@ async fn tipped(state: &AppState, handle: &str, dollars: &str, key: &str) -> i64
             email: format!("{key}@example.com"),
             cover_fee: false,
             idempotency_key: key.into(),
+            bop: None,
         },
         false,
     )

@@ -42,6 +42,7 @@ fn guest_tip(amount: &str, key: &str) -> TipInput {
             email: "guest@example.com".into(),
             cover_fee: false,
             idempotency_key: key.into(),
+            bop: None,
         },
         false,
     )
@@ -703,6 +704,7 @@ async fn a_signed_in_fan_tips_without_an_email(t: TestDb) {
             email: String::new(),
             cover_fee: true,
             idempotency_key: "tip-signedin-0001".into(),
+            bop: None,
         },
         true,
     )

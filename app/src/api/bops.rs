@@ -1,13 +1,16 @@
 //! The artist's Bops. The video itself is uploaded with `POST /uploads/bops` (a raw
 //! body with upload progress); these read what became of it.
 
-use boptone::{AppError, bops::ArtistBop};
+use boptone::{
+    AppError,
+    bops::{ArtistBop, BopComment, BopCounts, CommentOrder, FeedBop, FeedPage},
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::guards::{self, app_state},
-    boptone::accounts::Role,
+    boptone::{accounts::Role, bops::engagement, time::now_ms},
 };
 
 /// The signed-in artist's Bops, newest first, with their processing state.
@@ -44,6 +47,150 @@ pub async fn delete_bop(id: i64) -> Result<(), AppError> {
             let user = guards::require_role(Role::Artist).await?;
             let state = app_state()?;
             boptone::bops::service::delete(&state.db, user.id, id).await
+        }
+        .await,
+    )
+}
+
+/// One page of the feed for whoever is watching (signed in or not), from `cursor`.
+#[server(prefix = "/api", endpoint = "bops/feed")]
+pub async fn load_feed(#[server(default)] cursor: Option<String>) -> Result<FeedPage, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let viewer = guards::current_user().await?.map(|u| u.id);
+            boptone::bops::feed::page(&state.db, viewer, cursor.as_deref(), now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// One Bop, for its shared page (`/bops/{id}`).
+#[server(prefix = "/api", endpoint = "bops/one")]
+pub async fn load_bop(id: i64) -> Result<FeedBop, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let viewer = guards::current_user().await?.map(|u| u.id);
+            boptone::bops::feed::one(&state.db, viewer, id).await
+        }
+        .await,
+    )
+}
+
+/// The artist's Bops, newest first, for the Bops tab of their profile.
+#[server(prefix = "/api", endpoint = "bops/by_artist")]
+pub async fn load_artist_bops(handle: String) -> Result<Vec<FeedBop>, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let viewer = guards::current_user().await?.map(|u| u.id);
+            boptone::bops::feed::by_artist(&state.db, viewer, &handle, 60).await
+        }
+        .await,
+    )
+}
+
+/// Likes (or, with `liked == false`, unlikes) a Bop; returns its counts.
+#[server(prefix = "/api", endpoint = "bops/like")]
+pub async fn like_bop(id: i64, liked: bool) -> Result<BopCounts, AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_user().await?;
+            let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.reactions_per_account,
+                &user.id.0.to_string(),
+            )?;
+            if liked {
+                engagement::like(&state, user.id, id).await
+            } else {
+                engagement::unlike(&state, user.id, id).await
+            }
+        }
+        .await,
+    )
+}
+
+/// Counts a view: the player reports it after 2 s of play. Once per viewer (account,
+/// or this browser) per Bop per day; the artist's own views never count.
+#[server(prefix = "/api", endpoint = "bops/view")]
+pub async fn record_view(id: i64) -> Result<bool, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let viewer = match guards::current_user().await? {
+                Some(user) => engagement::Viewer::User(user.id),
+                None => engagement::Viewer::Device(guards::device_id(&state)),
+            };
+            let key = match &viewer {
+                engagement::Viewer::User(id) => format!("u:{}", id.0),
+                engagement::Viewer::Device(_) => format!("ip:{}", guards::client_ip()),
+            };
+            guards::rate_limit(&state.auth_limits.views_per_viewer, &key)?;
+            engagement::view(&state, &viewer, id, now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// The comments on a Bop, newest or most liked first.
+#[server(prefix = "/api", endpoint = "bops/comments")]
+pub async fn load_comments(id: i64, order: CommentOrder) -> Result<Vec<BopComment>, AppError> {
+    guards::respond(
+        async move {
+            let state = app_state()?;
+            let viewer = guards::current_user().await?.map(|u| u.id);
+            engagement::comments(&state.db, viewer, id, order).await
+        }
+        .await,
+    )
+}
+
+/// Posts a comment on a Bop (signed in; at most 500 characters, 10 every 5 minutes).
+#[server(prefix = "/api", endpoint = "bops/comment")]
+pub async fn post_comment(id: i64, body: String) -> Result<BopComment, AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_user().await?;
+            let state = app_state()?;
+            // Checked before the limit counts it: a refused comment costs nothing.
+            boptone::bops::check_comment(&body)?;
+            guards::rate_limit(
+                &state.auth_limits.comments_per_account,
+                &user.id.0.to_string(),
+            )?;
+            engagement::comment(&state, user.id, id, &body).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a comment: its author or the Bop's artist may.
+#[server(prefix = "/api", endpoint = "bops/comment/delete")]
+pub async fn delete_comment(comment_id: i64) -> Result<BopCounts, AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_user().await?;
+            let state = app_state()?;
+            engagement::delete_comment(&state, user.id, comment_id).await
+        }
+        .await,
+    )
+}
+
+/// Likes (or unlikes) a comment; returns its like count.
+#[server(prefix = "/api", endpoint = "bops/comment/like")]
+pub async fn like_comment(comment_id: i64, liked: bool) -> Result<i64, AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_user().await?;
+            let state = app_state()?;
+            guards::rate_limit(
+                &state.auth_limits.reactions_per_account,
+                &user.id.0.to_string(),
+            )?;
+            engagement::like_comment(&state.db, user.id, comment_id, liked).await
         }
         .await,
     )

@@ -230,6 +230,28 @@ fn cookie_attributes(state: &AppState) -> &'static str {
     }
 }
 
+/// The cookie that tells one anonymous browser from another, for counting views.
+pub const DEVICE_COOKIE: &str = "bt_device";
+
+/// This browser's device id: the one its cookie carries, or a new one sent with the
+/// answer. It is random and says nothing about the person.
+pub fn device_id(state: &AppState) -> String {
+    if let Some(id) = cookie(DEVICE_COOKIE).filter(|v| {
+        (16..=64).contains(&v.len())
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) {
+        return id;
+    }
+    let id = service::new_secret();
+    set_cookie(format!(
+        "{DEVICE_COOKIE}={id}{}; Max-Age={}",
+        cookie_attributes(state),
+        400 * 24 * 60 * 60
+    ));
+    id
+}
+
 /// Sends the session cookie for a new session.
 pub fn set_session_cookie(state: &AppState, token: &str) {
     let max_age = SESSION_LIFETIME_MS / 1000;

@@ -19,6 +19,7 @@ pub async fn kick_in(
     #[server(default)] email: String,
     #[server(default)] cover_fee: bool,
     idempotency_key: String,
+    #[server(default)] bop: Option<i64>,
 ) -> Result<String, AppError> {
     guards::respond(
         async move {
@@ -40,6 +41,7 @@ pub async fn kick_in(
                     email,
                     cover_fee,
                     idempotency_key,
+                    bop,
                 },
                 fan.is_some(),
             )?;

@@ -38,8 +38,13 @@ pub fn attempt_key(prefix: &str) -> String {
     }
 }
 
+/// The Kick In form for the artist at `handle`; `bop` records the Bop the fan tips from.
 #[component]
-pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
+pub fn KickInForm(
+    handle: String,
+    artist_name: String,
+    #[prop(optional)] bop: Option<i64>,
+) -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<KickIn>::new();
     let value = action.value();
@@ -80,6 +85,7 @@ pub fn KickInForm(handle: String, artist_name: String) -> impl IntoView {
             <ActionForm action=action attr:class="mt-5 space-y-5" attr:novalidate="true">
                 <input type="hidden" name="handle" value=handle.clone() />
                 <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
+                {bop.map(|id| view! { <input type="hidden" name="bop" value=id.to_string() /> })}
                 <fieldset>
                     <legend class="text-sm font-medium text-zinc-200">"Amount"</legend>
                     <div class="mt-2 flex flex-wrap gap-2">

@@ -71,6 +71,12 @@ pub async fn start(
     if fan.is_some_and(|f| f.id.0 == artist.user_id) {
         return Err(AppError::Conflict("You can't tip yourself.".into()));
     }
+    // A tip from a Bop names one of this artist's live Bops; any other is not found.
+    if let Some(bop) = input.bop
+        && !crate::bops::service::is_live(&state.db, bop, artist.user_id).await?
+    {
+        return Err(AppError::NotFound);
+    }
     let (fan_id, fan_email) = match (fan, &input.guest_email) {
         (Some(f), _) => (Some(f.id.0), f.email.clone()),
         (None, Some(email)) => (None, email.as_str().to_owned()),
@@ -98,6 +104,7 @@ pub async fn start(
         &input.cover_fee.to_string(),
         &input.message,
         &fan_email,
+        &input.bop.map(|b| b.to_string()).unwrap_or_default(),
     ]);
 
     let now = now_ms();
@@ -138,8 +145,8 @@ pub async fn start(
             check_rate(&mut tx, state, &artist, &fan_key, now).await?;
             let b = input.breakdown;
             const INSERT: &str = "INSERT INTO tips (artist_id, fan_id, fan_email, fan_key, amount_cents, gross_cents, processing_fee_cents, \
-                                  net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, destination, state, created_at, updated_at) \
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, 'pending', $13, $13) \
+                                  net_cents, currency, fan_covers_fee, message, idempotency_key, request_fingerprint, destination, bop_id, state, created_at, updated_at) \
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15, $16, 'pending', $13, $13) \
                                   ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
             let id: Option<i64> = query(INSERT)
                 .bind(artist.user_id)
@@ -157,6 +164,7 @@ pub async fn start(
                 .bind(now)
                 .bind(&fingerprint)
                 .bind(&destination)
+                .bind(input.bop)
                 .scalar_optional(&mut tx)
                 .await?;
             tx.commit().await?;
@@ -395,9 +403,24 @@ async fn record_paid_tip(tx: &mut Tx, state: &AppState, tip: &TipRow) -> Result<
             fan_id: tip.fan_id,
             amount_cents: tip.amount_cents,
             currency: tip.currency.clone(),
+            bop_id: tip.bop_id,
         },
     )
     .await?;
+    if let Some(bop_id) = tip.bop_id {
+        bus::emit(
+            tx,
+            &PlatformEvent::BopTipReceived {
+                tip_id: tip.id,
+                bop_id,
+                artist_id: tip.artist_id,
+                fan_id: tip.fan_id,
+                amount_cents: tip.amount_cents,
+                currency: tip.currency.clone(),
+            },
+        )
+        .await?;
+    }
     let artist_name = crate::artists::service::stage_name(&mut *tx, tip.artist_id).await?;
     if let Ok(to) = crate::accounts::Email::parse(&tip.fan_email) {
         let receipt = templates::TipReceipt {

@@ -1,0 +1,339 @@
+//! What opens over the feed: a Bop's comments, Kick In for its artist, and the
+//! invitation to sign in. Each is a dialog that Escape or the close button dismisses.
+
+use boptone::bops::{BopComment, BopCounts, COMMENT_MAX_CHARS, CommentOrder, FeedBop};
+use leptos::{either::Either, html, prelude::*};
+use leptos_router::hooks::use_location;
+
+use crate::{
+    api::bops::{DeleteComment, LikeComment, PostComment, load_comments},
+    components::{
+        kick_in::KickInForm,
+        local_time::LocalDay,
+        ui::{LoadError, Loading, TEXT_INPUT, field_error, form_error},
+    },
+};
+
+/// A sheet rising from the bottom on phones, a centred panel on larger screens.
+#[component]
+fn Dialog(title: String, close: Callback<()>, children: Children) -> impl IntoView {
+    let heading = NodeRef::<html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close.run(());
+        }
+    });
+    on_cleanup(move || keys.remove());
+    view! {
+        <div
+            class="fixed inset-0 z-40 bg-black/60"
+            on:click=move |_| close.run(())
+            aria-hidden="true"
+        ></div>
+        <div
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="sheet-title"
+            class="fixed inset-x-0 bottom-0 z-50 flex max-h-[80dvh] flex-col rounded-t-3xl border border-zinc-800 bg-zinc-950 shadow-2xl md:inset-x-auto md:top-1/2 md:left-1/2 md:w-[28rem] md:-translate-x-1/2 md:-translate-y-1/2 md:rounded-3xl"
+        >
+            <div class="flex items-center justify-between border-b border-zinc-800 px-5 py-3">
+                <h2
+                    id="sheet-title"
+                    node_ref=heading
+                    tabindex="-1"
+                    class="text-base font-semibold text-white focus:outline-none"
+                >
+                    {title}
+                </h2>
+                <button type="button" class="btn-ghost" on:click=move |_| close.run(())>
+                    "Close"
+                </button>
+            </div>
+            <div class="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children()}</div>
+        </div>
+    }
+}
+
+/// Asks a visitor to sign in to `reason` ("like Bops"), and brings them back.
+#[component]
+pub fn SignInSheet(reason: &'static str, close: Callback<()>) -> impl IntoView {
+    let location = use_location();
+    let back = move || {
+        let next = location.pathname.get();
+        format!("/signin?next={next}")
+    };
+    view! {
+        <Dialog title="Join Boptone".into() close>
+            <p class="text-sm text-zinc-300">
+                {format!("Sign in or create a free account to {reason}.")}
+            </p>
+            <div class="mt-5 flex flex-wrap gap-3">
+                <a href=back class="btn-primary">
+                    "Sign in"
+                </a>
+                <a href="/signup" class="btn-secondary">
+                    "Create an account"
+                </a>
+            </div>
+        </Dialog>
+    }
+}
+
+/// Kick In for the Bop's artist, with the Bop recorded on the tip.
+#[component]
+pub fn KickInSheet(bop: FeedBop, close: Callback<()>) -> impl IntoView {
+    view! {
+        <Dialog title=format!("Kick In for {}", bop.artist.name) close>
+            <KickInForm
+                handle=bop.artist.handle.clone()
+                artist_name=bop.artist.name.clone()
+                bop=bop.id
+            />
+        </Dialog>
+    }
+}
+
+/// A Bop's comments: newest or top first, like and delete, and the form to add one.
+#[component]
+pub fn CommentsSheet(
+    bop: FeedBop,
+    counts: RwSignal<BopCounts>,
+    signed_in: Signal<bool>,
+    close: Callback<()>,
+) -> impl IntoView {
+    let id = bop.id;
+    let order = RwSignal::new(CommentOrder::Newest);
+    let version = RwSignal::new(0u32);
+    let comments = Resource::new(
+        move || (order.get(), version.get()),
+        move |(order, _)| load_comments(id, order),
+    );
+    let post = ServerAction::<PostComment>::new();
+    let body = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = post.value().get() {
+            body.set(String::new());
+            if !bop.own {
+                counts.update(|c| c.comments += 1);
+            }
+            version.update(|v| *v += 1);
+        }
+    });
+    let remaining = move || COMMENT_MAX_CHARS as i64 - body.with(|b| b.chars().count() as i64);
+    let title = move || format!("Comments ({})", counts.get().comments);
+    view! {
+        <Dialog title=title() close>
+            <div class="mb-4 flex gap-2" role="group" aria-label="Order">
+                {[(CommentOrder::Newest, "Newest"), (CommentOrder::Top, "Top")]
+                    .into_iter()
+                    .map(|(o, label)| {
+                        view! {
+                            <button
+                                type="button"
+                                class="genre-chip-body aria-pressed:border-fuchsia-400 aria-pressed:bg-fuchsia-500/15 aria-pressed:text-white"
+                                aria-pressed=move || if order.get() == o { "true" } else { "false" }
+                                on:click=move |_| order.set(o)
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <Transition fallback=|| {
+                view! { <Loading label="Loading comments…" /> }
+            }>
+                {move || Suspend::new(async move {
+                    match comments.await {
+                        Ok(list) if list.is_empty() => {
+                            Either::Left(
+                                view! {
+                                    <p class="py-6 text-center text-sm text-zinc-400">
+                                        "No comments yet. Say something nice!"
+                                    </p>
+                                },
+                            )
+                        }
+                        Ok(list) => {
+                            Either::Right(
+                                view! {
+                                    <ul class="space-y-4" aria-label="Comments">
+                                        {list
+                                            .into_iter()
+                                            .map(|c| view! { <CommentRow comment=c counts version /> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any(),
+                            )
+                        }
+                        Err(err) => Either::Right(view! { <LoadError error=err /> }.into_any()),
+                    }
+                })}
+            </Transition>
+            <Show
+                when=move || signed_in.get()
+                fallback=|| {
+                    view! {
+                        <p class="mt-6 text-sm text-zinc-300">
+                            <a href="/signin" class="link">
+                                "Sign in"
+                            </a>
+                            " to join the conversation."
+                        </p>
+                    }
+                }
+            >
+                <ActionForm action=post attr:class="mt-6 space-y-2 border-t border-zinc-800 pt-4">
+                    <input type="hidden" name="id" value=id />
+                    <label for="comment-body" class="block text-sm font-medium text-zinc-200">
+                        "Add a comment"
+                    </label>
+                    <textarea
+                        id="comment-body"
+                        name="body"
+                        rows="2"
+                        maxlength=COMMENT_MAX_CHARS
+                        class=TEXT_INPUT
+                        prop:value=move || body.get()
+                        on:input=move |ev| body.set(event_target_value(&ev))
+                    ></textarea>
+                    <div class="flex items-center justify-between gap-3">
+                        <span class="text-xs text-zinc-400" aria-live="polite">
+                            {move || format!("{} characters left", remaining())}
+                        </span>
+                        <button
+                            type="submit"
+                            class="btn-primary"
+                            disabled=move || post.pending().get()
+                        >
+                            {move || if post.pending().get() { "Posting…" } else { "Post" }}
+                        </button>
+                    </div>
+                    {move || {
+                        field_error(post.value(), "body")
+                            .get()
+                            .or_else(|| form_error(post.value(), &["body"]).get())
+                            .map(|m| {
+                                view! {
+                                    <p class="text-sm font-medium text-rose-300" role="alert">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
+                </ActionForm>
+            </Show>
+        </Dialog>
+    }
+}
+
+#[component]
+fn CommentRow(
+    comment: BopComment,
+    counts: RwSignal<BopCounts>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let id = comment.id;
+    let liked = RwSignal::new(comment.liked);
+    let likes = RwSignal::new(comment.likes);
+    let like = ServerAction::<LikeComment>::new();
+    let delete = ServerAction::<DeleteComment>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = like.value().get() {
+            likes.set(n);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(now)) = delete.value().get() {
+            counts.set(now);
+            version.update(|v| *v += 1);
+        }
+    });
+    let confirming = RwSignal::new(false);
+    view! {
+        <li class="text-sm" data-testid="comment">
+            <p class="text-zinc-400">
+                <a
+                    href=format!("/@{}", comment.author_handle)
+                    class="font-semibold text-zinc-200 hover:underline"
+                >
+                    {comment.author_name.clone()}
+                </a>
+                {comment
+                    .by_artist
+                    .then(|| {
+                        view! {
+                            <span class="ml-2 rounded bg-fuchsia-500/20 px-1.5 text-xs text-fuchsia-200">
+                                "Artist"
+                            </span>
+                        }
+                    })}
+                " · "
+                <LocalDay ms=comment.created_at />
+            </p>
+            <p class="mt-1 whitespace-pre-line text-zinc-100">{comment.body.clone()}</p>
+            <div class="mt-1 flex gap-4 text-xs text-zinc-400">
+                <button
+                    type="button"
+                    class="hover:text-white aria-pressed:text-rose-400"
+                    aria-pressed=move || if liked.get() { "true" } else { "false" }
+                    on:click=move |_| {
+                        let now = !liked.get_untracked();
+                        liked.set(now);
+                        like.dispatch(LikeComment {
+                            comment_id: id,
+                            liked: now,
+                        });
+                    }
+                >
+                    {move || format!("♥ {}", likes.get())}
+                    <span class="sr-only">" likes: like this comment"</span>
+                </button>
+                {comment
+                    .can_delete
+                    .then(|| {
+                        view! {
+                            <Show
+                                when=move || confirming.get()
+                                fallback=move || {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="hover:text-white"
+                                            on:click=move |_| confirming.set(true)
+                                        >
+                                            "Delete"
+                                        </button>
+                                    }
+                                }
+                            >
+                                <span class="text-zinc-300">"Delete this comment?"</span>
+                                <button
+                                    type="button"
+                                    class="font-semibold text-rose-300 hover:text-rose-200"
+                                    on:click=move |_| {
+                                        delete.dispatch(DeleteComment { comment_id: id });
+                                    }
+                                >
+                                    "Yes, delete"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="hover:text-white"
+                                    on:click=move |_| confirming.set(false)
+                                >
+                                    "Keep it"
+                                </button>
+                            </Show>
+                        }
+                    })}
+            </div>
+        </li>
+    }
+}

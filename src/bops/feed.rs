@@ -1,0 +1,371 @@
+//! The feed (SPEC BOP-3): ready Bops, ranked for one viewer by [`ranking::score`], in
+//! pages joined by a cursor. Reads `bops` and what the viewer did (likes, follows,
+//! loyalty); writes nothing.
+//!
+//! A feed session starts at a moment (`as_of`): nothing published later joins it, and
+//! every score is computed at that moment, so pages follow one order. The newest
+//! [`WINDOW`] Bops (and every new Bop from an artist the viewer follows) are ranked;
+//! the cursor carries the last score and id, and the next page takes what ranks below
+//! them. After the window the feed goes on by date, older and older. A Bop shown once
+//! does not come again in the same session: views, likes, comments and tips only move
+//! it up, above the cursor, and the tail by date leaves out what the window ranked.
+//! (An unlike or an unfollow can move one down again; the browser skips Bops it has
+//! already shown.)
+
+use sqlx::{AssertSqlSafe, FromRow};
+
+use super::{
+    BopArtist, BopCounts, FeedBop, FeedPage,
+    ranking::{self, NEW_FROM_FOLLOWED_MS, Signals},
+};
+use crate::{
+    accounts::UserId,
+    db::{Db, query},
+    error::AppError,
+    fans::loyalty,
+};
+
+/// How many of the newest Bops are ranked; older ones follow by date.
+pub const WINDOW: i64 = 400;
+/// Bops per page.
+pub const PAGE: usize = 6;
+
+/// Where the next page starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cursor {
+    /// The first page of a session starting at this moment.
+    Start { as_of: i64 },
+    /// Ranked Bops below this score and id.
+    Ranked { as_of: i64, score: f64, id: i64 },
+    /// Bops published before this one, by date.
+    Older {
+        as_of: i64,
+        published_at: i64,
+        id: i64,
+    },
+}
+
+impl Cursor {
+    fn encode(self) -> String {
+        match self {
+            Self::Start { as_of } => format!("s.{as_of}"),
+            Self::Ranked { as_of, score, id } => format!("r.{as_of}.{:x}.{id}", score.to_bits()),
+            Self::Older {
+                as_of,
+                published_at,
+                id,
+            } => format!("o.{as_of}.{published_at}.{id}"),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let parts: Vec<&str> = text.split('.').collect();
+        let int = |s: &str| s.parse::<i64>().ok();
+        match parts.as_slice() {
+            ["s", as_of] => Some(Self::Start { as_of: int(as_of)? }),
+            ["r", as_of, score, id] => {
+                let score = f64::from_bits(u64::from_str_radix(score, 16).ok()?);
+                score.is_finite().then_some(Self::Ranked {
+                    as_of: int(as_of)?,
+                    score,
+                    id: int(id)?,
+                })
+            }
+            ["o", as_of, published_at, id] => Some(Self::Older {
+                as_of: int(as_of)?,
+                published_at: int(published_at)?,
+                id: int(id)?,
+            }),
+            _ => None,
+        }
+    }
+
+    fn as_of(self) -> i64 {
+        match self {
+            Self::Start { as_of } | Self::Ranked { as_of, .. } | Self::Older { as_of, .. } => as_of,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    artist_id: i64,
+    caption: String,
+    playlist_key: Option<String>,
+    poster_key: Option<String>,
+    duration_ms: Option<i64>,
+    width: Option<i64>,
+    height: Option<i64>,
+    published_at: i64,
+    view_count: i64,
+    like_count: i64,
+    comment_count: i64,
+    tip_count: i64,
+    handle: String,
+    stage_name: String,
+    photo_url: Option<String>,
+    tips_enabled: bool,
+    liked: i64,
+    following: i64,
+    loyalty_points: Option<i64>,
+    loyalty_at: Option<i64>,
+}
+
+/// Everything the feed shows of a Bop; `$1` is the viewer (or -1).
+const SELECT: &str = "SELECT b.id, b.artist_id, b.caption, b.playlist_key, b.poster_key, b.duration_ms, b.width, b.height, \
+     b.published_at, b.view_count, b.like_count, b.comment_count, b.tip_count, u.handle, p.stage_name, p.photo_url, p.tips_enabled, \
+     (SELECT COUNT(*) FROM bop_likes l WHERE l.bop_id = b.id AND l.fan_id = $1) AS liked, \
+     (SELECT COUNT(*) FROM follows f WHERE f.artist_id = b.artist_id AND f.fan_id = $1) AS following, \
+     y.points AS loyalty_points, y.updated_at AS loyalty_at \
+     FROM bops b JOIN users u ON u.id = b.artist_id JOIN artist_profiles p ON p.user_id = b.artist_id \
+     LEFT JOIN fan_loyalty y ON y.fan_id = $1 AND y.artist_id = b.artist_id \
+     WHERE b.state = 'ready' AND b.deleted_at IS NULL AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
+
+impl Row {
+    fn signals(&self, as_of: i64) -> Signals {
+        let points = match (self.loyalty_points, self.loyalty_at) {
+            (Some(p), Some(at)) => loyalty::decayed(p, as_of - at),
+            _ => 0,
+        };
+        Signals {
+            age_ms: as_of - self.published_at,
+            views: self.view_count,
+            likes: self.like_count,
+            comments: self.comment_count,
+            tips: self.tip_count,
+            loyalty: loyalty::level(points),
+            followed: self.following > 0,
+        }
+    }
+
+    /// Whether this is a new Bop from an artist the viewer follows (ranked wherever
+    /// it falls by date).
+    fn new_from_followed(&self, as_of: i64) -> bool {
+        self.following > 0 && as_of - self.published_at < NEW_FROM_FOLLOWED_MS
+    }
+
+    fn into_bop(self, viewer: Option<UserId>) -> FeedBop {
+        let media = |key: Option<String>| key.map(|k| format!("/media/{k}")).unwrap_or_default();
+        FeedBop {
+            id: self.id,
+            artist: BopArtist {
+                handle: self.handle,
+                name: self.stage_name,
+                photo_url: self.photo_url,
+                kick_in: self.tips_enabled,
+            },
+            caption: self.caption,
+            playlist_url: media(self.playlist_key),
+            poster_url: media(self.poster_key),
+            duration_ms: self.duration_ms.unwrap_or(0),
+            width: self.width.unwrap_or(0),
+            height: self.height.unwrap_or(0),
+            published_at: self.published_at,
+            counts: BopCounts {
+                views: self.view_count,
+                likes: self.like_count,
+                comments: self.comment_count,
+                tips: self.tip_count,
+            },
+            liked: self.liked > 0,
+            following: self.following > 0,
+            own: viewer.is_some_and(|v| v.0 == self.artist_id),
+        }
+    }
+}
+
+/// One page of `viewer`'s feed from `cursor` (the start when `None`; `now` starts a
+/// session). A cursor that does not parse is refused.
+pub async fn page(
+    db: &Db,
+    viewer: Option<UserId>,
+    cursor: Option<&str>,
+    now: i64,
+) -> Result<FeedPage, AppError> {
+    let cursor = match cursor.filter(|c| !c.is_empty()) {
+        None => Cursor::Start { as_of: now },
+        Some(text) => Cursor::decode(text).ok_or_else(|| {
+            AppError::field("cursor", "This feed is out of date. Reload the page.")
+        })?,
+    };
+    let as_of = cursor.as_of().min(now);
+    let me = viewer.map_or(-1, |v| v.0);
+    match cursor {
+        Cursor::Start { .. } | Cursor::Ranked { .. } => {
+            let window = ranked_window(db, me, as_of).await?;
+            let oldest = window.iter().map(|(_, r)| (r.published_at, r.id)).min();
+            let below = |score: f64, id: i64| match cursor {
+                Cursor::Ranked {
+                    score: last,
+                    id: last_id,
+                    ..
+                } => score < last || (score == last && id < last_id),
+                _ => true,
+            };
+            let mut rest: Vec<(f64, Row)> = window
+                .into_iter()
+                .filter(|(s, r)| below(*s, r.id))
+                .collect();
+            let more = rest.len() > PAGE;
+            rest.truncate(PAGE);
+            let next = match (rest.last(), more, oldest) {
+                (Some((score, row)), true, _) => Some(Cursor::Ranked {
+                    as_of,
+                    score: *score,
+                    id: row.id,
+                }),
+                // The window is done: go on by date below its oldest Bop.
+                (_, _, Some((published_at, id))) => Some(Cursor::Older {
+                    as_of,
+                    published_at,
+                    id,
+                }),
+                (_, _, None) => None,
+            };
+            let bops: Vec<FeedBop> = rest.into_iter().map(|(_, r)| r.into_bop(viewer)).collect();
+            Ok(FeedPage {
+                bops,
+                next: next.map(Cursor::encode),
+            })
+        }
+        Cursor::Older {
+            published_at, id, ..
+        } => {
+            let sql = format!(
+                "{SELECT} AND (b.published_at < $2 OR (b.published_at = $2 AND b.id < $3)) \
+                 ORDER BY b.published_at DESC, b.id DESC LIMIT $4"
+            );
+            let rows: Vec<Row> = query(AssertSqlSafe(sql))
+                .bind(me)
+                .bind(published_at)
+                .bind(id)
+                .bind(PAGE as i64 + 1)
+                .fetch_all(db)
+                .await?;
+            let more = rows.len() > PAGE;
+            let rows: Vec<Row> = rows.into_iter().take(PAGE).collect();
+            let next = match rows.last() {
+                Some(last) if more => Some(
+                    Cursor::Older {
+                        as_of,
+                        published_at: last.published_at,
+                        id: last.id,
+                    }
+                    .encode(),
+                ),
+                _ => None,
+            };
+            // New Bops from followed artists were ranked in the window already.
+            let bops = rows
+                .into_iter()
+                .filter(|r| !r.new_from_followed(as_of))
+                .map(|r| r.into_bop(viewer))
+                .collect();
+            Ok(FeedPage { bops, next })
+        }
+    }
+}
+
+/// The ranked part of the session: the newest [`WINDOW`] Bops published by `as_of`
+/// and the new Bops of followed artists, best first (ties: newer id first).
+async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Row)>, AppError> {
+    let newest = format!(
+        "{SELECT} AND b.published_at <= $2 ORDER BY b.published_at DESC, b.id DESC LIMIT $3"
+    );
+    let mut rows: Vec<Row> = query(AssertSqlSafe(newest))
+        .bind(me)
+        .bind(as_of)
+        .bind(WINDOW)
+        .fetch_all(db)
+        .await?;
+    if me > 0 {
+        let followed = format!(
+            "{SELECT} AND b.published_at <= $2 AND b.published_at > $3 \
+             AND b.artist_id IN (SELECT artist_id FROM follows WHERE fan_id = $1) \
+             ORDER BY b.published_at DESC, b.id DESC LIMIT $4"
+        );
+        let extra: Vec<Row> = query(AssertSqlSafe(followed))
+            .bind(me)
+            .bind(as_of)
+            .bind(as_of - NEW_FROM_FOLLOWED_MS)
+            .bind(WINDOW)
+            .fetch_all(db)
+            .await?;
+        for row in extra {
+            if !rows.iter().any(|r| r.id == row.id) {
+                rows.push(row);
+            }
+        }
+    }
+    let mut ranked: Vec<(f64, Row)> = rows
+        .into_iter()
+        .map(|r| (ranking::score(&r.signals(as_of)), r))
+        .collect();
+    ranked.sort_by(|(a, ra), (b, rb)| b.total_cmp(a).then(rb.id.cmp(&ra.id)));
+    Ok(ranked)
+}
+
+/// One Bop as `viewer` sees it (its shared page); a Bop that is not ready, or is
+/// deleted, is not found.
+pub async fn one(db: &Db, viewer: Option<UserId>, id: i64) -> Result<FeedBop, AppError> {
+    let sql = format!("{SELECT} AND b.id = $2");
+    let row: Option<Row> = query(AssertSqlSafe(sql))
+        .bind(viewer.map_or(-1, |v| v.0))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| r.into_bop(viewer)).ok_or(AppError::NotFound)
+}
+
+/// The artist's ready Bops, newest first, as the viewer sees them (the profile's tab).
+pub async fn by_artist(
+    db: &Db,
+    viewer: Option<UserId>,
+    handle: &str,
+    limit: i64,
+) -> Result<Vec<FeedBop>, AppError> {
+    let sql =
+        format!("{SELECT} AND u.handle = $2 ORDER BY b.published_at DESC, b.id DESC LIMIT $3");
+    let rows: Vec<Row> = query(AssertSqlSafe(sql))
+        .bind(viewer.map_or(-1, |v| v.0))
+        .bind(handle.trim_start_matches('@').to_lowercase())
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.into_bop(viewer)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_junk() {
+        for c in [
+            Cursor::Start { as_of: 5 },
+            Cursor::Ranked {
+                as_of: 1_800_000_000_000,
+                score: 1.0e6 + 0.123_456_789,
+                id: 42,
+            },
+            Cursor::Older {
+                as_of: 9,
+                published_at: 8,
+                id: 7,
+            },
+        ] {
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+        for junk in [
+            "",
+            "r.1.2",
+            "x.1",
+            "r.1.zz.3",
+            "o.1.2.three",
+            "r.1.7ff8000000000000.1",
+        ] {
+            assert_eq!(Cursor::decode(junk), None, "{junk}");
+        }
+    }
+}
