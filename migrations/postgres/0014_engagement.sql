@@ -63,7 +63,7 @@ CREATE TABLE fan_loyalty (
 );
 -- The events already credited, so a retried job credits once.
 CREATE TABLE loyalty_credits (
-    event_id   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id   BIGINT  PRIMARY KEY,
     created_at BIGINT  NOT NULL
 );
 

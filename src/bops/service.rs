@@ -328,3 +328,74 @@ impl crate::jobs::worker::Job for CountBopTips {
         Ok(())
     }
 }
+
+/// The stored media of a processed Bop.
+#[derive(Debug, Clone)]
+pub struct ReadyMedia {
+    pub original_key: String,
+    pub original_bytes: i64,
+    pub playlist_key: String,
+    pub poster_key: String,
+    pub duration_ms: i64,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// Records a Bop whose media is already processed and stored, published at
+/// `published_at`: history loaded from elsewhere (the demo data, benchmarks). Nothing
+/// is announced: `bop.published` belongs to Bops published now, by the transcode job.
+pub async fn insert_ready(
+    db: &Db,
+    artist: UserId,
+    caption: &str,
+    media: &ReadyMedia,
+    published_at: i64,
+) -> Result<i64, AppError> {
+    let caption = clean_caption(caption)?;
+    const SQL: &str = "INSERT INTO bops (artist_id, caption, state, progress, attempts, original_key, original_bytes, \
+                       duration_ms, width, height, playlist_key, poster_key, created_at, published_at) \
+                       VALUES ($1, $2, 'ready', 100, 1, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
+    query(SQL)
+        .bind(artist.0)
+        .bind(&caption)
+        .bind(&media.original_key)
+        .bind(media.original_bytes)
+        .bind(media.duration_ms)
+        .bind(media.width)
+        .bind(media.height)
+        .bind(&media.playlist_key)
+        .bind(&media.poster_key)
+        .bind(published_at)
+        .scalar_one(db)
+        .await
+}
+
+/// The media of ready Bop `id` (to publish the same video again as demo history).
+pub async fn ready_media(db: &Db, id: i64) -> Result<ReadyMedia, AppError> {
+    #[derive(FromRow)]
+    struct Row {
+        original_key: String,
+        original_bytes: i64,
+        playlist_key: Option<String>,
+        poster_key: Option<String>,
+        duration_ms: Option<i64>,
+        width: Option<i64>,
+        height: Option<i64>,
+    }
+    const SQL: &str = "SELECT original_key, original_bytes, playlist_key, poster_key, duration_ms, width, height \
+                       FROM bops WHERE id = $1 AND state = 'ready'";
+    let row: Row = query(SQL)
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ReadyMedia {
+        original_key: row.original_key,
+        original_bytes: row.original_bytes,
+        playlist_key: row.playlist_key.unwrap_or_default(),
+        poster_key: row.poster_key.unwrap_or_default(),
+        duration_ms: row.duration_ms.unwrap_or(0),
+        width: row.width.unwrap_or(0),
+        height: row.height.unwrap_or(0),
+    })
+}

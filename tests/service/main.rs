@@ -5,6 +5,7 @@
 mod accounts;
 mod bops;
 mod cron;
+mod feed;
 mod jobs;
 mod ledger;
 mod mail;

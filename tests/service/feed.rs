@@ -1,0 +1,550 @@
+//! The feed and what viewers do with Bops: ranking and paging without repeats, likes,
+//! views once a day, comments, follows and loyalty, and tips that name their Bop. The
+//! uploader's own activity never counts (SPEC FAN-6). Both databases.
+
+use boptone::{
+    AppError,
+    accounts::UserId,
+    bops::{
+        CommentOrder, FeedBop,
+        engagement::{self, Viewer},
+        feed,
+        service::{self, ReadyMedia},
+    },
+    both_databases,
+    db::query,
+    events::PlatformEvent,
+    fans::{loyalty, service as fans},
+    payments::{CardInput, sandbox},
+    testing::TestDb,
+    time::{DAY, HOUR, now_ms},
+    tips::{TipForm, TipInput},
+};
+
+fn media(n: i64) -> ReadyMedia {
+    ReadyMedia {
+        original_key: format!("private/bops/test/{n}/original"),
+        original_bytes: 1000,
+        playlist_key: format!("bops/test/{n}/master.m3u8"),
+        poster_key: format!("bops/test/{n}/poster.webp"),
+        duration_ms: 2000,
+        width: 720,
+        height: 1280,
+    }
+}
+
+async fn ready(t: &TestDb, artist: UserId, caption: &str, published_at: i64) -> i64 {
+    service::insert_ready(&t.db, artist, caption, &media(published_at), published_at)
+        .await
+        .expect("a ready Bop")
+}
+
+async fn two_artists(t: &TestDb) -> (UserId, UserId) {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    let nova = t.user_by_handle("nova_reyes").await;
+    let other: i64 = query(
+        "SELECT p.user_id FROM artist_profiles p WHERE p.user_id <> $1 AND p.onboarding_completed = TRUE ORDER BY p.user_id LIMIT 1",
+    )
+    .bind(nova.0)
+    .scalar_one(&t.db)
+    .await
+    .expect("another artist");
+    (nova, UserId(other))
+}
+
+async fn handle_of(t: &TestDb, user: UserId) -> String {
+    query("SELECT handle FROM users WHERE id = $1")
+        .bind(user.0)
+        .scalar_one(&t.db)
+        .await
+        .expect("handle")
+}
+
+/// Every Bop of a whole feed session, page by page.
+async fn whole_session(t: &TestDb, viewer: Option<UserId>, now: i64) -> Vec<FeedBop> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1000 {
+        let page = feed::page(&t.db, viewer, cursor.as_deref(), now)
+            .await
+            .expect("page");
+        all.extend(page.bops);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return all,
+        }
+    }
+    panic!("the feed never ended");
+}
+
+async fn the_feed_ranks_pages_and_never_repeats(t: TestDb) {
+    let (nova, other) = two_artists(&t).await;
+    let state = t.state();
+    let now = now_ms();
+    let fan = t
+        .signed_up_fan(&state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id;
+    // More Bops than the ranked window, so the session goes on by date after it.
+    let total = feed::WINDOW + 15;
+    for i in 0..total {
+        let artist = if i % 2 == 0 { nova } else { other };
+        ready(&t, artist, &format!("Bop {i}"), now - (i + 30) * HOUR).await;
+    }
+    // Not in any feed: one deleted, one still processing.
+    let deleted = ready(&t, nova, "deleted", now - HOUR).await;
+    service::delete(&t.db, nova, deleted).await.expect("delete");
+    query("INSERT INTO bops (artist_id, caption, state, original_key, original_bytes, created_at) VALUES ($1, 'wip', 'processing', 'k', 1, $2)")
+        .bind(nova.0)
+        .bind(now)
+        .execute(&t.db)
+        .await
+        .expect("processing");
+
+    let anonymous = whole_session(&t, None, now).await;
+    let mut ids: Vec<i64> = anonymous.iter().map(|b| b.id).collect();
+    assert_eq!(ids.len() as i64, total, "every ready Bop, once");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len() as i64, total, "no Bop comes twice");
+    assert!(!ids.contains(&deleted));
+    // Nothing liked yet, so the newest comes first.
+    assert_eq!(anonymous[0].caption, "Bop 0");
+
+    // A new Bop from a followed artist comes first for their follower, even when older
+    // Bops have far more engagement.
+    let other_handle = handle_of(&t, other).await;
+    fans::follow(&t.db, fan, &other_handle)
+        .await
+        .expect("follow");
+    let fresh = ready(&t, other, "new from someone I follow", now - 20 * HOUR).await;
+    let popular = ready(&t, nova, "popular", now - 2 * HOUR).await;
+    for n in 0..5 {
+        let viewer = Viewer::Device(format!("device-{n:016}"));
+        engagement::view(&state, &viewer, popular, now)
+            .await
+            .expect("view");
+    }
+    let first = feed::page(&t.db, Some(fan), None, now).await.expect("page");
+    assert_eq!(first.bops[0].id, fresh);
+    assert!(first.bops[0].following);
+    let anonymous_first = feed::page(&t.db, None, None, now).await.expect("page");
+    assert_eq!(
+        anonymous_first.bops[0].id, popular,
+        "for strangers, the popular one"
+    );
+
+    // A Bop published after the session started does not join it.
+    let session = whole_session(&t, Some(fan), now).await;
+    let later = ready(&t, nova, "later", now + 1).await;
+    assert!(session.iter().all(|b| b.id != later));
+    assert_eq!(session.len() as i64, total + 2);
+
+    // A cursor that does not parse is refused with a message.
+    let err = feed::page(&t.db, None, Some("r.nonsense"), now)
+        .await
+        .expect_err("refused");
+    assert!(err.field_message("cursor").is_some());
+    // A shared Bop opens; a deleted one is not found.
+    assert_eq!(
+        feed::one(&t.db, None, fresh).await.expect("one").caption,
+        "new from someone I follow"
+    );
+    assert!(matches!(
+        feed::one(&t.db, None, deleted).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+async fn likes_views_and_comments_count_once_and_never_the_artists_own(t: TestDb) {
+    let (nova, other) = two_artists(&t).await;
+    let state = t.state();
+    let now = now_ms();
+    let fan = t
+        .signed_up_fan(&state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id;
+    let bop = ready(&t, nova, "watch me", now - HOUR).await;
+
+    // Likes: once per fan, undone once; the artist's own like shows but never counts.
+    assert_eq!(
+        engagement::like(&state, fan, bop)
+            .await
+            .expect("like")
+            .likes,
+        1
+    );
+    assert_eq!(
+        engagement::like(&state, fan, bop)
+            .await
+            .expect("again")
+            .likes,
+        1
+    );
+    assert_eq!(
+        engagement::like(&state, nova, bop)
+            .await
+            .expect("own")
+            .likes,
+        1
+    );
+    let seen_by_nova = feed::one(&t.db, Some(nova), bop).await.expect("one");
+    assert!(seen_by_nova.liked && seen_by_nova.own);
+    assert_eq!(
+        engagement::unlike(&state, fan, bop)
+            .await
+            .expect("unlike")
+            .likes,
+        0
+    );
+    assert_eq!(
+        engagement::unlike(&state, fan, bop)
+            .await
+            .expect("again")
+            .likes,
+        0
+    );
+    assert_eq!(
+        engagement::unlike(&state, nova, bop)
+            .await
+            .expect("own")
+            .likes,
+        0
+    );
+
+    // Views: once per viewer per Bop per day; a device counts as a viewer; never the
+    // artist's own.
+    let device = Viewer::Device("0123456789abcdef".into());
+    assert!(
+        engagement::view(&state, &Viewer::User(fan), bop, now)
+            .await
+            .expect("view")
+    );
+    assert!(
+        !engagement::view(&state, &Viewer::User(fan), bop, now + 60_000)
+            .await
+            .expect("same day")
+    );
+    assert!(
+        engagement::view(&state, &Viewer::User(fan), bop, now + DAY)
+            .await
+            .expect("next day")
+    );
+    assert!(
+        engagement::view(&state, &device, bop, now)
+            .await
+            .expect("device")
+    );
+    assert!(
+        !engagement::view(&state, &device, bop, now)
+            .await
+            .expect("device again")
+    );
+    assert!(
+        !engagement::view(&state, &Viewer::User(nova), bop, now)
+            .await
+            .expect("own")
+    );
+    assert_eq!(
+        engagement::counts(&t.db, bop).await.expect("counts").views,
+        3
+    );
+
+    // Comments: counted for fans, not for the artist's own; checked before writing.
+    let mine = engagement::comment(&state, fan, bop, "  so good  ")
+        .await
+        .expect("comment");
+    assert_eq!(mine.body, "so good");
+    assert!(mine.can_delete && !mine.by_artist);
+    let reply = engagement::comment(&state, nova, bop, "thank you!")
+        .await
+        .expect("reply");
+    assert!(reply.by_artist);
+    assert!(
+        engagement::comment(&state, fan, bop, "   ")
+            .await
+            .expect_err("empty")
+            .field_message("body")
+            .is_some()
+    );
+    assert_eq!(
+        engagement::counts(&t.db, bop)
+            .await
+            .expect("counts")
+            .comments,
+        1
+    );
+    // Top order: the liked comment first.
+    assert_eq!(
+        engagement::like_comment(&t.db, other, reply.id, true)
+            .await
+            .expect("like"),
+        1
+    );
+    assert_eq!(
+        engagement::like_comment(&t.db, other, reply.id, true)
+            .await
+            .expect("again"),
+        1
+    );
+    let top = engagement::comments(&t.db, Some(other), bop, CommentOrder::Top)
+        .await
+        .expect("top");
+    assert_eq!(top[0].id, reply.id);
+    assert!(top[0].liked && !top[0].can_delete);
+    let newest = engagement::comments(&t.db, None, bop, CommentOrder::Newest)
+        .await
+        .expect("newest");
+    assert_eq!(
+        newest.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [reply.id, mine.id]
+    );
+
+    // Deleting: a stranger's attempt is "not found"; the Bop's artist may.
+    assert!(matches!(
+        engagement::delete_comment(&state, other, mine.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert_eq!(
+        engagement::delete_comment(&state, nova, mine.id)
+            .await
+            .expect("artist deletes")
+            .comments,
+        0
+    );
+    assert!(matches!(
+        engagement::delete_comment(&state, fan, mine.id).await,
+        Err(AppError::NotFound)
+    ));
+
+    // A deleted Bop takes no more likes, views or comments.
+    service::delete(&t.db, nova, bop).await.expect("delete");
+    assert!(matches!(
+        engagement::like(&state, fan, bop).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        engagement::view(&state, &device, bop, now + 2 * DAY).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        engagement::comment(&state, fan, bop, "hello?").await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        engagement::comments(&t.db, None, bop, CommentOrder::Newest).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
+    let (nova, _) = two_artists(&t).await;
+    let state = t.state();
+    let now = now_ms();
+    let fan = t
+        .signed_up_fan(&state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id;
+    let bop = ready(&t, nova, "hi", now - HOUR).await;
+
+    let followed = fans::follow(&t.db, fan, "@Nova_Reyes")
+        .await
+        .expect("follow");
+    assert!(followed.following);
+    assert_eq!(
+        fans::follow(&t.db, fan, "nova_reyes")
+            .await
+            .expect("again")
+            .followers,
+        followed.followers
+    );
+    assert!(matches!(
+        fans::follow(&t.db, fan, "nobody_here").await,
+        Err(AppError::NotFound)
+    ));
+    assert!(
+        fans::follow(&t.db, nova, "nova_reyes")
+            .await
+            .expect_err("self")
+            .field_message("handle")
+            .is_some()
+    );
+    let list = fans::following(&t.db, fan).await.expect("following");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].handle, "nova_reyes");
+
+    engagement::like(&state, fan, bop).await.expect("like");
+    engagement::view(&state, &Viewer::User(fan), bop, now)
+        .await
+        .expect("view");
+    engagement::comment(&state, fan, bop, "love it")
+        .await
+        .expect("comment");
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+
+    let notified: i64 =
+        query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'fan.followed'")
+            .bind(nova.0)
+            .scalar_one(&t.db)
+            .await
+            .expect("count");
+    assert_eq!(notified, 1, "one follow, one notification");
+
+    let failed: i64 = query("SELECT COUNT(*) FROM jobs WHERE last_error IS NOT NULL")
+        .scalar_one(&t.db)
+        .await
+        .expect("jobs");
+    assert_eq!(failed, 0, "every handler ran");
+    let points = fans::points(&t.db, fan, nova.0, now_ms())
+        .await
+        .expect("points");
+    let expected = [
+        loyalty::Signal::Follow,
+        loyalty::Signal::Like,
+        loyalty::Signal::View,
+        loyalty::Signal::Comment,
+    ]
+    .into_iter()
+    .map(loyalty::weight)
+    .sum::<i64>();
+    // Decay between the credits is a few milliseconds' worth: at most a point or two.
+    assert!(
+        (expected - 5..=expected).contains(&points),
+        "{points} vs {expected}"
+    );
+
+    // A retried credit of the same event changes nothing.
+    let event_id: i64 =
+        query("SELECT id FROM platform_events WHERE name = 'bop.liked' ORDER BY id DESC LIMIT 1")
+            .scalar_one(&t.db)
+            .await
+            .expect("event");
+    let like = PlatformEvent::BopLiked {
+        bop_id: bop,
+        artist_id: nova.0,
+        fan_id: fan.0,
+    };
+    let mut tx = t.db.begin().await.expect("begin");
+    assert!(
+        !fans::credit(&mut tx, event_id, &like, now_ms())
+            .await
+            .expect("credit")
+    );
+    tx.commit().await.expect("commit");
+    assert!(
+        fans::points(&t.db, fan, nova.0, now_ms())
+            .await
+            .expect("points")
+            <= points
+    );
+    // The artist's own activity never builds loyalty to themselves.
+    assert_eq!(
+        fans::loyalty_signal(&PlatformEvent::BopLiked {
+            bop_id: bop,
+            artist_id: nova.0,
+            fan_id: nova.0
+        }),
+        None
+    );
+
+    // Loyalty lifts the artist for that fan: it is in the feed's ranking.
+    let unfollowed = fans::unfollow(&t.db, fan, "nova_reyes")
+        .await
+        .expect("unfollow");
+    assert!(!unfollowed.following);
+    assert_eq!(unfollowed.followers, followed.followers - 1);
+    assert!(
+        fans::following(&t.db, fan)
+            .await
+            .expect("following")
+            .is_empty()
+    );
+}
+
+async fn a_tip_from_a_bop_names_it_and_counts_for_it(t: TestDb) {
+    let (nova, other) = two_artists(&t).await;
+    let state = t.state();
+    let now = now_ms();
+    let bop = ready(&t, nova, "tip me", now - HOUR).await;
+    let others = ready(&t, other, "not nova's", now - HOUR).await;
+    let tip = |bop: i64, key: &str| {
+        TipInput::parse(
+            &TipForm {
+                handle: "nova_reyes".into(),
+                amount: "5".into(),
+                message: String::new(),
+                email: "guest@example.com".into(),
+                cover_fee: false,
+                idempotency_key: key.into(),
+                bop: Some(bop),
+            },
+            false,
+        )
+        .expect("valid tip")
+    };
+    // Another artist's Bop on Nova's tip is not found, and nothing is written.
+    assert!(matches!(
+        boptone::tips::service::start(
+            &state,
+            None,
+            "203.0.113.9",
+            &tip(others, "tip-bbbbbbbbbbbb")
+        )
+        .await,
+        Err(AppError::NotFound)
+    ));
+    let url =
+        boptone::tips::service::start(&state, None, "203.0.113.9", &tip(bop, "tip-cccccccccccc"))
+            .await
+            .expect("checkout");
+    let session = url.rsplit('/').next().expect("session").to_owned();
+    let card = CardInput {
+        number: "4242424242424242".into(),
+        expiry: "12/34".into(),
+        cvc: "123".into(),
+        name: String::new(),
+    };
+    sandbox::pay(&state, &session, &card, (2026, 11))
+        .await
+        .expect("paid");
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+
+    let named: i64 = query("SELECT COUNT(*) FROM tips WHERE bop_id = $1 AND state = 'succeeded'")
+        .bind(bop)
+        .scalar_one(&t.db)
+        .await
+        .expect("tips");
+    assert_eq!(named, 1);
+    let events: i64 = query("SELECT COUNT(*) FROM platform_events WHERE name = 'bop.tip.received'")
+        .scalar_one(&t.db)
+        .await
+        .expect("events");
+    assert_eq!(events, 1);
+    let (tips, cents): (i64, i64) = query("SELECT tip_count, tip_cents FROM bops WHERE id = $1")
+        .bind(bop)
+        .fetch_one(&t.db)
+        .await
+        .expect("bop");
+    assert_eq!((tips, cents), (1, boptone::fees::tip(500, false).net));
+    let title: String =
+        query("SELECT title FROM notifications WHERE user_id = $1 AND kind = 'tip.received'")
+            .bind(nova.0)
+            .scalar_one(&t.db)
+            .await
+            .expect("notified once");
+    assert_eq!(title, "A fan kicked in $5.00 on your Bop");
+}
+
+both_databases!(
+    the_feed_ranks_pages_and_never_repeats,
+    likes_views_and_comments_count_once_and_never_the_artists_own,
+    follows_notify_the_artist_and_loyalty_grows_once_per_event,
+    a_tip_from_a_bop_names_it_and_counts_for_it,
+);
