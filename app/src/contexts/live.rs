@@ -109,7 +109,10 @@ mod socket {
                     bop_id: Some(id),
                     counts: Some(counts),
                 }) if topic == "bop" => live.bop_counts.set(Some((id, counts))),
-                _ => live.notifications.update(|v| *v = v.wrapping_add(1)),
+                Ok(Message { topic, .. }) if topic == "notifications" => {
+                    live.notifications.update(|v| *v = v.wrapping_add(1));
+                }
+                _ => {}
             }
         });
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -100,7 +100,12 @@ async fn forward(mut socket: WebSocket, user: Option<i64>, mut pushes: Receiver<
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
                 Some(Ok(Message::Text(text))) => {
                     if let Some(ids) = watched(&text) {
+                        // Said back, so the tab knows from when pushes for them come.
+                        let ack = serde_json::json!({ "topic": "watching", "bop_ids": ids });
                         watching = ids;
+                        if socket.send(Message::Text(ack.to_string().into())).await.is_err() {
+                            break;
+                        }
                     }
                 }
                 Some(Ok(_)) => {}

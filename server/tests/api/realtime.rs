@@ -1,9 +1,9 @@
 use std::time::Duration;
 
 use boptone::{accounts::UserId, both_databases, db::Dialect, realtime::Realtime, testing::TestDb};
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use reqwest::header;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::StatusCode};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::StatusCode};
 
 use crate::helpers::TestApp;
 
@@ -82,17 +82,80 @@ async fn a_signed_in_tab_receives_its_pushes_only(db: TestDb) {
     );
 }
 
-async fn strangers_and_foreign_origins_are_refused(db: TestDb) {
+/// The next text message, within 10 s.
+async fn next_text<S>(socket: &mut S) -> String
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("a message within 10 s")
+        .expect("open")
+        .expect("message");
+    message.into_text().expect("text").as_str().to_owned()
+}
+
+async fn anyone_watching_a_bop_sees_its_counts_live(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    boptone::seed::seed_demo(&app.db.db).await.expect("seed");
+    let nova = app.db.user_by_handle("nova_reyes").await;
+    let (ana, _) = signed_in(&app).await;
+    let media = boptone::bops::service::ReadyMedia {
+        original_key: "private/bops/x/original".into(),
+        original_bytes: 1,
+        playlist_key: "bops/x/master.m3u8".into(),
+        poster_key: "bops/x/poster.webp".into(),
+        duration_ms: 2000,
+        width: 720,
+        height: 1280,
+    };
+    let now = boptone::time::now_ms();
+    let watched = boptone::bops::service::insert_ready(&app.db.db, nova, "watched", &media, now)
+        .await
+        .expect("bop");
+    let other = boptone::bops::service::insert_ready(&app.db.db, nova, "other", &media, now)
+        .await
+        .expect("bop");
+    // Signed out: no notifications, but any Bop may be watched.
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, None, &app.base))
+        .await
+        .expect("an anonymous tab connects");
+    socket
+        .send(Message::Text(format!(r#"{{"watch":[{watched}]}}"#).into()))
+        .await
+        .expect("send");
+    assert_eq!(
+        next_text(&mut socket).await,
+        format!(r#"{{"bop_ids":[{watched}],"topic":"watching"}}"#)
+    );
+    boptone::testing::wait_for(
+        &mut app.state.realtime.listening(),
+        "the server's realtime LISTEN",
+        |up| *up,
+    )
+    .await;
+    app.state.realtime.notify_user(ana).await;
+    boptone::bops::engagement::like(&app.state, ana, other)
+        .await
+        .expect("like");
+    boptone::bops::engagement::like(&app.state, ana, watched)
+        .await
+        .expect("like");
+    // Only the watched Bop's counts come (pushes keep their order).
+    let text = next_text(&mut socket).await;
+    let pushed: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(pushed["topic"], "bop");
+    assert_eq!(pushed["bop_id"], watched);
+    assert_eq!(pushed["counts"]["likes"], 1);
+}
+
+async fn foreign_origins_are_refused(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let (_, cookie) = signed_in(&app).await;
     let status = |err: tokio_tungstenite::tungstenite::Error| match err {
         tokio_tungstenite::tungstenite::Error::Http(res) => res.status(),
         other => panic!("expected an HTTP refusal, got {other}"),
     };
-    let anonymous = tokio_tungstenite::connect_async(ws_request(&app, None, &app.base))
-        .await
-        .expect_err("refused");
-    assert_eq!(status(anonymous), StatusCode::UNAUTHORIZED);
     let foreign =
         tokio_tungstenite::connect_async(ws_request(&app, Some(&cookie), "https://evil.example"))
             .await
@@ -111,5 +174,6 @@ async fn strangers_and_foreign_origins_are_refused(db: TestDb) {
 
 both_databases!(
     a_signed_in_tab_receives_its_pushes_only,
-    strangers_and_foreign_origins_are_refused
+    anyone_watching_a_bop_sees_its_counts_live,
+    foreign_origins_are_refused
 );
