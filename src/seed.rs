@@ -4,6 +4,10 @@
 //! Like a migration, it inserts its fixture rows (the demo users and profiles, with
 //! their staggered dates) itself; every later change goes through the owning module.
 
+mod bops;
+
+pub use bops::seed_bops;
+
 use crate::db::query;
 use crate::{
     accounts::{Password, UserId, service::hash_password},

@@ -101,18 +101,23 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => {
-            let db = Db::connect(&config.database_url, &DbOptions::default()).await?;
-            db.migrate().await.context("applying migrations")?;
-            let report = seed::seed_demo(&db)
+            let state = build_state(&config).await?;
+            let report = seed::seed_demo(&state.db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // The clips are made once and kept beside the local media.
+            let clips = std::path::Path::new("data/demo-clips");
+            let bops = seed::seed_bops(&state, clips)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo Bops: {e}"))?;
             tracing::info!(
                 users_created = report.users_created,
                 profiles_created = report.profiles_created,
+                bops_posted = bops,
                 "demo data loaded (password for every demo account: {})",
                 seed::DEMO_PASSWORD
             );
-            db.close().await;
+            state.db.close().await;
             Ok(())
         }
     }

@@ -399,3 +399,13 @@ pub async fn ready_media(db: &Db, id: i64) -> Result<ReadyMedia, AppError> {
         height: row.height.unwrap_or(0),
     })
 }
+
+/// Dates ready Bop `id` as published at `at`: demo history, loaded by `seed-demo`.
+pub async fn backdate(db: &Db, id: i64, at: i64) -> Result<(), AppError> {
+    query("UPDATE bops SET published_at = $2, created_at = $2 WHERE id = $1 AND state = 'ready'")
+        .bind(id)
+        .bind(at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
