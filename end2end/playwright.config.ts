@@ -29,7 +29,8 @@ export default defineConfig({
     command: `sh -c '"${server}" seed-demo && exec "${server}" serve'`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    // The first seed makes the demo Bops' clips and processes them.
+    timeout: 180_000,
     stdout: "pipe",
     stderr: "pipe",
     env: {
@@ -41,6 +42,8 @@ export default defineConfig({
       RUST_LOG: "warn",
       // Set for a server that serves a site built separately (the test build).
       LEPTOS_HASH_FILES: process.env.LEPTOS_HASH_FILES ?? "",
+      // Made once, kept between runs.
+      DEMO_CLIPS_DIR: join(__dirname, "..", "target", "demo-clips"),
       // The tests read their email (verification, reset links) in the in-app mailbox.
       DEV_MAILBOX: "true",
     },

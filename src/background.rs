@@ -41,6 +41,7 @@ pub fn routes() -> Routes {
         events: EventHandlers::new()
             .register::<DeliverNotifications>()
             .register::<crate::fans::service::CreditLoyalty>()
+            .register::<crate::fans::service::NotifyFollowers>()
             .register::<crate::bops::service::CountBopTips>(),
     }
 }
@@ -60,6 +61,7 @@ pub fn registry() -> Registry {
         .register::<crate::reconciliation::service::Reconcile>()
         .register::<crate::bops::transcode::Transcode>()
         .register::<crate::fans::service::CreditLoyalty>()
+        .register::<crate::fans::service::NotifyFollowers>()
         .register::<crate::bops::service::CountBopTips>()
 }
 

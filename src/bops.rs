@@ -49,6 +49,9 @@ pub struct ArtistBop {
     pub poster_url: Option<String>,
     pub playlist_url: Option<String>,
     pub created_at: i64,
+    /// What fans did with it, and what its tips earned the artist (after processing).
+    pub counts: BopCounts,
+    pub tip_cents: i64,
 }
 
 /// A Bop's public counts (the uploader's own activity never counts, SPEC FAN-6).

@@ -1,5 +1,6 @@
 //! Shared widgets.
 
+pub mod follow;
 pub mod gate;
 pub mod icons;
 pub mod kick_in;

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "./fixtures";
-import { hydrated, open } from "./helpers";
+import { hydrated, newAccount, open, signUp } from "./helpers";
 
 /** A two-second vertical clip with sound, made by ffmpeg's own sources. */
 function clip(): string {
@@ -53,4 +53,75 @@ test("an artist posts a Bop and sees it become ready", async ({ page }) => {
   await edited.getByRole("button", { name: "Delete" }).click();
   await edited.getByRole("button", { name: "Delete Bop" }).click();
   await expect(page.getByText("Soundcheck, take two #live")).toHaveCount(0);
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("a fan watches the feed, likes, comments, follows and kicks in from a Bop", async ({ page }) => {
+    await signUp(page, newAccount("watcher"));
+    await open(page, "/feed");
+    const feed = page.getByTestId("feed");
+    const first = feed.getByTestId("bop").first();
+    await expect(first).toBeVisible();
+    const artist = (await first.getByRole("link", { name: /'s profile$/ }).getAttribute("aria-label"))!.replace(/'s profile$/, "");
+
+    // The first Bop plays on its own, muted: its time moves on.
+    const video = first.locator("video");
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.muted)).toBe(true);
+    await first.getByRole("button", { name: /Tap to unmute/ }).click();
+    expect(await video.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
+
+    // Like: the heart fills at once and the count goes up; it is still liked after a reload.
+    const like = first.getByRole("button", { name: /^Like \((\d+) likes\)$/ });
+    const before = Number((await like.getAttribute("aria-label"))!.match(/\d+/)![0]);
+    await like.click();
+    await expect(like).toHaveAttribute("aria-pressed", "true");
+    await expect(like).toHaveAttribute("aria-label", `Like (${before + 1} likes)`);
+
+    // Comment.
+    await first.getByRole("button", { name: /^Comments/ }).click();
+    const sheet = page.getByRole("dialog", { name: /Comments/ });
+    await sheet.getByLabel("Add a comment").fill("This one is my favourite");
+    await sheet.getByRole("button", { name: "Post" }).click();
+    await expect(sheet.getByTestId("comment").filter({ hasText: "This one is my favourite" })).toBeVisible();
+    await sheet.getByRole("button", { name: "Close" }).click();
+    await expect(sheet).toBeHidden();
+
+    // Follow the artist; they are on the Following list.
+    await first.getByRole("button", { name: "Follow", exact: true }).click();
+    await expect(first.getByRole("button", { name: "Following" })).toBeVisible();
+
+    // Swipe on: the next Bop plays.
+    await feed.evaluate((el) => el.scrollBy(0, el.clientHeight));
+    const second = feed.getByTestId("bop").nth(1);
+    await expect
+      .poll(() => second.locator("video").evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 })
+      .toBeGreaterThan(0.3);
+
+    // A shared link opens that Bop itself, with its preview tags for other apps.
+    const id = await first.getAttribute("data-bop-id");
+    await open(page, `/bops/${id}`);
+    await expect(page.locator('meta[property="og:video"]')).toHaveAttribute("content", /\/media\/bops\/.+\.m3u8$/);
+    const shared = page.getByTestId("bop").first();
+    await expect(shared).toHaveAttribute("data-bop-id", id!);
+    await expect(shared.getByRole("button", { name: /^Like/ })).toHaveAttribute("aria-pressed", "true");
+
+    // Kick In from the Bop: the tip flow, paid in the sandbox.
+    await shared.getByRole("button", { name: `Kick In: tip ${artist}` }).click();
+    const kickIn = page.getByRole("dialog", { name: `Kick In for ${artist}` });
+    await kickIn.getByRole("button", { name: "$5" }).click();
+    await kickIn.getByRole("button", { name: "Kick In" }).click();
+    await expect(page).toHaveURL(/\/sandbox\/checkout\//);
+    await hydrated(page);
+    await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+    await page.getByLabel("Expiry (MM / YY)").fill("12 / 34");
+    await page.getByLabel("CVC").fill("123");
+    await page.getByRole("button", { name: "Pay" }).click();
+    await expect(page.getByText(`reached ${artist}`, { exact: false })).toBeVisible();
+
+    await open(page, "/me");
+    await expect(page.getByRole("list", { name: "Artists you follow" })).toContainText(artist);
+  });
 });

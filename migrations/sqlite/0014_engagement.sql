@@ -81,3 +81,12 @@ CREATE TABLE reports (
 );
 CREATE UNIQUE INDEX reports_once_key ON reports (reporter_id, subject, subject_id);
 CREATE INDEX reports_open_idx ON reports (state, created_at);
+
+-- Notifications that gather several events (new Bops from the artists a fan follows):
+-- how many they stand for, and which events each recipient already has.
+ALTER TABLE notifications ADD COLUMN group_count INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE notification_deliveries (
+    event_id   INTEGER NOT NULL REFERENCES platform_events (id),
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, user_id)
+);

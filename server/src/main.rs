@@ -105,8 +105,10 @@ async fn main() -> anyhow::Result<()> {
             let report = seed::seed_demo(&state.db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            // The clips are made once and kept beside the local media.
-            let clips = std::path::Path::new("data/demo-clips");
+            // The clips are made once and kept (`DEMO_CLIPS_DIR`, `data/demo-clips`).
+            let clips =
+                std::env::var("DEMO_CLIPS_DIR").unwrap_or_else(|_| "data/demo-clips".into());
+            let clips = std::path::Path::new(&clips);
             let bops = seed::seed_bops(&state, clips)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo Bops: {e}"))?;

@@ -222,11 +222,17 @@ struct BopRow {
     poster_key: Option<String>,
     playlist_key: Option<String>,
     created_at: i64,
+    view_count: i64,
+    like_count: i64,
+    comment_count: i64,
+    tip_count: i64,
+    tip_cents: i64,
 }
 
 /// The artist's Bops, newest first (deleted ones left out).
 pub async fn artist_bops(db: &Db, artist: UserId) -> Result<Vec<ArtistBop>, AppError> {
-    const SQL: &str = "SELECT id, caption, state, progress, failure, duration_ms, poster_key, playlist_key, created_at \
+    const SQL: &str = "SELECT id, caption, state, progress, failure, duration_ms, poster_key, playlist_key, created_at, \
+                       view_count, like_count, comment_count, tip_count, tip_cents \
                        FROM bops WHERE artist_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC";
     let rows: Vec<BopRow> = query(SQL).bind(artist.0).fetch_all(db).await?;
     Ok(rows
@@ -241,6 +247,13 @@ pub async fn artist_bops(db: &Db, artist: UserId) -> Result<Vec<ArtistBop>, AppE
             poster_url: r.poster_key.map(|k| format!("/media/{k}")),
             playlist_url: r.playlist_key.map(|k| format!("/media/{k}")),
             created_at: r.created_at,
+            counts: super::BopCounts {
+                views: r.view_count,
+                likes: r.like_count,
+                comments: r.comment_count,
+                tips: r.tip_count,
+            },
+            tip_cents: r.tip_cents,
         })
         .collect())
 }

@@ -274,3 +274,87 @@ impl Job for CreditLoyalty {
         Ok(())
     }
 }
+
+/// Followers notified per transaction.
+const NOTIFY_BATCH: i64 = 500;
+
+/// Tells an artist's followers about a new Bop: one notification each, gathered with
+/// the others while unread ("3 new Bops from artists you follow"), so following many
+/// artists never means a push per Bop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotifyFollowers {
+    pub event_id: i64,
+}
+
+impl bus::EventHandler for NotifyFollowers {
+    fn wants(event: &PlatformEvent) -> bool {
+        matches!(event, PlatformEvent::BopPublished { .. })
+    }
+
+    fn for_event(event_id: i64) -> Self {
+        Self { event_id }
+    }
+}
+
+#[async_trait]
+impl Job for NotifyFollowers {
+    const KIND: &'static str = "fans.notify_followers";
+
+    async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
+        use crate::notifications::{Draft, service as notifications};
+        let PlatformEvent::BopPublished { bop_id, artist_id } =
+            bus::load(&ctx.state.db, self.event_id).await?
+        else {
+            return Ok(());
+        };
+        // A Bop deleted since has nothing to announce.
+        let bop = match crate::bops::feed::one(&ctx.state.db, None, bop_id).await {
+            Ok(bop) => bop,
+            Err(AppError::NotFound) => return Ok(()),
+            Err(err) => return Err(err.into()),
+        };
+        let name = bop.artist.name.clone();
+        let caption: String = bop.caption.chars().take(120).collect();
+        let mut after = 0;
+        loop {
+            let followers = followers_page(&ctx.state.db, artist_id, after, NOTIFY_BATCH).await?;
+            let Some(&last) = followers.last() else {
+                break;
+            };
+            let mut changed = Vec::new();
+            let mut tx = ctx.state.db.begin().await?;
+            let now = now_ms();
+            for &fan in &followers {
+                let many = |count: i64| Draft {
+                    recipient: fan,
+                    title: format!("{count} new Bops from artists you follow"),
+                    body: format!("The latest is from {name}. Catch up in your feed."),
+                    link: Some("/feed".into()),
+                };
+                let digest = notifications::Digest {
+                    kind: "bop.published",
+                    single: Draft {
+                        recipient: fan,
+                        title: format!("{name} posted a new Bop"),
+                        body: if caption.is_empty() {
+                            "Watch it now.".into()
+                        } else {
+                            caption.clone()
+                        },
+                        link: Some(format!("/bops/{bop_id}")),
+                    },
+                    many: &many,
+                };
+                if notifications::add_to_digest(&mut tx, self.event_id, &digest, now).await? {
+                    changed.push(fan);
+                }
+            }
+            tx.commit().await?;
+            for fan in changed {
+                ctx.state.realtime.notify_user(UserId(fan)).await;
+            }
+            after = last;
+        }
+        Ok(())
+    }
+}

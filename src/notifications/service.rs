@@ -124,3 +124,74 @@ pub async fn mark_all_read(db: &Db, user: UserId) -> Result<u64, AppError> {
     const SQL: &str = "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND deleted_at IS NULL";
     query(SQL).bind(now_ms()).bind(user.0).execute(db).await
 }
+
+/// A notification that gathers events of one kind while it is unread: the first says
+/// `single`, and each later one (within [`DIGEST_WINDOW_MS`]) replaces it, on top of
+/// the list, with `many(count)`.
+pub struct Digest<'a> {
+    pub kind: &'a str,
+    pub single: super::Draft,
+    pub many: &'a (dyn Fn(i64) -> super::Draft + Sync),
+}
+
+/// How long an unread digest keeps gathering.
+pub const DIGEST_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Adds event `event_id` to `recipient`'s digest of its kind, once however often it
+/// runs. Returns whether anything changed (the recipient's tabs should refetch).
+pub async fn add_to_digest(
+    tx: &mut crate::db::Tx,
+    event_id: i64,
+    digest: &Digest<'_>,
+    now: i64,
+) -> Result<bool, AppError> {
+    let recipient = digest.single.recipient;
+    let first = query(
+        "INSERT INTO notification_deliveries (event_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(recipient)
+    .execute(&mut *tx)
+    .await?;
+    if first == 0 {
+        return Ok(false);
+    }
+    #[derive(sqlx::FromRow)]
+    struct Open {
+        id: i64,
+        group_count: i64,
+    }
+    const OPEN: &str = "SELECT id, group_count FROM notifications WHERE user_id = $1 AND kind = $2 \
+                        AND read_at IS NULL AND deleted_at IS NULL AND created_at > $3 ORDER BY id DESC LIMIT 1";
+    let open: Option<Open> = query(OPEN)
+        .bind(recipient)
+        .bind(digest.kind)
+        .bind(now - DIGEST_WINDOW_MS)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (draft, count) = match open {
+        Some(open) => {
+            // The gathered notification moves to the top: the old one is replaced.
+            query("UPDATE notifications SET deleted_at = $2 WHERE id = $1")
+                .bind(open.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            ((digest.many)(open.group_count + 1), open.group_count + 1)
+        }
+        None => (digest.single.clone(), 1),
+    };
+    const INSERT: &str = "INSERT INTO notifications (user_id, kind, title, body, link, group_count, created_at) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    query(INSERT)
+        .bind(recipient)
+        .bind(digest.kind)
+        .bind(&draft.title)
+        .bind(&draft.body)
+        .bind(draft.link.as_deref())
+        .bind(count)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(true)
+}

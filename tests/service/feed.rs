@@ -542,7 +542,111 @@ async fn a_tip_from_a_bop_names_it_and_counts_for_it(t: TestDb) {
     assert_eq!(title, "A fan kicked in $5.00 on your Bop");
 }
 
+async fn followers_hear_of_new_bops_gathered_while_unread(t: TestDb) {
+    let (nova, other) = two_artists(&t).await;
+    let state = t.state();
+    let now = now_ms();
+    let fan = t
+        .signed_up_fan(&state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id;
+    let other_handle = handle_of(&t, other).await;
+    fans::follow(&t.db, fan, "nova_reyes")
+        .await
+        .expect("follow");
+    fans::follow(&t.db, fan, &other_handle)
+        .await
+        .expect("follow");
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    // Published as the transcode job publishes: the Bop and its event.
+    let publish = |artist: UserId, caption: &'static str| {
+        let t = &t;
+        async move {
+            let id = ready(t, artist, caption, now_ms()).await;
+            let mut tx = t.db.begin().await.expect("begin");
+            let event = boptone::events::bus::emit(
+                &mut tx,
+                &PlatformEvent::BopPublished {
+                    bop_id: id,
+                    artist_id: artist.0,
+                },
+            )
+            .await
+            .expect("emit");
+            tx.commit().await.expect("commit");
+            (id, event)
+        }
+    };
+    let bop_notes = || async {
+        boptone::notifications::service::list(&t.db, fan, 20)
+            .await
+            .expect("list")
+            .into_iter()
+            .filter(|n| n.kind == "bop.published")
+            .collect::<Vec<_>>()
+    };
+
+    let (first, first_event) = publish(nova, "first one #new").await;
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    let notes = bop_notes().await;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].title, "Nova Reyes posted a new Bop");
+    assert_eq!(notes[0].body, "first one #new");
+    assert_eq!(
+        notes[0].link.as_deref(),
+        Some(format!("/bops/{first}").as_str())
+    );
+
+    // A second Bop while the first is unread: one notification, gathered and on top.
+    publish(other, "second").await;
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    let notes = bop_notes().await;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].title, "2 new Bops from artists you follow");
+    assert_eq!(notes[0].link.as_deref(), Some("/feed"));
+    // Delivering the first again (a retried job) counts nothing twice.
+    let again = boptone::fans::service::NotifyFollowers {
+        event_id: first_event,
+    };
+    use boptone::jobs::worker::Job;
+    again
+        .run(&boptone::jobs::worker::JobContext {
+            state: state.clone(),
+        })
+        .await
+        .expect("retry");
+    assert_eq!(
+        bop_notes().await[0].title,
+        "2 new Bops from artists you follow"
+    );
+
+    // Once read, the next Bop starts afresh. The artist hears nothing of their own.
+    boptone::notifications::service::mark_all_read(&t.db, fan)
+        .await
+        .expect("read");
+    publish(nova, "third").await;
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    let notes = bop_notes().await;
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].title, "Nova Reyes posted a new Bop");
+    let own = boptone::notifications::service::list(&t.db, nova, 20)
+        .await
+        .expect("list");
+    assert!(own.iter().all(|n| n.kind != "bop.published"));
+    let _ = now;
+}
+
 both_databases!(
+    followers_hear_of_new_bops_gathered_while_unread,
     the_feed_ranks_pages_and_never_repeats,
     likes_views_and_comments_count_once_and_never_the_artists_own,
     follows_notify_the_artist_and_loyalty_grows_once_per_event,

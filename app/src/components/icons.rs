@@ -2,13 +2,19 @@
 
 use leptos::prelude::*;
 
+/// An icon drawn by `path` on a 24×24 grid; `class` sizes it (default 24 px) and
+/// `filled` fills its shape with the current colour.
 #[component]
-pub fn Icon(path: &'static str) -> AnyView {
+pub fn Icon(
+    path: &'static str,
+    #[prop(optional)] class: Option<&'static str>,
+    #[prop(into, optional)] filled: Signal<bool>,
+) -> AnyView {
     view! {
         <svg
-            class="h-6 w-6 shrink-0"
+            class=class.unwrap_or("h-6 w-6 shrink-0")
             viewBox="0 0 24 24"
-            fill="none"
+            fill=move || if filled.get() { "currentColor" } else { "none" }
             stroke="currentColor"
             stroke-width="1.8"
             stroke-linecap="round"
@@ -58,3 +64,10 @@ pub fn Logo(id: &'static str) -> AnyView {
     }
     .into_any()
 }
+
+pub const HEART: &str = "M12 20l-7.1-7.2a4.6 4.6 0 0 1 6.5-6.5l.6.6.6-.6a4.6 4.6 0 0 1 6.5 6.5z";
+pub const COMMENT: &str = "M4 5h16v11H10l-6 4z";
+pub const SHARE: &str = "M12 3v12M7 8l5-5 5 5M5 13v7h14v-7";
+pub const TIP: &str = "M12 3v18M16 7h-6a2.5 2.5 0 0 0 0 5h4a2.5 2.5 0 0 1 0 5H8";
+pub const SOUND_OFF: &str = "M4 9h4l5-4v14l-5-4H4zM17 9l5 6M22 9l-5 6";
+pub const SOUND_ON: &str = "M4 9h4l5-4v14l-5-4H4zM17 8.5a5 5 0 0 1 0 7M19.5 6a8.5 8.5 0 0 1 0 12";

@@ -44,7 +44,7 @@ pub fn BopVideo(
             });
             if on {
                 paused.set(false);
-                let _ = el.play();
+                hls::play(&el);
             } else {
                 let _ = el.pause();
             }
@@ -74,7 +74,8 @@ pub fn BopVideo(
         };
         if el.paused() {
             paused.set(false);
-            let _ = el.play();
+            #[cfg(feature = "hydrate")]
+            hls::play(&el);
         } else {
             paused.set(true);
             let _ = el.pause();
@@ -209,6 +210,19 @@ mod hls {
         on_load.forget();
     }
 
+    /// Starts playing; a refusal (autoplay rules, a newer load) only means it waits for
+    /// the viewer, so it is not an error.
+    pub fn play(video: &HtmlVideoElement) {
+        thread_local! {
+            static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+        }
+        if let Ok(promise) = video.play() {
+            IGNORE.with(|ignore| {
+                let _ = promise.catch(ignore);
+            });
+        }
+    }
+
     /// Plays `src` in `video`: hls.js where supported, the browser's own HLS otherwise.
     pub fn attach(video: &HtmlVideoElement, src: &str, playing: bool) -> Attached {
         let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
@@ -220,6 +234,8 @@ mod hls {
                 let config = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&config, &"capLevelToPlayerSize".into(), &true.into());
                 let _ = js_sys::Reflect::set(&config, &"startLevel".into(), &(-1).into());
+                // fMP4 segments need no transmuxing worker (and the CSP allows none).
+                let _ = js_sys::Reflect::set(&config, &"enableWorker".into(), &false.into());
                 if let Ok(hls) = Hls::new(&config) {
                     set_ahead(&hls, playing);
                     hls.load_source(&src);

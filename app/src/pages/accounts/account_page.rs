@@ -162,7 +162,7 @@ fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>
                         </ActionForm>
                     </div>
                 </Show>
-            </section>
+            </section> <Following />
             {(user.role == Role::Admin)
                 .then(|| {
                     view! {
@@ -224,5 +224,98 @@ fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>
                 </button>
             </ActionForm>
         </div>
+    }
+}
+
+/// The artists this person follows (SPEC FAN-1), with a way to find more.
+#[component]
+fn Following() -> impl IntoView {
+    let following = Resource::new(|| (), |_| crate::api::fans::load_following());
+    view! {
+        <section
+            aria-labelledby="following-heading"
+            class="rounded-2xl border border-zinc-800 bg-zinc-900/60 p-5"
+        >
+            <h2
+                id="following-heading"
+                class="text-sm font-semibold uppercase tracking-wider text-zinc-400"
+            >
+                "Following"
+            </h2>
+            <Suspense fallback=|| {
+                view! { <Loading label="Loading who you follow…" /> }
+            }>
+                {move || Suspend::new(async move {
+                    match following.await {
+                        Ok(list) if list.is_empty() => {
+                            view! {
+                                <p class="mt-2 text-sm text-zinc-300">
+                                    "You don't follow anyone yet. Follow artists from the "
+                                    <a href="/feed" class="link">
+                                        "feed"
+                                    </a> " or their profiles to see their new Bops first."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="mt-3 space-y-2" aria-label="Artists you follow">
+                                    {list
+                                        .into_iter()
+                                        .map(|artist| {
+                                            let initial = artist
+                                                .name
+                                                .chars()
+                                                .next()
+                                                .map(|c| c.to_uppercase().to_string())
+                                                .unwrap_or_default();
+                                            view! {
+                                                <li>
+                                                    <a
+                                                        href=format!("/@{}", artist.handle)
+                                                        class="flex items-center gap-3 rounded-xl px-2 py-1.5 hover:bg-zinc-800"
+                                                    >
+                                                        {match artist.photo_url {
+                                                            Some(url) => {
+                                                                view! {
+                                                                    <img
+                                                                        src=url
+                                                                        alt=""
+                                                                        class="h-9 w-9 rounded-full object-cover"
+                                                                    />
+                                                                }
+                                                                    .into_any()
+                                                            }
+                                                            None => {
+                                                                view! {
+                                                                    <span
+                                                                        class="grid h-9 w-9 place-items-center rounded-full bg-fuchsia-500/20 text-sm font-semibold text-fuchsia-200"
+                                                                        aria-hidden="true"
+                                                                    >
+                                                                        {initial}
+                                                                    </span>
+                                                                }
+                                                                    .into_any()
+                                                            }
+                                                        }}
+                                                        <span class="font-medium text-white">{artist.name}</span>
+                                                        <span class="text-sm text-zinc-400">
+                                                            "@"{artist.handle.clone()}
+                                                        </span>
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => view! { <LoadError error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -161,10 +161,29 @@ fn BopCard(
                 .duration_ms
                 .map(|ms| format!(" · {}:{:02}", ms / 60_000, ms / 1000 % 60))
                 .unwrap_or_default();
+            let c = bop.counts;
+            let plural =
+                |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+            let earned = boptone::money::format_amount(
+                bop.tip_cents,
+                boptone::money::PLATFORM_CURRENCY.as_str(),
+            );
             view! {
                 <p class="text-sm text-emerald-300" data-state="ready">
                     {format!("Ready{length}")}
                 </p>
+                <p class="mt-1 text-sm text-zinc-300" data-testid="bop-stats">
+                    {format!(
+                        "{} · {} · {} · {} · {earned} earned",
+                        plural(c.views, "view", "views"),
+                        plural(c.likes, "like", "likes"),
+                        plural(c.comments, "comment", "comments"),
+                        plural(c.tips, "tip", "tips"),
+                    )}
+                </p>
+                <a href=format!("/bops/{}", bop.id) class="link mt-1 inline-block text-sm">
+                    "Open in the feed"
+                </a>
             }
             .into_any()
         }

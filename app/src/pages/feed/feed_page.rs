@@ -15,6 +15,7 @@ use crate::{
     api::bops::{LikeBop, RecordView, load_bop, load_feed},
     api::fans::SetFollow,
     components::{
+        icons::{self, Icon},
         player::{BopVideo, HLS_SCRIPT},
         ui::{EmptyState, LoadError, Loading},
     },
@@ -206,7 +207,7 @@ const MUTED_KEY: &str = "boptone.muted";
 
 /// The feed's scroller: `first` Bops, then pages from `next` (`Some("")`: from the top).
 #[component]
-fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> impl IntoView {
+fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> AnyView {
     let session = use_session();
     let live = use_live();
     let signed_in = Signal::derive(move || matches!(session.user.get(), Some(Ok(Some(_)))));
@@ -392,6 +393,9 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> impl IntoView {
                 </div>
             </Show>
         </div>
+        <p class="pointer-events-none fixed right-6 bottom-6 hidden text-xs text-zinc-400 lg:block">
+            "↑ ↓ next and previous · Space pause · M sound"
+        </p>
         <div class="sr-only" aria-live="polite">
             {move || {
                 feed.items
@@ -453,6 +457,7 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> impl IntoView {
                 })
         }}
     }
+    .into_any()
 }
 
 /// Pauses or resumes the Bop at `index`.
@@ -495,7 +500,7 @@ fn trim(value: f64, unit: &str) -> String {
 }
 
 #[component]
-fn BopSlide(feed: Feed, item: Item, index: usize) -> impl IntoView {
+fn BopSlide(feed: Feed, item: Item, index: usize) -> AnyView {
     let bop = item.bop.get_value();
     let active = Signal::derive(move || feed.active.get() == index);
     // A player exists for the Bop playing and its neighbours: at most three.
@@ -557,7 +562,23 @@ fn BopSlide(feed: Feed, item: Item, index: usize) -> impl IntoView {
                 aria-pressed=move || if feed.muted.get() { "false" } else { "true" }
                 on:click=move |_| feed.muted.update(|m| *m = !*m)
             >
-                {move || if feed.muted.get() { "🔇 Tap to unmute" } else { "🔊 Sound on" }}
+                <span class="flex items-center gap-1.5">
+                    {move || {
+                        if feed.muted.get() {
+                            view! {
+                                <Icon path=icons::SOUND_OFF class="h-5 w-5" />
+                                "Tap to unmute"
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <Icon path=icons::SOUND_ON class="h-5 w-5" />
+                                "Sound on"
+                            }
+                                .into_any()
+                        }
+                    }}
+                </span>
             </button>
             <div class="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/85 via-black/40 to-transparent px-4 pt-16 pb-5 pr-20">
                 <a
@@ -572,6 +593,7 @@ fn BopSlide(feed: Feed, item: Item, index: usize) -> impl IntoView {
             <Actions feed item index />
         </section>
     }
+    .into_any()
 }
 
 /// A caption with its #hashtags set apart.
@@ -597,7 +619,7 @@ fn Caption(text: String) -> impl IntoView {
 
 /// The buttons beside a Bop: the artist (and Follow), like, comments, share, Kick In.
 #[component]
-fn Actions(feed: Feed, item: Item, index: usize) -> impl IntoView {
+fn Actions(feed: Feed, item: Item, index: usize) -> AnyView {
     let bop = item.bop.get_value();
     let handle = bop.artist.handle.clone();
     let id = bop.id;
@@ -739,12 +761,12 @@ fn Actions(feed: Feed, item: Item, index: usize) -> impl IntoView {
                 aria-label=move || format!("Like ({} likes)", item.counts.get().likes)
                 on:click=on_like
             >
-                <span
-                    class="text-3xl"
-                    class:text-rose-500=move || item.liked.get()
-                    aria-hidden="true"
-                >
-                    {move || if item.liked.get() { "♥" } else { "♡" }}
+                <span class:text-rose-500=move || item.liked.get()>
+                    <Icon
+                        path=icons::HEART
+                        class="h-8 w-8"
+                        filled=Signal::derive(move || item.liked.get())
+                    />
                 </span>
                 <span class="text-xs font-semibold" aria-hidden="true">
                     {move || compact(item.counts.get().likes)}
@@ -756,17 +778,13 @@ fn Actions(feed: Feed, item: Item, index: usize) -> impl IntoView {
                 aria-label=move || format!("Comments ({})", item.counts.get().comments)
                 on:click=move |_| feed.sheet.set(Some(Sheet::Comments(index)))
             >
-                <span class="text-2xl" aria-hidden="true">
-                    "💬"
-                </span>
+                <Icon path=icons::COMMENT class="h-8 w-8" />
                 <span class="text-xs font-semibold" aria-hidden="true">
                     {move || compact(item.counts.get().comments)}
                 </span>
             </button>
             <button type="button" class="feed-action" aria-label="Share" on:click=share>
-                <span class="text-2xl" aria-hidden="true">
-                    "↗"
-                </span>
+                <Icon path=icons::SHARE class="h-8 w-8" />
                 <span class="text-xs font-semibold" aria-hidden="true">
                     "Share"
                 </span>
@@ -778,9 +796,7 @@ fn Actions(feed: Feed, item: Item, index: usize) -> impl IntoView {
                     aria-label=format!("Kick In: tip {}", bop.artist.name)
                     on:click=move |_| feed.sheet.set(Some(Sheet::KickIn(index)))
                 >
-                    <span class="text-2xl" aria-hidden="true">
-                        "💸"
-                    </span>
+                    <Icon path=icons::TIP class="h-8 w-8" />
                     <span class="text-xs font-semibold" aria-hidden="true">
                         "Kick In"
                     </span>
@@ -789,6 +805,7 @@ fn Actions(feed: Feed, item: Item, index: usize) -> impl IntoView {
             <span class="sr-only">{move || format!("{} views", item.counts.get().views)}</span>
         </div>
     }
+    .into_any()
 }
 
 /// Shares a link to `path` with the system's share sheet, or copies it.

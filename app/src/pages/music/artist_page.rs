@@ -11,8 +11,8 @@ use crate::{
         artists::get_artist,
         tips::{ConfirmTip, load_tip_receipt},
     },
-    components::kick_in::KickInForm,
     components::ui::{LoadError, Loading, Notice},
+    components::{follow::FollowButton, kick_in::KickInForm},
     pages::not_found_page::NotFoundPage,
 };
 
@@ -124,6 +124,7 @@ pub fn ArtistPage() -> impl IntoView {
                                             <p class="mt-2 text-sm text-zinc-300">
                                                 {a.location.clone()}
                                             </p>
+                                            <FollowButton handle=a.handle.clone() />
                                         </div>
                                     </div>
                                     {(!a.links.is_empty())
@@ -164,6 +165,7 @@ pub fn ArtistPage() -> impl IntoView {
                                             })
                                             .collect_view()}
                                     </ul>
+                                    <ArtistBops handle=a.handle.clone() />
                                     <h2 class="mt-8 text-lg font-semibold text-white">"About"</h2>
                                     <p class="mt-2 max-w-prose leading-relaxed text-zinc-300">
                                         {a.bio.clone()}
@@ -210,4 +212,66 @@ pub fn ArtistPage() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The artist's Bops: posters in a grid, each opening the Bop, with its views.
+#[component]
+fn ArtistBops(handle: String) -> impl IntoView {
+    let bops = Resource::new(move || handle.clone(), crate::api::bops::load_artist_bops);
+    view! {
+        <section aria-labelledby="bops-heading" class="mt-8">
+            <h2 id="bops-heading" class="text-lg font-semibold text-white">
+                "Bops"
+            </h2>
+            <Suspense fallback=|| {
+                view! { <Loading label="Loading Bops…" /> }
+            }>
+                {move || Suspend::new(async move {
+                    match bops.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="mt-2 text-sm text-zinc-400">"No Bops yet."</p> }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="mt-3 grid grid-cols-3 gap-1 sm:gap-2" aria-label="Bops">
+                                    {list
+                                        .into_iter()
+                                        .map(|bop| {
+                                            let label = if bop.caption.is_empty() {
+                                                "A Bop".to_owned()
+                                            } else {
+                                                bop.caption.clone()
+                                            };
+                                            view! {
+                                                <li>
+                                                    <a
+                                                        href=format!("/bops/{}", bop.id)
+                                                        class="relative block aspect-[9/16] overflow-hidden rounded-lg bg-zinc-900"
+                                                    >
+                                                        <img
+                                                            src=bop.poster_url.clone()
+                                                            alt=label
+                                                            class="h-full w-full object-cover"
+                                                            loading="lazy"
+                                                        />
+                                                        <span class="absolute bottom-1 left-1.5 text-xs font-semibold text-white drop-shadow">
+                                                            {format!("▶ {}", bop.counts.views)}
+                                                            <span class="sr-only">" views"</span>
+                                                        </span>
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => view! { <LoadError error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
 }
