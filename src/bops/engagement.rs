@@ -1,6 +1,7 @@
 //! What viewers do with a Bop: likes, views, comments and comment likes. Owns
 //! `bop_likes`, `bop_views`, `bop_comments` and `bop_comment_likes`, and keeps the
-//! counters on `bops` in the same transactions. The Bop's own artist can like, watch
+//! counters on `bops` in the same transactions (which take the write lock first: each
+//! reads the Bop, then writes). The Bop's own artist can like, watch
 //! and comment, but never adds to their own numbers (SPEC FAN-6). Every change to a
 //! count is pushed to the tabs watching the Bop.
 
@@ -103,7 +104,7 @@ async fn commit_and_push(state: &AppState, mut tx: Tx, id: i64) -> Result<BopCou
 /// `fan` likes live Bop `id` (again is fine); `bop.liked` fires for a new like that
 /// counts.
 pub async fn like(state: &AppState, fan: UserId, id: i64) -> Result<BopCounts, AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let artist = live_artist(&mut tx, id).await?;
     const SQL: &str = "INSERT INTO bop_likes (bop_id, fan_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     let added = query(SQL)
@@ -129,7 +130,7 @@ pub async fn like(state: &AppState, fan: UserId, id: i64) -> Result<BopCounts, A
 
 /// `fan` takes back their like of live Bop `id` (not liking it is fine).
 pub async fn unlike(state: &AppState, fan: UserId, id: i64) -> Result<BopCounts, AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let artist = live_artist(&mut tx, id).await?;
     let removed = query("DELETE FROM bop_likes WHERE bop_id = $1 AND fan_id = $2")
         .bind(id)
@@ -145,7 +146,7 @@ pub async fn unlike(state: &AppState, fan: UserId, id: i64) -> Result<BopCounts,
 /// Counts a view of live Bop `id` (the browser reports it after 2 s of play): once per
 /// viewer per Bop per UTC day, never the artist's own. Returns whether it counted.
 pub async fn view(state: &AppState, viewer: &Viewer, id: i64, now: i64) -> Result<bool, AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let artist = live_artist(&mut tx, id).await?;
     if *viewer == Viewer::User(UserId(artist)) {
         return Ok(false);
@@ -186,7 +187,7 @@ pub async fn comment(
     body: &str,
 ) -> Result<BopComment, AppError> {
     let body = check_comment(body)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let artist = live_artist(&mut tx, id).await?;
     let now = now_ms();
     const SQL: &str = "INSERT INTO bop_comments (bop_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
@@ -222,7 +223,7 @@ pub async fn delete_comment(
     by: UserId,
     comment_id: i64,
 ) -> Result<BopCounts, AppError> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     #[derive(FromRow)]
     struct Target {
         bop_id: i64,
@@ -256,7 +257,7 @@ pub async fn like_comment(
     comment_id: i64,
     liked: bool,
 ) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_write().await?;
     const FIND: &str = "SELECT c.author_id FROM bop_comments c JOIN bops b ON b.id = c.bop_id \
                         WHERE c.id = $1 AND c.deleted_at IS NULL AND b.deleted_at IS NULL AND b.state = 'ready'";
     let author: Option<i64> = query(FIND)

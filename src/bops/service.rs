@@ -327,7 +327,7 @@ impl crate::jobs::worker::Job for CountBopTips {
         else {
             return Ok(());
         };
-        let mut tx = ctx.state.db.begin().await?;
+        let mut tx = ctx.state.db.begin_write().await?;
         let (count, cents) = crate::tips::service::bop_totals(&mut tx, bop_id).await?;
         query("UPDATE bops SET tip_count = $2, tip_cents = $3 WHERE id = $1")
             .bind(bop_id)
