@@ -114,8 +114,9 @@ pub struct BopComment {
     /// The viewer likes it / may delete it (its author, or the Bop's artist).
     pub liked: bool,
     pub can_delete: bool,
-    /// Written by the Bop's artist.
+    /// Written by the Bop's artist / by the viewer.
     pub by_artist: bool,
+    pub mine: bool,
 }
 
 text_enum! {

@@ -15,6 +15,7 @@ pub mod fans;
 pub mod fees;
 pub mod jobs;
 pub mod ledger;
+pub mod moderation;
 pub mod money;
 pub mod notifications;
 pub mod onboarding;

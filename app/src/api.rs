@@ -7,6 +7,7 @@ pub mod bops;
 pub mod earnings;
 pub mod fans;
 pub mod mailbox;
+pub mod moderation;
 pub mod notifications;
 pub mod onboarding;
 pub mod payouts;

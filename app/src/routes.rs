@@ -19,6 +19,7 @@ use crate::{
         },
         admin::{
             funnel_page::FunnelPage, jobs_page::JobsPage, reconciliation_page::ReconciliationPage,
+            reports_page::ReportsPage,
         },
         artist::{
             bops_page::{BopsPage, NewBopPage},
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dev/mailbox") view={Lazy::<MailboxRoute>::new()} />
                     <Route path=path!("admin/jobs") view={Lazy::<JobsRoute>::new()} />
                     <Route path=path!("admin/funnel") view={Lazy::<FunnelRoute>::new()} />
+                    <Route path=path!("admin/reports") view={Lazy::<ReportsRoute>::new()} />
                     <Route
                         path=path!("admin/reconciliation")
                         view={Lazy::<ReconciliationRoute>::new()}
@@ -258,6 +260,7 @@ page_groups! {
         MailboxRoute => MailboxPage,
         JobsRoute => JobsPage,
         FunnelRoute => FunnelPage,
+        ReportsRoute => ReportsPage,
         ReconciliationRoute => ReconciliationPage,
     }
     /// The sandbox payment provider's hosted pages.

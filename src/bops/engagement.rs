@@ -322,6 +322,7 @@ impl CommentRow {
             liked: self.liked > 0,
             can_delete: me == Some(self.author_id) || me == Some(self.artist_id),
             by_artist: self.author_id == self.artist_id,
+            mine: me == Some(self.author_id),
         }
     }
 }
@@ -366,4 +367,32 @@ pub async fn comments(
         .await?;
     tx.commit().await?;
     Ok(rows.into_iter().map(|r| r.into_comment(viewer)).collect())
+}
+
+/// Takes comment `id` down (an operator's decision), with its count.
+pub async fn take_down_comment(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    #[derive(FromRow)]
+    struct Target {
+        bop_id: i64,
+        author_id: i64,
+        artist_id: i64,
+    }
+    const FIND: &str = "SELECT c.bop_id, c.author_id, b.artist_id FROM bop_comments c JOIN bops b ON b.id = c.bop_id \
+                        WHERE c.id = $1 AND c.deleted_at IS NULL";
+    let Some(target) = query(FIND)
+        .bind(id)
+        .fetch_optional::<Target>(&mut *tx)
+        .await?
+    else {
+        return Ok(());
+    };
+    query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    if target.author_id != target.artist_id {
+        bump(tx, target.bop_id, Counter::Comments, -1).await?;
+    }
+    Ok(())
 }

@@ -422,3 +422,14 @@ pub async fn backdate(db: &Db, id: i64, at: i64) -> Result<(), AppError> {
         .await?;
     Ok(())
 }
+
+/// Takes Bop `id` down for breaking the rules (an operator's decision): it disappears
+/// everywhere, like a deletion by its artist.
+pub async fn take_down(tx: &mut crate::db::Tx, id: i64) -> Result<(), AppError> {
+    query("UPDATE bops SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

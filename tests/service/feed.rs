@@ -645,7 +645,89 @@ async fn followers_hear_of_new_bops_gathered_while_unread(t: TestDb) {
     let _ = now;
 }
 
+async fn reports_reach_operators_who_keep_or_remove(t: TestDb) {
+    use boptone::moderation::{Decision, Reason, Subject, service as moderation};
+    let (nova, other) = two_artists(&t).await;
+    let state = t.state();
+    let fan = t
+        .signed_up_fan(&state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id;
+    let admin = t.user_by_handle("boptone_ops").await;
+    let kept = ready(&t, nova, "fine", now_ms()).await;
+    let removed = ready(&t, nova, "bad", now_ms()).await;
+    let comment = engagement::comment(&state, other, kept, "rude words")
+        .await
+        .expect("comment");
+
+    moderation::report(&t.db, fan, Subject::Bop, kept, Reason::Spam)
+        .await
+        .expect("report");
+    moderation::report(&t.db, fan, Subject::Bop, kept, Reason::Hate)
+        .await
+        .expect("again: one report");
+    moderation::report(&t.db, other, Subject::Bop, kept, Reason::Hate)
+        .await
+        .expect("report");
+    moderation::report(&t.db, fan, Subject::Bop, removed, Reason::Violence)
+        .await
+        .expect("report");
+    moderation::report(&t.db, fan, Subject::Comment, comment.id, Reason::Harassment)
+        .await
+        .expect("report");
+    assert!(matches!(
+        moderation::report(&t.db, nova, Subject::Bop, kept, Reason::Spam).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        moderation::report(&t.db, fan, Subject::Bop, 999_999, Reason::Spam).await,
+        Err(AppError::NotFound)
+    ));
+
+    let open = moderation::open(&t.db, 10).await.expect("open");
+    assert_eq!(open.len(), 3);
+    assert_eq!(
+        (open[0].subject, open[0].subject_id, open[0].reports),
+        (Subject::Bop, kept, 2)
+    );
+    assert_eq!(open[0].reasons, [Reason::Spam, Reason::Hate]);
+    assert_eq!(open[0].author_handle, "nova_reyes");
+
+    moderation::decide(&t.db, admin, Subject::Bop, kept, Decision::Keep)
+        .await
+        .expect("keep");
+    assert!(feed::one(&t.db, None, kept).await.is_ok(), "kept");
+    moderation::decide(&t.db, admin, Subject::Bop, removed, Decision::Remove)
+        .await
+        .expect("remove");
+    assert!(matches!(
+        feed::one(&t.db, None, removed).await,
+        Err(AppError::NotFound)
+    ));
+    moderation::decide(&t.db, admin, Subject::Comment, comment.id, Decision::Remove)
+        .await
+        .expect("remove comment");
+    let left = engagement::comments(&t.db, None, kept, CommentOrder::Newest)
+        .await
+        .expect("comments");
+    assert!(left.is_empty());
+    assert_eq!(
+        engagement::counts(&t.db, kept)
+            .await
+            .expect("counts")
+            .comments,
+        0
+    );
+    assert!(moderation::open(&t.db, 10).await.expect("open").is_empty());
+    assert!(matches!(
+        moderation::decide(&t.db, admin, Subject::Bop, kept, Decision::Remove).await,
+        Err(AppError::NotFound)
+    ));
+}
+
 both_databases!(
+    reports_reach_operators_who_keep_or_remove,
     followers_hear_of_new_bops_gathered_while_unread,
     the_feed_ranks_pages_and_never_repeats,
     likes_views_and_comments_count_once_and_never_the_artists_own,

@@ -3,14 +3,18 @@
 
 use boptone::{
     AppError,
-    bops::{ArtistBop, BopComment, BopCounts, CommentOrder, FeedBop, FeedPage},
+    bops::{ArtistBop, BopComment, BopCounts, FeedBop, FeedPage},
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::guards::{self, app_state},
-    boptone::{accounts::Role, bops::engagement, time::now_ms},
+    boptone::{
+        accounts::Role,
+        bops::{CommentOrder, engagement},
+        time::now_ms,
+    },
 };
 
 /// The signed-in artist's Bops, newest first, with their processing state.
@@ -136,9 +140,11 @@ pub async fn record_view(id: i64) -> Result<bool, AppError> {
 
 /// The comments on a Bop, newest or most liked first.
 #[server(prefix = "/api", endpoint = "bops/comments")]
-pub async fn load_comments(id: i64, order: CommentOrder) -> Result<Vec<BopComment>, AppError> {
+pub async fn load_comments(id: i64, order: String) -> Result<Vec<BopComment>, AppError> {
     guards::respond(
         async move {
+            let order = CommentOrder::parse(&order)
+                .ok_or_else(|| AppError::field("order", "Choose newest or top."))?;
             let state = app_state()?;
             let viewer = guards::current_user().await?.map(|u| u.id);
             engagement::comments(&state.db, viewer, id, order).await

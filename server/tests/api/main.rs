@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod engagement;
 mod fake_stripe;
 mod health;
 mod helpers;

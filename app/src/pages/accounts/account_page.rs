@@ -186,6 +186,9 @@ fn Account(user: SessionUser, mailbox: Resource<Result<bool, boptone::AppError>>
                                 <a href="/admin/reconciliation" class="link">
                                     "Reconciliation"
                                 </a>
+                                <a href="/admin/reports" class="link">
+                                    "Reports"
+                                </a>
                             </div>
                         </section>
                     }

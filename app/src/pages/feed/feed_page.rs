@@ -24,7 +24,7 @@ use crate::{
 
 mod sheets;
 
-use sheets::{CommentsSheet, KickInSheet, SignInSheet};
+use sheets::{CommentsSheet, KickInSheet, ReportSheet, SignInSheet};
 
 /// The feed, newest and best first for whoever watches.
 #[component]
@@ -173,6 +173,7 @@ impl Item {
 enum Sheet {
     Comments(usize),
     KickIn(usize),
+    Report(usize),
     SignIn(&'static str),
 }
 
@@ -452,6 +453,13 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> AnyView {
                         }
                         Sheet::SignIn(reason) => {
                             Some(view! { <SignInSheet reason close /> }.into_any())
+                        }
+                        Sheet::Report(i) => {
+                            item(i)
+                                .map(|item| {
+                                    view! { <ReportSheet bop=item.bop.get_value() close /> }
+                                        .into_any()
+                                })
                         }
                     }
                 })
@@ -800,6 +808,21 @@ fn Actions(feed: Feed, item: Item, index: usize) -> AnyView {
                     <span class="text-xs font-semibold" aria-hidden="true">
                         "Kick In"
                     </span>
+                </button>
+            </Show>
+            <Show when=move || !own>
+                <button
+                    type="button"
+                    class="rounded-lg px-2 py-1 text-xs font-medium text-zinc-300 drop-shadow hover:bg-white/10 hover:text-white"
+                    on:click=move |_| {
+                        if feed.signed_in.get_untracked() {
+                            feed.sheet.set(Some(Sheet::Report(index)));
+                        } else {
+                            feed.sheet.set(Some(Sheet::SignIn("report Bops")));
+                        }
+                    }
+                >
+                    "Report"
                 </button>
             </Show>
             <span class="sr-only">{move || format!("{} views", item.counts.get().views)}</span>

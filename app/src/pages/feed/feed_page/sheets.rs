@@ -1,16 +1,22 @@
 //! What opens over the feed: a Bop's comments, Kick In for its artist, and the
 //! invitation to sign in. Each is a dialog that Escape or the close button dismisses.
 
-use boptone::bops::{BopComment, BopCounts, COMMENT_MAX_CHARS, CommentOrder, FeedBop};
+use boptone::{
+    bops::{BopComment, BopCounts, COMMENT_MAX_CHARS, CommentOrder, FeedBop},
+    moderation::{Reason, Subject},
+};
 use leptos::{either::Either, html, prelude::*};
 use leptos_router::hooks::use_location;
 
 use crate::{
-    api::bops::{DeleteComment, LikeComment, PostComment, load_comments},
+    api::{
+        bops::{DeleteComment, LikeComment, PostComment, load_comments},
+        moderation::ReportContent,
+    },
     components::{
         kick_in::KickInForm,
         local_time::LocalDay,
-        ui::{LoadError, Loading, TEXT_INPUT, field_error, form_error},
+        ui::{FormAlert, LoadError, Loading, TEXT_INPUT, field_error, form_error},
     },
 };
 
@@ -98,6 +104,70 @@ pub fn KickInSheet(bop: FeedBop, close: Callback<()>) -> impl IntoView {
     }
 }
 
+/// Reporting a Bop to the operators.
+#[component]
+pub fn ReportSheet(bop: FeedBop, close: Callback<()>) -> impl IntoView {
+    view! {
+        <Dialog title="Report this Bop".into() close>
+            <ReportForm subject=Subject::Bop id=bop.id />
+        </Dialog>
+    }
+}
+
+/// Why this Bop or comment should be looked at; sent to the operators' review.
+#[component]
+fn ReportForm(subject: Subject, id: i64) -> impl IntoView {
+    let report = ServerAction::<ReportContent>::new();
+    let sent = move || matches!(report.value().get(), Some(Ok(())));
+    view! {
+        <Show
+            when=sent
+            fallback=move || {
+                view! {
+                    <ActionForm action=report attr:class="space-y-3">
+                        <input type="hidden" name="subject" value=subject.as_str() />
+                        <input type="hidden" name="id" value=id />
+                        <fieldset class="space-y-2">
+                            <legend class="mb-1 text-sm font-medium text-zinc-200">
+                                "What's wrong with it?"
+                            </legend>
+                            {Reason::ALL
+                                .iter()
+                                .map(|reason| {
+                                    view! {
+                                        <label class="flex items-center gap-3 text-sm text-zinc-200">
+                                            <input
+                                                type="radio"
+                                                name="reason"
+                                                value=reason.as_str()
+                                                required
+                                                class="h-4 w-4 accent-fuchsia-400"
+                                            />
+                                            {reason.label()}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <FormAlert message=form_error(report.value(), &[]) />
+                        <button
+                            type="submit"
+                            class="btn-primary"
+                            disabled=move || report.pending().get()
+                        >
+                            "Send report"
+                        </button>
+                    </ActionForm>
+                }
+            }
+        >
+            <p class="text-sm text-zinc-200" role="status">
+                "Thanks for telling us. An operator will review it."
+            </p>
+        </Show>
+    }
+}
+
 /// A Bop's comments: newest or top first, like and delete, and the form to add one.
 #[component]
 pub fn CommentsSheet(
@@ -111,7 +181,7 @@ pub fn CommentsSheet(
     let version = RwSignal::new(0u32);
     let comments = Resource::new(
         move || (order.get(), version.get()),
-        move |(order, _)| load_comments(id, order),
+        move |(order, _): (CommentOrder, u32)| load_comments(id, order.as_str().into()),
     );
     let post = ServerAction::<PostComment>::new();
     let body = RwSignal::new(String::new());
@@ -165,7 +235,9 @@ pub fn CommentsSheet(
                                     <ul class="space-y-4" aria-label="Comments">
                                         {list
                                             .into_iter()
-                                            .map(|c| view! { <CommentRow comment=c counts version /> })
+                                            .map(|c| {
+                                                view! { <CommentRow comment=c counts version signed_in /> }
+                                            })
                                             .collect_view()}
                                     </ul>
                                 }
@@ -238,16 +310,19 @@ fn CommentRow(
     comment: BopComment,
     counts: RwSignal<BopCounts>,
     version: RwSignal<u32>,
+    signed_in: Signal<bool>,
 ) -> impl IntoView {
     let id = comment.id;
+    let mine = comment.mine;
+    let reporting = RwSignal::new(false);
     let liked = RwSignal::new(comment.liked);
     let likes = RwSignal::new(comment.likes);
     let like = ServerAction::<LikeComment>::new();
     let delete = ServerAction::<DeleteComment>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(n)) = like.value().get() {
-            likes.set(n);
-        }
+    Effect::new(move |_| match like.value().get() {
+        Some(Ok(n)) => likes.set(n),
+        Some(Err(_)) => liked.update(|l| *l = !*l),
+        None => {}
     });
     Effect::new(move |_| {
         if let Some(Ok(now)) = delete.value().get() {
@@ -281,8 +356,9 @@ fn CommentRow(
             <div class="mt-1 flex gap-4 text-xs text-zinc-400">
                 <button
                     type="button"
-                    class="hover:text-white aria-pressed:text-rose-400"
+                    class="hover:text-white disabled:cursor-default aria-pressed:text-rose-400"
                     aria-pressed=move || if liked.get() { "true" } else { "false" }
+                    disabled=move || !signed_in.get()
                     on:click=move |_| {
                         let now = !liked.get_untracked();
                         liked.set(now);
@@ -333,7 +409,21 @@ fn CommentRow(
                             </Show>
                         }
                     })}
+                <Show when=move || signed_in.get() && !mine && !reporting.get()>
+                    <button
+                        type="button"
+                        class="hover:text-white"
+                        on:click=move |_| reporting.set(true)
+                    >
+                        "Report"
+                    </button>
+                </Show>
             </div>
+            <Show when=move || reporting.get()>
+                <div class="mt-3 rounded-xl border border-zinc-800 p-3">
+                    <ReportForm subject=Subject::Comment id />
+                </div>
+            </Show>
         </li>
     }
 }
