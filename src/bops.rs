@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod engagement;
 #[cfg(feature = "ssr")]
 pub mod feed;

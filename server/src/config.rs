@@ -51,6 +51,16 @@ pub enum Command {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// Measure the feed with many Bops and fans (loads them first: use a database of
+    /// its own).
+    BenchFeed {
+        #[arg(long, default_value_t = 100_000)]
+        bops: u64,
+        #[arg(long, default_value_t = 10_000)]
+        fans: u64,
+        #[arg(long, default_value_t = 300)]
+        samples: usize,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -100,6 +100,24 @@ async fn main() -> anyhow::Result<()> {
             state.db.close().await;
             Ok(())
         }
+        Command::BenchFeed {
+            bops,
+            fans,
+            samples,
+        } => {
+            let state = build_state(&config).await?;
+            let result = boptone::bops::bench::run(&state.db, bops, fans, samples).await?;
+            eprintln!(
+                "feed with {bops} Bops and {fans} fans (loaded in {:.1} s): first page p99 {:.2} ms, next page p99 {:.2} ms, anonymous p99 {:.2} ms",
+                result.load_s,
+                result.first_page.p99_ms,
+                result.next_page.p99_ms,
+                result.anonymous.p99_ms
+            );
+            println!("{}", serde_json::to_string(&result)?);
+            state.db.close().await;
+            Ok(())
+        }
         Command::SeedDemo => {
             let state = build_state(&config).await?;
             let report = seed::seed_demo(&state.db)

@@ -12,6 +12,8 @@
 //! (An unlike or an unfollow can move one down again; the browser skips Bops it has
 //! already shown.)
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::{
@@ -108,37 +110,17 @@ struct Row {
     tips_enabled: bool,
     liked: i64,
     following: i64,
-    loyalty_points: Option<i64>,
-    loyalty_at: Option<i64>,
 }
 
 /// Everything the feed shows of a Bop; `$1` is the viewer (or -1).
 const SELECT: &str = "SELECT b.id, b.artist_id, b.caption, b.playlist_key, b.poster_key, b.duration_ms, b.width, b.height, \
      b.published_at, b.view_count, b.like_count, b.comment_count, b.tip_count, u.handle, p.stage_name, p.photo_url, p.tips_enabled, \
      (SELECT COUNT(*) FROM bop_likes l WHERE l.bop_id = b.id AND l.fan_id = $1) AS liked, \
-     (SELECT COUNT(*) FROM follows f WHERE f.artist_id = b.artist_id AND f.fan_id = $1) AS following, \
-     y.points AS loyalty_points, y.updated_at AS loyalty_at \
+     (SELECT COUNT(*) FROM follows f WHERE f.artist_id = b.artist_id AND f.fan_id = $1) AS following \
      FROM bops b JOIN users u ON u.id = b.artist_id JOIN artist_profiles p ON p.user_id = b.artist_id \
-     LEFT JOIN fan_loyalty y ON y.fan_id = $1 AND y.artist_id = b.artist_id \
      WHERE b.state = 'ready' AND b.deleted_at IS NULL AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
 
 impl Row {
-    fn signals(&self, as_of: i64) -> Signals {
-        let points = match (self.loyalty_points, self.loyalty_at) {
-            (Some(p), Some(at)) => loyalty::decayed(p, as_of - at),
-            _ => 0,
-        };
-        Signals {
-            age_ms: as_of - self.published_at,
-            views: self.view_count,
-            likes: self.like_count,
-            comments: self.comment_count,
-            tips: self.tip_count,
-            loyalty: loyalty::level(points),
-            followed: self.following > 0,
-        }
-    }
-
     /// Whether this is a new Bop from an artist the viewer follows (ranked wherever
     /// it falls by date).
     fn new_from_followed(&self, as_of: i64) -> bool {
@@ -194,7 +176,7 @@ pub async fn page(
     match cursor {
         Cursor::Start { .. } | Cursor::Ranked { .. } => {
             let window = ranked_window(db, me, as_of).await?;
-            let oldest = window.iter().map(|(_, r)| (r.published_at, r.id)).min();
+            let oldest = window.iter().map(|(_, c)| (c.published_at, c.id)).min();
             let below = |score: f64, id: i64| match cursor {
                 Cursor::Ranked {
                     score: last,
@@ -203,17 +185,17 @@ pub async fn page(
                 } => score < last || (score == last && id < last_id),
                 _ => true,
             };
-            let mut rest: Vec<(f64, Row)> = window
+            let mut rest: Vec<(f64, Candidate)> = window
                 .into_iter()
-                .filter(|(s, r)| below(*s, r.id))
+                .filter(|(s, c)| below(*s, c.id))
                 .collect();
             let more = rest.len() > PAGE;
             rest.truncate(PAGE);
             let next = match (rest.last(), more, oldest) {
-                (Some((score, row)), true, _) => Some(Cursor::Ranked {
+                (Some((score, c)), true, _) => Some(Cursor::Ranked {
                     as_of,
                     score: *score,
-                    id: row.id,
+                    id: c.id,
                 }),
                 // The window is done: go on by date below its oldest Bop.
                 (_, _, Some((published_at, id))) => Some(Cursor::Older {
@@ -223,7 +205,8 @@ pub async fn page(
                 }),
                 (_, _, None) => None,
             };
-            let bops: Vec<FeedBop> = rest.into_iter().map(|(_, r)| r.into_bop(viewer)).collect();
+            let ids: Vec<i64> = rest.iter().map(|(_, c)| c.id).collect();
+            let bops = full_rows(db, viewer, &ids).await?;
             Ok(FeedPage {
                 bops,
                 next: next.map(Cursor::encode),
@@ -267,43 +250,121 @@ pub async fn page(
     }
 }
 
+/// What ranking needs of a Bop: no text, nothing the viewer did (that is read once).
+#[derive(FromRow)]
+struct Candidate {
+    id: i64,
+    artist_id: i64,
+    published_at: i64,
+    view_count: i64,
+    like_count: i64,
+    comment_count: i64,
+    tip_count: i64,
+}
+
+/// The ready Bops of live artists.
+const CANDIDATES: &str = "SELECT b.id, b.artist_id, b.published_at, b.view_count, b.like_count, b.comment_count, b.tip_count \
+     FROM bops b JOIN users u ON u.id = b.artist_id JOIN artist_profiles p ON p.user_id = b.artist_id \
+     WHERE b.state = 'ready' AND b.deleted_at IS NULL AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
+
 /// The ranked part of the session: the newest [`WINDOW`] Bops published by `as_of`
 /// and the new Bops of followed artists, best first (ties: newer id first).
-async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Row)>, AppError> {
+async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Candidate)>, AppError> {
     let newest = format!(
-        "{SELECT} AND b.published_at <= $2 ORDER BY b.published_at DESC, b.id DESC LIMIT $3"
+        "{CANDIDATES} AND b.published_at <= $1 ORDER BY b.published_at DESC, b.id DESC LIMIT $2"
     );
-    let mut rows: Vec<Row> = query(AssertSqlSafe(newest))
-        .bind(me)
+    let mut rows: Vec<Candidate> = query(AssertSqlSafe(newest))
         .bind(as_of)
         .bind(WINDOW)
         .fetch_all(db)
         .await?;
+    let mut followed: HashSet<i64> = HashSet::new();
+    let mut bonds: HashMap<i64, i64> = HashMap::new();
     if me > 0 {
-        let followed = format!(
-            "{SELECT} AND b.published_at <= $2 AND b.published_at > $3 \
-             AND b.artist_id IN (SELECT artist_id FROM follows WHERE fan_id = $1) \
-             ORDER BY b.published_at DESC, b.id DESC LIMIT $4"
-        );
-        let extra: Vec<Row> = query(AssertSqlSafe(followed))
+        followed = query("SELECT artist_id FROM follows WHERE fan_id = $1")
             .bind(me)
-            .bind(as_of)
-            .bind(as_of - NEW_FROM_FOLLOWED_MS)
-            .bind(WINDOW)
-            .fetch_all(db)
-            .await?;
-        for row in extra {
-            if !rows.iter().any(|r| r.id == row.id) {
-                rows.push(row);
-            }
+            .scalar_all::<i64>(db)
+            .await?
+            .into_iter()
+            .collect();
+        #[derive(FromRow)]
+        struct Bond {
+            artist_id: i64,
+            points: i64,
+            updated_at: i64,
+        }
+        let stored: Vec<Bond> =
+            query("SELECT artist_id, points, updated_at FROM fan_loyalty WHERE fan_id = $1")
+                .bind(me)
+                .fetch_all(db)
+                .await?;
+        bonds = stored
+            .into_iter()
+            .map(|b| {
+                (
+                    b.artist_id,
+                    loyalty::decayed(b.points, as_of - b.updated_at),
+                )
+            })
+            .collect();
+        if !followed.is_empty() {
+            let extra = format!(
+                "{CANDIDATES} AND b.published_at <= $2 AND b.published_at > $3 \
+                 AND b.artist_id IN (SELECT artist_id FROM follows WHERE fan_id = $1) \
+                 ORDER BY b.published_at DESC, b.id DESC LIMIT $4"
+            );
+            let extra: Vec<Candidate> = query(AssertSqlSafe(extra))
+                .bind(me)
+                .bind(as_of)
+                .bind(as_of - NEW_FROM_FOLLOWED_MS)
+                .bind(WINDOW)
+                .fetch_all(db)
+                .await?;
+            let have: HashSet<i64> = rows.iter().map(|c| c.id).collect();
+            rows.extend(extra.into_iter().filter(|c| !have.contains(&c.id)));
         }
     }
-    let mut ranked: Vec<(f64, Row)> = rows
+    let mut ranked: Vec<(f64, Candidate)> = rows
         .into_iter()
-        .map(|r| (ranking::score(&r.signals(as_of)), r))
+        .map(|c| {
+            let signals = Signals {
+                age_ms: as_of - c.published_at,
+                views: c.view_count,
+                likes: c.like_count,
+                comments: c.comment_count,
+                tips: c.tip_count,
+                loyalty: loyalty::level(bonds.get(&c.artist_id).copied().unwrap_or(0)),
+                followed: followed.contains(&c.artist_id),
+            };
+            (ranking::score(&signals), c)
+        })
         .collect();
-    ranked.sort_by(|(a, ra), (b, rb)| b.total_cmp(a).then(rb.id.cmp(&ra.id)));
+    ranked.sort_by(|(a, ca), (b, cb)| b.total_cmp(a).then(cb.id.cmp(&ca.id)));
     Ok(ranked)
+}
+
+/// Bops `ids` as `viewer` sees them, in that order (any no longer shown are left out).
+async fn full_rows(db: &Db, viewer: Option<UserId>, ids: &[i64]) -> Result<Vec<FeedBop>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // `list` is numbers only.
+    let sql = format!("{SELECT} AND b.id IN ({list})");
+    let rows: Vec<Row> = query(AssertSqlSafe(sql))
+        .bind(viewer.map_or(-1, |v| v.0))
+        .fetch_all(db)
+        .await?;
+    let mut by_id: HashMap<i64, Row> = rows.into_iter().map(|r| (r.id, r)).collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|r| r.into_bop(viewer))
+        .collect())
 }
 
 /// One Bop as `viewer` sees it (its shared page); a Bop that is not ready, or is

@@ -340,7 +340,7 @@ async fn likes_views_and_comments_count_once_and_never_the_artists_own(t: TestDb
 }
 
 async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
-    let (nova, _) = two_artists(&t).await;
+    let (nova, other) = two_artists(&t).await;
     let state = t.state();
     let now = now_ms();
     let fan = t
@@ -464,6 +464,24 @@ async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
             .expect("following")
             .is_empty()
     );
+
+    // Loyalty lifts the artist in that fan's feed: two Bops alike in all but their
+    // artist rank Nova's first for this fan; for a stranger the newer id wins the tie.
+    let at = now_ms() - 10 * HOUR;
+    let novas = ready(&t, nova, "nova's", at).await;
+    let others = ready(&t, other, "other's", at).await;
+    let order = |page: Vec<FeedBop>| {
+        page.iter()
+            .map(|b| b.id)
+            .filter(|id| *id == novas || *id == others)
+            .collect::<Vec<_>>()
+    };
+    let mine = feed::page(&t.db, Some(fan), None, now_ms())
+        .await
+        .expect("page");
+    assert_eq!(order(mine.bops), [novas, others]);
+    let strangers = feed::page(&t.db, None, None, now_ms()).await.expect("page");
+    assert_eq!(order(strangers.bops), [others, novas]);
 }
 
 async fn a_tip_from_a_bop_names_it_and_counts_for_it(t: TestDb) {
