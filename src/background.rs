@@ -63,6 +63,7 @@ pub fn registry() -> Registry {
         .register::<crate::fans::service::CreditLoyalty>()
         .register::<crate::fans::service::NotifyFollowers>()
         .register::<crate::bops::service::CountBopTips>()
+        .register::<crate::bops::service::SweepStuckBops>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).
@@ -78,6 +79,11 @@ pub fn schedules() -> Vec<ScheduleSpec> {
             "payouts.scheduled",
             "0 6 * * *",
             &crate::payouts::service::ScheduledPayouts,
+        ),
+        ScheduleSpec::of(
+            "bops.sweep_stuck",
+            "*/15 * * * *",
+            &crate::bops::service::SweepStuckBops,
         ),
         ScheduleSpec::of(
             "tips.settle",

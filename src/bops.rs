@@ -121,6 +121,13 @@ pub struct BopComment {
     pub mine: bool,
 }
 
+/// A comment just posted, and the Bop's counts with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedComment {
+    pub comment: BopComment,
+    pub counts: BopCounts,
+}
+
 text_enum! {
     /// How comments are listed.
     pub enum CommentOrder {

@@ -61,10 +61,18 @@ CREATE TABLE fan_loyalty (
     updated_at BIGINT  NOT NULL,
     PRIMARY KEY (fan_id, artist_id)
 );
--- The events already credited, so a retried job credits once.
+-- What was already credited, so a retried job credits once: an event
+-- (`event:{id}`), or a fact that counts once however often it is undone and done
+-- again (`like:{bop}:{fan}`).
 CREATE TABLE loyalty_credits (
-    event_id   BIGINT  PRIMARY KEY,
-    created_at BIGINT  NOT NULL
+    credit_key TEXT    PRIMARY KEY,
+    created_at BIGINT NOT NULL
+);
+-- Who ever followed whom: following again after unfollowing tells the artist nothing.
+CREATE TABLE followed_before (
+    fan_id     BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    artist_id  BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (fan_id, artist_id)
 );
 
 -- Reports of Bops and comments, queued for an operator.

@@ -61,10 +61,18 @@ CREATE TABLE fan_loyalty (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (fan_id, artist_id)
 );
--- The events already credited, so a retried job credits once.
+-- What was already credited, so a retried job credits once: an event
+-- (`event:{id}`), or a fact that counts once however often it is undone and done
+-- again (`like:{bop}:{fan}`).
 CREATE TABLE loyalty_credits (
-    event_id   INTEGER PRIMARY KEY,
+    credit_key TEXT    PRIMARY KEY,
     created_at INTEGER NOT NULL
+);
+-- Who ever followed whom: following again after unfollowing tells the artist nothing.
+CREATE TABLE followed_before (
+    fan_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    artist_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (fan_id, artist_id)
 );
 
 -- Reports of Bops and comments, queued for an operator.

@@ -7,7 +7,7 @@
 
 use sqlx::FromRow;
 
-use super::{BopComment, BopCounts, CommentOrder, check_comment};
+use super::{BopComment, BopCounts, CommentOrder, PostedComment, check_comment};
 use crate::{
     accounts::UserId,
     db::{Db, Tx, query},
@@ -179,13 +179,13 @@ pub async fn view(state: &AppState, viewer: &Viewer, id: i64, now: i64) -> Resul
 }
 
 /// `author` comments on live Bop `id`; `bop.commented` fires unless the author is the
-/// Bop's artist. Returns the comment as its author sees it.
+/// Bop's artist. Returns the comment as its author sees it, and the Bop's counts.
 pub async fn comment(
     state: &AppState,
     author: UserId,
     id: i64,
     body: &str,
-) -> Result<BopComment, AppError> {
+) -> Result<PostedComment, AppError> {
     let body = check_comment(body)?;
     let mut tx = state.db.begin_write().await?;
     let artist = live_artist(&mut tx, id).await?;
@@ -212,8 +212,8 @@ pub async fn comment(
         .await?;
     }
     let comment = one_comment(&mut tx, Some(author), comment_id).await?;
-    commit_and_push(state, tx, id).await?;
-    Ok(comment)
+    let counts = commit_and_push(state, tx, id).await?;
+    Ok(PostedComment { comment, counts })
 }
 
 /// Deletes comment `comment_id`: its author or the Bop's artist may; for anyone else
@@ -238,12 +238,14 @@ pub async fn delete_comment(
         .fetch_optional(&mut tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
-        .bind(comment_id)
-        .bind(now_ms())
-        .execute(&mut tx)
-        .await?;
-    if target.author_id != target.artist_id {
+    let deleted =
+        query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+            .bind(comment_id)
+            .bind(now_ms())
+            .execute(&mut tx)
+            .await?;
+    // Deleted by this call, not a concurrent one: counted down once.
+    if deleted == 1 && target.author_id != target.artist_id {
         bump(&mut tx, target.bop_id, Counter::Comments, -1).await?;
     }
     commit_and_push(state, tx, target.bop_id).await
@@ -386,12 +388,13 @@ pub async fn take_down_comment(tx: &mut Tx, id: i64) -> Result<(), AppError> {
     else {
         return Ok(());
     };
-    query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    if target.author_id != target.artist_id {
+    let deleted =
+        query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
+            .bind(id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+    if deleted == 1 && target.author_id != target.artist_id {
         bump(tx, target.bop_id, Counter::Comments, -1).await?;
     }
     Ok(())

@@ -175,8 +175,7 @@ pub async fn page(
     let me = viewer.map_or(-1, |v| v.0);
     match cursor {
         Cursor::Start { .. } | Cursor::Ranked { .. } => {
-            let window = ranked_window(db, me, as_of).await?;
-            let oldest = window.iter().map(|(_, c)| (c.published_at, c.id)).min();
+            let (window, oldest) = ranked_window(db, me, as_of).await?;
             let below = |score: f64, id: i64| match cursor {
                 Cursor::Ranked {
                     score: last,
@@ -268,8 +267,14 @@ const CANDIDATES: &str = "SELECT b.id, b.artist_id, b.published_at, b.view_count
      WHERE b.state = 'ready' AND b.deleted_at IS NULL AND u.deleted_at IS NULL AND p.deleted_at IS NULL";
 
 /// The ranked part of the session: the newest [`WINDOW`] Bops published by `as_of`
-/// and the new Bops of followed artists, best first (ties: newer id first).
-async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Candidate)>, AppError> {
+/// and the new Bops of followed artists, best first (ties: newer id first); and the
+/// oldest of those newest (where the tail by date goes on; the followed artists' extras
+/// may be older, and are left out of the tail).
+async fn ranked_window(
+    db: &Db,
+    me: i64,
+    as_of: i64,
+) -> Result<(Vec<(f64, Candidate)>, Option<(i64, i64)>), AppError> {
     let newest = format!(
         "{CANDIDATES} AND b.published_at <= $1 ORDER BY b.published_at DESC, b.id DESC LIMIT $2"
     );
@@ -278,6 +283,7 @@ async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Candida
         .bind(WINDOW)
         .fetch_all(db)
         .await?;
+    let oldest = rows.iter().map(|c| (c.published_at, c.id)).min();
     let mut followed: HashSet<i64> = HashSet::new();
     let mut bonds: HashMap<i64, i64> = HashMap::new();
     if me > 0 {
@@ -340,7 +346,7 @@ async fn ranked_window(db: &Db, me: i64, as_of: i64) -> Result<Vec<(f64, Candida
         })
         .collect();
     ranked.sort_by(|(a, ca), (b, cb)| b.total_cmp(a).then(cb.id.cmp(&ca.id)));
-    Ok(ranked)
+    Ok((ranked, oldest))
 }
 
 /// Bops `ids` as `viewer` sees them, in that order (any no longer shown are left out).

@@ -300,6 +300,18 @@ pub async fn is_live(db: &Db, id: i64, artist: i64) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
+/// Sets Bop `id`'s tip count and earnings from its paid tips.
+pub async fn recount_tips(tx: &mut crate::db::Tx, id: i64) -> Result<(), AppError> {
+    let (count, cents) = crate::tips::service::bop_totals(&mut *tx, id).await?;
+    query("UPDATE bops SET tip_count = $2, tip_cents = $3 WHERE id = $1")
+        .bind(id)
+        .bind(count)
+        .bind(cents)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Keeps a Bop's tip count and earnings in step with its paid tips (read from the tips
 /// themselves, so a retry or a late event leaves the same numbers).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -328,13 +340,7 @@ impl crate::jobs::worker::Job for CountBopTips {
             return Ok(());
         };
         let mut tx = ctx.state.db.begin_write().await?;
-        let (count, cents) = crate::tips::service::bop_totals(&mut tx, bop_id).await?;
-        query("UPDATE bops SET tip_count = $2, tip_cents = $3 WHERE id = $1")
-            .bind(bop_id)
-            .bind(count)
-            .bind(cents)
-            .execute(&mut tx)
-            .await?;
+        recount_tips(&mut tx, bop_id).await?;
         let counts = super::engagement::counts(&mut tx, bop_id).await?;
         tx.commit().await?;
         ctx.state.realtime.bop_counts(bop_id, counts).await;
@@ -432,4 +438,37 @@ pub async fn take_down(tx: &mut crate::db::Tx, id: i64) -> Result<(), AppError> 
         .execute(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// How long a Bop may stay processing before it is given up on: far past every
+/// attempt's time limit and the queue's retries, so only a Bop whose job died is left.
+pub const STUCK_AFTER_MS: i64 = 2 * 60 * 60 * 1000;
+
+/// Tells the artist of every Bop stuck in processing (its job died with its worker, or
+/// an operator discarded it) that it failed, so it never spins forever. Returns how many.
+pub async fn fail_stuck(db: &Db, now: i64) -> Result<u64, AppError> {
+    const SQL: &str = "UPDATE bops SET state = 'failed', failure = $2 \
+                       WHERE state = 'processing' AND deleted_at IS NULL AND created_at < $1";
+    query(SQL)
+        .bind(now - STUCK_AFTER_MS)
+        .bind(super::transcode::GAVE_UP)
+        .execute(db)
+        .await
+}
+
+/// Gives up on Bops stuck in processing (cron, every 15 minutes).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct SweepStuckBops;
+
+#[async_trait::async_trait]
+impl crate::jobs::worker::Job for SweepStuckBops {
+    const KIND: &'static str = "bops.sweep_stuck";
+
+    async fn run(self, ctx: &crate::jobs::worker::JobContext) -> anyhow::Result<()> {
+        let failed = fail_stuck(&ctx.state.db, now_ms()).await?;
+        if failed > 0 {
+            tracing::warn!(failed, "Bops stuck in processing were marked failed");
+        }
+        Ok(())
+    }
 }

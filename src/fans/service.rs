@@ -1,4 +1,5 @@
-//! Follows and loyalty as stored. Owns `follows`, `fan_loyalty` and `loyalty_credits`.
+//! Follows and loyalty as stored. Owns `follows`, `followed_before`, `fan_loyalty` and
+//! `loyalty_credits`.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,8 @@ use crate::{
 };
 
 /// `fan` follows the artist at `handle` (again is fine: nothing changes). The first
-/// follow tells the artist through `fan.followed`. Nobody follows themselves.
+/// follow ever tells the artist through `fan.followed` (unfollowing and following
+/// again does not). Nobody follows themselves.
 pub async fn follow(db: &Db, fan: UserId, handle: &str) -> Result<FollowState, AppError> {
     let artist = artists::service::public_id(db, handle).await?;
     if artist == fan.0 {
@@ -33,7 +35,17 @@ pub async fn follow(db: &Db, fan: UserId, handle: &str) -> Result<FollowState, A
         .bind(now_ms())
         .execute(&mut tx)
         .await?;
-    if added == 1 {
+    let first_ever = if added == 1 {
+        query("INSERT INTO followed_before (fan_id, artist_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(fan.0)
+            .bind(artist)
+            .execute(&mut tx)
+            .await?
+            == 1
+    } else {
+        false
+    };
+    if first_ever {
         bus::emit(
             &mut tx,
             &PlatformEvent::FanFollowed {
@@ -183,7 +195,17 @@ pub fn loyalty_signal(event: &PlatformEvent) -> Option<(i64, i64, Signal)> {
     (fan != artist).then_some((fan, artist, signal))
 }
 
-/// Credits one event to the fan's loyalty, once however often it is retried.
+/// What makes a credit once-only: a like counts once per fan and Bop (unliking and
+/// liking again adds nothing), anything else once per event.
+fn credit_key(event_id: i64, event: &PlatformEvent) -> String {
+    match event {
+        PlatformEvent::BopLiked { bop_id, fan_id, .. } => format!("like:{bop_id}:{fan_id}"),
+        _ => format!("event:{event_id}"),
+    }
+}
+
+/// Credits one event to the fan's loyalty, once however often it is retried. Call it
+/// in a write transaction: the fan's points are read and written under a lock.
 pub async fn credit(
     tx: &mut Tx,
     event_id: i64,
@@ -194,23 +216,37 @@ pub async fn credit(
         return Ok(false);
     };
     let first = query(
-        "INSERT INTO loyalty_credits (event_id, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        "INSERT INTO loyalty_credits (credit_key, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
-    .bind(event_id)
+    .bind(credit_key(event_id, event))
     .bind(now)
     .execute(&mut *tx)
     .await?;
     if first == 0 {
         return Ok(false);
     }
+    // The row exists before it is read, and PostgreSQL locks it: two credits for the
+    // same fan and artist at once add up instead of one overwriting the other.
+    query("INSERT INTO fan_loyalty (fan_id, artist_id, points, updated_at) VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING")
+        .bind(fan)
+        .bind(artist)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     #[derive(sqlx::FromRow)]
     struct Current {
         points: i64,
         updated_at: i64,
     }
-    const READ: &str =
-        "SELECT points, updated_at FROM fan_loyalty WHERE fan_id = $1 AND artist_id = $2";
-    let current: Option<Current> = query(READ)
+    let read = match tx.dialect() {
+        crate::db::Dialect::Postgres => {
+            "SELECT points, updated_at FROM fan_loyalty WHERE fan_id = $1 AND artist_id = $2 FOR UPDATE"
+        }
+        crate::db::Dialect::Sqlite => {
+            "SELECT points, updated_at FROM fan_loyalty WHERE fan_id = $1 AND artist_id = $2"
+        }
+    };
+    let current: Option<Current> = query(read)
         .bind(fan)
         .bind(artist)
         .fetch_optional(&mut *tx)
@@ -268,7 +304,7 @@ impl Job for CreditLoyalty {
 
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
         let event = bus::load(&ctx.state.db, self.event_id).await?;
-        let mut tx = ctx.state.db.begin().await?;
+        let mut tx = ctx.state.db.begin_write().await?;
         credit(&mut tx, self.event_id, &event, now_ms()).await?;
         tx.commit().await?;
         Ok(())

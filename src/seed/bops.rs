@@ -1,7 +1,8 @@
 //! The demo artists' Bops: short clips made with ffmpeg's own sources (moving colour
 //! gradients with a little synthesised melody), kept in a folder so they are made
 //! once, then posted and processed like any upload. Fans watch, like, comment and
-//! follow through the same services the app uses.
+//! follow through the same services the app uses; a few months of tips are loaded as
+//! history (`tips::service::record_past`).
 
 use std::path::Path;
 
@@ -218,6 +219,51 @@ pub async fn seed_bops(state: &AppState, clips: &Path) -> Result<u64, AppError> 
             }
         }
     }
+    // A few months of tips, half of them from Bops.
+    const AMOUNTS: [i64; 8] = [500, 300, 1_000, 500, 2_000, 700, 1_500, 500];
+    const MESSAGES: [&str; 4] = [
+        "",
+        "Thank you for this one!",
+        "",
+        "See you at the next show",
+    ];
+    let mut k = 0usize;
+    for (a, (handle, _)) in CLIPS.iter().enumerate() {
+        let artist: i64 = query("SELECT id FROM users WHERE handle = $1")
+            .bind(*handle)
+            .scalar_one(&state.db)
+            .await?;
+        let bops_of: Vec<i64> = posted
+            .iter()
+            .filter(|(who, _, _)| who.0 == artist)
+            .map(|(_, id, _)| *id)
+            .collect();
+        for t in 0..(14 + a * 3) {
+            k += 1;
+            let fan = fans_list[k % fans_list.len().max(1)];
+            let fan_email: String = query("SELECT email FROM users WHERE id = $1")
+                .bind(fan)
+                .scalar_one(&state.db)
+                .await?;
+            let days_ago = i64::try_from(t * 6 + a).unwrap_or(0);
+            crate::tips::service::record_past(
+                &state.db,
+                &crate::tips::service::PastTip {
+                    artist,
+                    fan,
+                    fan_email,
+                    bop: (t % 2 == 0)
+                        .then(|| bops_of.get(t / 2 % bops_of.len().max(1)).copied())
+                        .flatten(),
+                    amount_cents: AMOUNTS[k % AMOUNTS.len()],
+                    message: MESSAGES[k % MESSAGES.len()].to_owned(),
+                    at: now - days_ago * DAY - 5 * HOUR,
+                    key: format!("demo:{handle}:{t}"),
+                },
+            )
+            .await?;
+        }
+    }
     // Each demo fan follows a few artists.
     for (f, fan) in fans_list.iter().enumerate() {
         for (a, (handle, _)) in CLIPS.iter().enumerate() {
@@ -227,5 +273,13 @@ pub async fn seed_bops(state: &AppState, clips: &Path) -> Result<u64, AppError> 
         }
     }
     crate::background::run_pending(state).await?;
+    // All of this is the past: its notifications (new followers) are already read.
+    for (handle, _) in CLIPS {
+        let artist: i64 = query("SELECT id FROM users WHERE handle = $1")
+            .bind(*handle)
+            .scalar_one(&state.db)
+            .await?;
+        crate::notifications::service::mark_all_read(&state.db, UserId(artist)).await?;
+    }
     Ok(posted.len() as u64)
 }

@@ -3,10 +3,12 @@
 //! reverses it. Owns the `tips` table.
 
 mod checkout;
+mod history;
 mod refunds;
 mod settlement;
 
 pub use checkout::{receipt, start, sync_checkout, sync_reference};
+pub use history::{PastTip, record_past};
 pub use refunds::refund;
 pub use settlement::{SettleTips, settle_tip};
 
@@ -72,8 +74,9 @@ pub async fn bop_totals<'a>(
     on: impl Into<crate::db::Exec<'a>>,
     bop_id: i64,
 ) -> Result<(i64, i64), AppError> {
-    const SQL: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(net_cents - refunded_cents), 0) AS BIGINT) FROM tips \
-                       WHERE bop_id = $1 AND state = 'succeeded'";
+    // A partial refund takes back its share of the net, as settlement reckons it.
+    const SQL: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(net_cents - net_cents * refunded_cents / gross_cents), 0) AS BIGINT) \
+                       FROM tips WHERE bop_id = $1 AND state = 'succeeded'";
     let (count, cents): (i64, i64) = crate::db::query(SQL).bind(bop_id).fetch_one(on).await?;
     Ok((count, cents))
 }

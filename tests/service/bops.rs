@@ -334,7 +334,37 @@ async fn only_its_artist_edits_or_deletes_a_bop(t: TestDb) {
     assert_eq!((row_state.as_str(), playlist), ("processing", None));
 }
 
+async fn a_bop_whose_job_died_is_told_failed(t: TestDb) {
+    boptone::seed::seed_demo(&t.db).await.expect("seed");
+    let nova = t.user_by_handle("nova_reyes").await;
+    let now = boptone::time::now_ms();
+    let insert = |created_at: i64| {
+        query("INSERT INTO bops (artist_id, caption, state, attempts, original_key, original_bytes, created_at) \
+               VALUES ($1, '', 'processing', 3, 'k', 1, $2) RETURNING id")
+            .bind(nova.0)
+            .bind(created_at)
+    };
+    let stuck: i64 = insert(now - service::STUCK_AFTER_MS - 1)
+        .scalar_one(&t.db)
+        .await
+        .expect("stuck");
+    let fresh: i64 = insert(now - 60_000).scalar_one(&t.db).await.expect("fresh");
+    assert_eq!(service::fail_stuck(&t.db, now).await.expect("sweep"), 1);
+    let (state, failure, _, _) = bop_row(&t, stuck).await;
+    assert_eq!(
+        (state.as_str(), failure.as_deref()),
+        ("failed", Some(boptone::bops::transcode::GAVE_UP))
+    );
+    assert_eq!(
+        bop_row(&t, fresh).await.0,
+        "processing",
+        "still within its time"
+    );
+    assert_eq!(service::fail_stuck(&t.db, now).await.expect("again"), 0);
+}
+
 both_databases!(
+    a_bop_whose_job_died_is_told_failed,
     only_its_artist_edits_or_deletes_a_bop,
     an_uploaded_clip_becomes_a_playable_bop,
     uploads_are_refused_by_content_size_and_gate,

@@ -255,12 +255,18 @@ async fn likes_views_and_comments_count_once_and_never_the_artists_own(t: TestDb
     // Comments: counted for fans, not for the artist's own; checked before writing.
     let mine = engagement::comment(&state, fan, bop, "  so good  ")
         .await
-        .expect("comment");
+        .expect("comment")
+        .comment;
     assert_eq!(mine.body, "so good");
     assert!(mine.can_delete && !mine.by_artist);
-    let reply = engagement::comment(&state, nova, bop, "thank you!")
+    let posted = engagement::comment(&state, nova, bop, "thank you!")
         .await
         .expect("reply");
+    assert_eq!(
+        posted.counts.comments, 1,
+        "the artist's own reply is not counted"
+    );
+    let reply = posted.comment;
     assert!(reply.by_artist);
     assert!(
         engagement::comment(&state, fan, bop, "   ")
@@ -463,6 +469,36 @@ async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
             .await
             .expect("following")
             .is_empty()
+    );
+
+    // Following again after unfollowing tells the artist nothing new.
+    fans::follow(&t.db, fan, "nova_reyes").await.expect("again");
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    let notified: i64 =
+        query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'fan.followed'")
+            .bind(nova.0)
+            .scalar_one(&t.db)
+            .await
+            .expect("count");
+    assert_eq!(notified, 1);
+    // Liking again after unliking adds no loyalty.
+    let points = fans::points(&t.db, fan, nova.0, now_ms())
+        .await
+        .expect("points");
+    engagement::unlike(&state, fan, bop).await.expect("unlike");
+    engagement::like(&state, fan, bop)
+        .await
+        .expect("like again");
+    boptone::background::run_pending(&state)
+        .await
+        .expect("jobs");
+    assert!(
+        fans::points(&t.db, fan, nova.0, now_ms())
+            .await
+            .expect("points")
+            <= points
     );
 
     // Loyalty lifts the artist in that fan's feed: two Bops alike in all but their
@@ -677,7 +713,8 @@ async fn reports_reach_operators_who_keep_or_remove(t: TestDb) {
     let removed = ready(&t, nova, "bad", now_ms()).await;
     let comment = engagement::comment(&state, other, kept, "rude words")
         .await
-        .expect("comment");
+        .expect("comment")
+        .comment;
 
     moderation::report(&t.db, fan, Subject::Bop, kept, Reason::Spam)
         .await

@@ -3,7 +3,7 @@
 
 use boptone::{
     AppError,
-    bops::{ArtistBop, BopComment, BopCounts, FeedBop, FeedPage},
+    bops::{ArtistBop, BopComment, BopCounts, FeedBop, FeedPage, PostedComment},
 };
 use leptos::prelude::*;
 
@@ -63,6 +63,10 @@ pub async fn load_feed(#[server(default)] cursor: Option<String>) -> Result<Feed
         async move {
             let state = app_state()?;
             let viewer = guards::current_user().await?.map(|u| u.id);
+            if viewer.is_none() {
+                // The visitor's browser gets its id now, so its views can count later.
+                guards::device_id(&state);
+            }
             boptone::bops::feed::page(&state.db, viewer, cursor.as_deref(), now_ms()).await
         }
         .await,
@@ -76,6 +80,9 @@ pub async fn load_bop(id: i64) -> Result<FeedBop, AppError> {
         async move {
             let state = app_state()?;
             let viewer = guards::current_user().await?.map(|u| u.id);
+            if viewer.is_none() {
+                guards::device_id(&state);
+            }
             boptone::bops::feed::one(&state.db, viewer, id).await
         }
         .await,
@@ -117,7 +124,9 @@ pub async fn like_bop(id: i64, liked: bool) -> Result<BopCounts, AppError> {
 }
 
 /// Counts a view: the player reports it after 2 s of play. Once per viewer (account,
-/// or this browser) per Bop per day; the artist's own views never count.
+/// or this browser) per Bop per day; the artist's own views never count. A browser
+/// counts only with the id it was given when it loaded the feed: a client that drops
+/// its cookies cannot count again and again.
 #[server(prefix = "/api", endpoint = "bops/view")]
 pub async fn record_view(id: i64) -> Result<bool, AppError> {
     guards::respond(
@@ -125,7 +134,13 @@ pub async fn record_view(id: i64) -> Result<bool, AppError> {
             let state = app_state()?;
             let viewer = match guards::current_user().await? {
                 Some(user) => engagement::Viewer::User(user.id),
-                None => engagement::Viewer::Device(guards::device_id(&state)),
+                None => match guards::known_device() {
+                    Some(device) => engagement::Viewer::Device(device),
+                    None => {
+                        guards::device_id(&state);
+                        return Ok(false);
+                    }
+                },
             };
             let key = match &viewer {
                 engagement::Viewer::User(id) => format!("u:{}", id.0),
@@ -155,7 +170,7 @@ pub async fn load_comments(id: i64, order: String) -> Result<Vec<BopComment>, Ap
 
 /// Posts a comment on a Bop (signed in; at most 500 characters, 10 every 5 minutes).
 #[server(prefix = "/api", endpoint = "bops/comment")]
-pub async fn post_comment(id: i64, body: String) -> Result<BopComment, AppError> {
+pub async fn post_comment(id: i64, body: String) -> Result<PostedComment, AppError> {
     guards::respond(
         async move {
             let user = guards::require_user().await?;

@@ -233,14 +233,19 @@ fn cookie_attributes(state: &AppState) -> &'static str {
 /// The cookie that tells one anonymous browser from another, for counting views.
 pub const DEVICE_COOKIE: &str = "bt_device";
 
-/// This browser's device id: the one its cookie carries, or a new one sent with the
-/// answer. It is random and says nothing about the person.
-pub fn device_id(state: &AppState) -> String {
-    if let Some(id) = cookie(DEVICE_COOKIE).filter(|v| {
+/// The device id this browser's cookie carries, if it has a well-formed one.
+pub fn known_device() -> Option<String> {
+    cookie(DEVICE_COOKIE).filter(|v| {
         (16..=64).contains(&v.len())
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    }) {
+    })
+}
+
+/// This browser's device id: the one its cookie carries, or a new one sent with the
+/// answer. It is random and says nothing about the person.
+pub fn device_id(state: &AppState) -> String {
+    if let Some(id) = known_device() {
         return id;
     }
     let id = service::new_secret();

@@ -44,7 +44,7 @@ pub fn BopVideo(
             });
             if on {
                 paused.set(false);
-                hls::play(&el);
+                hls::play(&el, muted);
             } else {
                 let _ = el.pause();
             }
@@ -75,7 +75,7 @@ pub fn BopVideo(
         if el.paused() {
             paused.set(false);
             #[cfg(feature = "hydrate")]
-            hls::play(&el);
+            hls::play(&el, muted);
         } else {
             paused.set(true);
             let _ = el.pause();
@@ -144,6 +144,8 @@ mod hls {
     /// A player attached to a video element, once hls.js (when used) is loaded.
     pub struct Attached {
         hls: std::rc::Rc<std::cell::RefCell<Option<Hls>>>,
+        /// Set when the slide is gone before hls.js loaded: nothing is attached then.
+        gone: std::rc::Rc<std::cell::Cell<bool>>,
     }
 
     impl Attached {
@@ -154,6 +156,7 @@ mod hls {
         }
 
         pub fn destroy(self) {
+            self.gone.set(true);
             if let Some(hls) = self.hls.borrow_mut().take() {
                 hls.destroy();
             }
@@ -200,36 +203,55 @@ mod hls {
                 script
             }
         };
-        let then = std::cell::Cell::new(Some(then));
-        let on_load = Closure::<dyn FnMut()>::new(move || {
-            if let Some(then) = then.take() {
-                then();
-            }
-        });
-        let _ = script.add_event_listener_with_callback("load", on_load.as_ref().unchecked_ref());
-        on_load.forget();
+        // Loaded, or failed to load (then the browser's own HLS is tried): once.
+        let then = std::rc::Rc::new(std::cell::Cell::new(Some(then)));
+        for event in ["load", "error"] {
+            let then = then.clone();
+            let done = Closure::<dyn FnMut()>::new(move || {
+                if let Some(then) = then.take() {
+                    then();
+                }
+            });
+            let _ = script.add_event_listener_with_callback(event, done.as_ref().unchecked_ref());
+            done.forget();
+        }
     }
 
-    /// Starts playing; a refusal (autoplay rules, a newer load) only means it waits for
-    /// the viewer, so it is not an error.
-    pub fn play(video: &HtmlVideoElement) {
-        thread_local! {
-            static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
-        }
-        if let Ok(promise) = video.play() {
-            IGNORE.with(|ignore| {
-                let _ = promise.catch(ignore);
-            });
-        }
+    /// Starts playing. The browser refuses sound without a tap first (after a reload
+    /// with sound on, say): then it plays muted. Any other refusal (a newer load) only
+    /// means it waits, so it is not an error.
+    pub fn play(video: &HtmlVideoElement, muted: leptos::prelude::RwSignal<bool>) {
+        use leptos::prelude::*;
+        let Ok(promise) = video.play() else { return };
+        let retry = video.clone();
+        let refused = Closure::once(move |err: JsValue| {
+            let name = js_sys::Reflect::get(&err, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string());
+            if name.as_deref() == Some("NotAllowedError") && !retry.muted() {
+                muted.set(true);
+                retry.set_muted(true);
+                let _ = retry.play();
+            }
+        });
+        let _ = promise.catch(&refused);
+        refused.forget();
     }
 
     /// Plays `src` in `video`: hls.js where supported, the browser's own HLS otherwise.
     pub fn attach(video: &HtmlVideoElement, src: &str, playing: bool) -> Attached {
         let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
-        let attached = Attached { hls: slot.clone() };
+        let gone = std::rc::Rc::new(std::cell::Cell::new(false));
+        let attached = Attached {
+            hls: slot.clone(),
+            gone: gone.clone(),
+        };
         let video = video.clone();
         let src = src.to_owned();
         with_hls(move || {
+            if gone.get() {
+                return;
+            }
             if Hls::is_supported().unwrap_or(false) {
                 let config = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&config, &"capLevelToPlayerSize".into(), &true.into());

@@ -33,7 +33,20 @@ async fn engagement_calls_authorize_check_and_limit(db: TestDb) {
     let bop = a_bop(&app).await;
     let id = bop.to_string();
 
-    // Signed out: watching counts (once a day per browser), nothing else is allowed.
+    // Signed out: watching counts (once a day per browser, with the id the browser got
+    // when it loaded the feed), nothing else is allowed.
+    let stranger = reqwest::Client::new()
+        .post(app.url("/api/bops/view"))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        stranger.text().await.expect("body"),
+        "false",
+        "no device id yet: not counted"
+    );
     assert_eq!(app.call("bops/feed", &[]).await.status(), 200);
     let first = app.call("bops/view", &[("id", &id)]).await;
     assert_eq!(first.status(), 200);

@@ -135,6 +135,10 @@ pub async fn refund(
             },
         )
         .await?;
+        // What the tip's Bop earned goes down with it.
+        if let Some(bop) = tip.bop_id {
+            crate::bops::service::recount_tips(&mut tx, bop).await?;
+        }
     }
     tx.commit().await
 }

@@ -230,13 +230,16 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> AnyView {
     let loading = RwSignal::new(false);
     let scroller = NodeRef::<html::Div>::new();
 
-    // The mute choice lasts the session (this tab, across reloads).
+    // The mute choice lasts the session (this tab, across reloads). Read after
+    // hydration, so the first render matches the server's (muted).
     #[cfg(feature = "hydrate")]
     {
         let storage = || web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-        if let Some(saved) = storage().and_then(|s| s.get_item(MUTED_KEY).ok().flatten()) {
-            feed.muted.set(saved != "false");
-        }
+        Effect::new(move |_| {
+            if let Some(saved) = storage().and_then(|s| s.get_item(MUTED_KEY).ok().flatten()) {
+                feed.muted.set(saved != "false");
+            }
+        });
         Effect::new(move |_| {
             let muted = feed.muted.get();
             if let Some(s) = storage() {
@@ -345,8 +348,15 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> AnyView {
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        || el.closest("[role=dialog]").ok().flatten().is_some()
+                    // Typing, or a focused control that Space and the arrows belong to.
+                    matches!(
+                        el.tag_name().as_str(),
+                        "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"
+                    ) || el
+                        .closest("[role=dialog], [role=button], [contenteditable]")
+                        .ok()
+                        .flatten()
+                        .is_some()
                 });
             if typing {
                 return;

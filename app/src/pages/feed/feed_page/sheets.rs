@@ -186,11 +186,9 @@ pub fn CommentsSheet(
     let post = ServerAction::<PostComment>::new();
     let body = RwSignal::new(String::new());
     Effect::new(move |_| {
-        if let Some(Ok(_)) = post.value().get() {
+        if let Some(Ok(posted)) = post.value().get() {
             body.set(String::new());
-            if !bop.own {
-                counts.update(|c| c.comments += 1);
-            }
+            counts.set(posted.counts);
             version.update(|v| *v += 1);
         }
     });
