@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+ONLY=${1:-all}   # `first-frame` skips the database benchmark
 BOPS=${BOPS:-100000}
 FANS=${FANS:-10000}
 SAMPLES=${SAMPLES:-300}
@@ -18,18 +19,21 @@ BIN=target/release/boptone
 source scripts/bench-pg.sh
 
 mkdir -p bench/out
-args=(bench-feed --bops "$BOPS" --fans "$FANS" --samples "$SAMPLES")
-{
-  DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/bench" RUST_LOG=warn "$BIN" "${args[@]}"
-  DATABASE_URL="sqlite://$DIR/sqlite/bench.db" RUST_LOG=warn "$BIN" "${args[@]}"
-} > bench/out/feed.json
+if [[ $ONLY != first-frame ]]; then
+  args=(bench-feed --bops "$BOPS" --fans "$FANS" --samples "$SAMPLES")
+  {
+    DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/bench" RUST_LOG=warn "$BIN" "${args[@]}"
+    DATABASE_URL="sqlite://$DIR/sqlite/bench.db" RUST_LOG=warn "$BIN" "${args[@]}"
+  } > bench/out/feed.json
+fi
 
 # The first frame, on the demo data.
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (
   export DATABASE_URL="sqlite://$tmp/ff.db" STORAGE_URL="$tmp/media" RUST_LOG=warn
-  export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$PWD/target/site"
+  # The site's file names carry content hashes (target/release/hash.txt).
+  export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$PWD/target/site" LEPTOS_HASH_FILES=true
   "$BIN" seed-demo >/dev/null
   exec "$BIN" serve
 ) & server=$!

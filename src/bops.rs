@@ -94,6 +94,15 @@ pub struct FeedBop {
     pub own: bool,
 }
 
+/// A Bop opened from a shared link, with the absolute addresses link previews need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedBop {
+    pub bop: FeedBop,
+    pub page_url: String,
+    pub poster_url: String,
+    pub video_url: String,
+}
+
 /// One page of the feed and the cursor for the next (`None` at the end).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedPage {

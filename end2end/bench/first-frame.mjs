@@ -36,7 +36,9 @@ for (let i = 0; i < runs; i += 1) {
     });
   });
   await page.goto(`${base}/feed`);
-  const firstFrame = await page.evaluate(() => window.__firstFrame);
+  const firstFrame = await page.evaluate(() =>
+    Promise.race([window.__firstFrame, new Promise((_, fail) => setTimeout(() => fail(new Error("no frame in 20 s")), 20_000))]),
+  );
   await page.waitForSelector("html[data-hydrated=true]");
   const timing = await page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0];

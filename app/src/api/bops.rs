@@ -3,7 +3,7 @@
 
 use boptone::{
     AppError,
-    bops::{ArtistBop, BopComment, BopCounts, FeedBop, FeedPage, PostedComment},
+    bops::{ArtistBop, BopComment, BopCounts, FeedBop, FeedPage, PostedComment, SharedBop},
 };
 use leptos::prelude::*;
 
@@ -75,7 +75,7 @@ pub async fn load_feed(#[server(default)] cursor: Option<String>) -> Result<Feed
 
 /// One Bop, for its shared page (`/bops/{id}`).
 #[server(prefix = "/api", endpoint = "bops/one")]
-pub async fn load_bop(id: i64) -> Result<FeedBop, AppError> {
+pub async fn load_bop(id: i64) -> Result<SharedBop, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
@@ -83,7 +83,14 @@ pub async fn load_bop(id: i64) -> Result<FeedBop, AppError> {
             if viewer.is_none() {
                 guards::device_id(&state);
             }
-            boptone::bops::feed::one(&state.db, viewer, id).await
+            let bop = boptone::bops::feed::one(&state.db, viewer, id).await?;
+            let link = |path: &str| state.settings.link(path);
+            Ok(SharedBop {
+                page_url: link(&format!("/bops/{id}")),
+                poster_url: link(&bop.poster_url),
+                video_url: link(&bop.playlist_url),
+                bop,
+            })
         }
         .await,
     )

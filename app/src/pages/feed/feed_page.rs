@@ -85,14 +85,14 @@ pub fn BopPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match bop.await {
-                    Ok(bop) => {
+                    Ok(shared) => {
+                        let bop = shared.bop;
                         let title = format!("{} on Boptone", bop.artist.name);
                         let description = if bop.caption.is_empty() {
                             format!("A Bop by {}.", bop.artist.name)
                         } else {
                             bop.caption.clone()
                         };
-                        let url = format!("/bops/{}", bop.id);
                         Either::Left(
                             view! {
                                 <Title text=title.clone() />
@@ -100,9 +100,9 @@ pub fn BopPage() -> impl IntoView {
                                 <Meta property="og:type" content="video.other" />
                                 <Meta property="og:title" content=title.clone() />
                                 <Meta property="og:description" content=description />
-                                <Meta property="og:url" content=url />
-                                <Meta property="og:image" content=bop.poster_url.clone() />
-                                <Meta property="og:video" content=bop.playlist_url.clone() />
+                                <Meta property="og:url" content=shared.page_url />
+                                <Meta property="og:image" content=shared.poster_url />
+                                <Meta property="og:video" content=shared.video_url />
                                 <Meta property="og:video:type" content="application/x-mpegURL" />
                                 <Meta property="og:video:width" content=bop.width.to_string() />
                                 <Meta property="og:video:height" content=bop.height.to_string() />

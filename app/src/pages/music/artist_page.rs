@@ -256,7 +256,8 @@ fn ArtistBops(handle: String) -> impl IntoView {
                                                             loading="lazy"
                                                         />
                                                         <span class="absolute bottom-1 left-1.5 text-xs font-semibold text-white drop-shadow">
-                                                            {format!("▶ {}", bop.counts.views)}
+                                                            <span aria-hidden="true">"▶ "</span>
+                                                            {bop.counts.views}
                                                             <span class="sr-only">" views"</span>
                                                         </span>
                                                     </a>

@@ -20,10 +20,46 @@ use crate::{
     },
 };
 
-/// A sheet rising from the bottom on phones, a centred panel on larger screens.
+/// A sheet rising from the bottom on phones, a centred panel on larger screens. Focus
+/// moves to its title, stays inside while it is open, and goes back to what opened it.
 #[component]
-fn Dialog(title: String, close: Callback<()>, children: Children) -> impl IntoView {
+fn Dialog(
+    #[prop(into)] title: Signal<String>,
+    close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
+    let panel = NodeRef::<html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let opener = StoredValue::new_local(
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()),
+        );
+        on_cleanup(move || {
+            if let Some(el) = opener.try_update_value(Option::take).flatten() {
+                let _ = el.focus();
+            }
+        });
+        // Focus that wanders out (Tab past the end) comes back to the title.
+        let focus = window_event_listener(leptos::ev::focusin, move |ev| {
+            let (Some(panel), Some(heading)) = (panel.get_untracked(), heading.get_untracked())
+            else {
+                return;
+            };
+            let inside = ev.target().is_some_and(|t| {
+                t.dyn_ref::<web_sys::Node>()
+                    .is_some_and(|node| panel.contains(Some(node)))
+            });
+            if !inside {
+                let _ = heading.focus();
+            }
+        });
+        on_cleanup(move || focus.remove());
+    }
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
             let _ = h.focus();
@@ -42,6 +78,7 @@ fn Dialog(title: String, close: Callback<()>, children: Children) -> impl IntoVi
             aria-hidden="true"
         ></div>
         <div
+            node_ref=panel
             role="dialog"
             aria-modal="true"
             aria-labelledby="sheet-title"
@@ -74,7 +111,7 @@ pub fn SignInSheet(reason: &'static str, close: Callback<()>) -> impl IntoView {
         format!("/signin?next={next}")
     };
     view! {
-        <Dialog title="Join Boptone".into() close>
+        <Dialog title="Join Boptone".to_owned() close>
             <p class="text-sm text-zinc-300">
                 {format!("Sign in or create a free account to {reason}.")}
             </p>
@@ -108,7 +145,7 @@ pub fn KickInSheet(bop: FeedBop, close: Callback<()>) -> impl IntoView {
 #[component]
 pub fn ReportSheet(bop: FeedBop, close: Callback<()>) -> impl IntoView {
     view! {
-        <Dialog title="Report this Bop".into() close>
+        <Dialog title="Report this Bop".to_owned() close>
             <ReportForm subject=Subject::Bop id=bop.id />
         </Dialog>
     }
@@ -195,7 +232,7 @@ pub fn CommentsSheet(
     let remaining = move || COMMENT_MAX_CHARS as i64 - body.with(|b| b.chars().count() as i64);
     let title = move || format!("Comments ({})", counts.get().comments);
     view! {
-        <Dialog title=title() close>
+        <Dialog title=Signal::derive(title) close>
             <div class="mb-4 flex gap-2" role="group" aria-label="Order">
                 {[(CommentOrder::Newest, "Newest"), (CommentOrder::Top, "Top")]
                     .into_iter()
@@ -366,7 +403,8 @@ fn CommentRow(
                         });
                     }
                 >
-                    {move || format!("♥ {}", likes.get())}
+                    <span aria-hidden="true">"♥ "</span>
+                    {move || likes.get()}
                     <span class="sr-only">" likes: like this comment"</span>
                 </button>
                 {comment
