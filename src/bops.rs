@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn comments_are_checked() {
-        assert_eq!(check_comment("  so good \n").unwrap(), "so good");
+        assert_eq!(check_comment("  so good \n").expect("valid"), "so good");
         assert!(check_comment("   ").is_err());
         assert!(check_comment(&"a".repeat(COMMENT_MAX_CHARS + 1)).is_err());
         assert!(check_comment(&"é".repeat(COMMENT_MAX_CHARS)).is_ok());

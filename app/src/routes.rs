@@ -93,8 +93,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("") view=AppLayout>
-                    // Async: a signed-in fan is redirected to the feed before any HTML is sent.
-                    <Route path=path!("") view={Lazy::<LandingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<LandingRoute>::new()} />
                     <Route path=path!("feed") view={Lazy::<FeedRoute>::new()} />
                     // Async: a shared Bop's Open Graph tags are in <head> for link previews.
                     <Route

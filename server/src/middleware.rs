@@ -12,6 +12,24 @@ use axum::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 
+/// `/` is the front door for visitors; a signed-in fan's home is the feed, so they go
+/// there (303) before any page is rendered.
+pub async fn fans_start_at_the_feed(
+    State(state): State<crate::startup::ServerState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() == Method::GET && req.uri().path() == "/" {
+        let user = boptone_app::api::guards::session_user(&state.app, req.headers()).await;
+        if let Ok(Some(user)) = user
+            && user.role == boptone::accounts::Role::Fan
+        {
+            return axum::response::Redirect::to("/feed").into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Whether the site's code files carry content hashes in their names: a server built
 /// by cargo-leptos with `hash-files` (which sets `LEPTOS_HASH_FILES` at compile time),
 /// or one told so when it starts (a build serving a site built separately, as the

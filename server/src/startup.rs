@@ -45,8 +45,8 @@ use crate::{
     config::{Config, PaymentProviderKind},
     maintenance,
     middleware::{
-        AllowedOrigin, CspNonce, cache_site_code, record_metrics, same_origin_writes,
-        security_headers,
+        AllowedOrigin, CspNonce, cache_site_code, fans_start_at_the_feed, record_metrics,
+        same_origin_writes, security_headers,
     },
     routes::{health, uploads, webhooks, ws},
 };
@@ -275,6 +275,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(uploads)
         .merge(webhook_routes)
         .merge(app)
+        .layer(from_fn_with_state(server_state.clone(), fans_start_at_the_feed))
         .layer(from_fn(record_metrics))
         .layer(from_fn(cache_site_code))
         .layer(

@@ -4,13 +4,11 @@
 //!
 //! A feed session starts at a moment (`as_of`): nothing published later joins it, and
 //! every score is computed at that moment, so pages follow one order. The newest
-//! [`WINDOW`] Bops (and every new Bop from an artist the viewer follows) are ranked;
-//! the cursor carries the last score and id, and the next page takes what ranks below
-//! them. After the window the feed goes on by date, older and older. A Bop shown once
-//! does not come again in the same session: views, likes, comments and tips only move
-//! it up, above the cursor, and the tail by date leaves out what the window ranked.
-//! (An unlike or an unfollow can move one down again; the browser skips Bops it has
-//! already shown.)
+//! [`WINDOW`] Bops (and every new Bop from an artist the viewer follows) are ranked
+//! once, on the first page; the cursor carries the rest of that order (ids only), so
+//! later pages neither re-rank nor skip nor repeat. After the window the feed goes on
+//! by date, older and older, leaving out what the window ranked. (The browser also
+//! skips any Bop it has already shown.)
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,12 +31,17 @@ pub const WINDOW: i64 = 400;
 pub const PAGE: usize = 6;
 
 /// Where the next page starts.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Cursor {
     /// The first page of a session starting at this moment.
     Start { as_of: i64 },
-    /// Ranked Bops below this score and id.
-    Ranked { as_of: i64, score: f64, id: i64 },
+    /// The rest of the session's ranked Bops, in order, then the tail by date from
+    /// below `oldest` (published at, id).
+    Ranked {
+        as_of: i64,
+        rest: Vec<i64>,
+        oldest: (i64, i64),
+    },
     /// Bops published before this one, by date.
     Older {
         as_of: i64,
@@ -47,11 +50,25 @@ enum Cursor {
     },
 }
 
+/// The most ids a cursor carries (the window and a fan's followed extras).
+const MAX_CURSOR_IDS: usize = 2 * WINDOW as usize;
+
 impl Cursor {
-    fn encode(self) -> String {
+    fn encode(&self) -> String {
         match self {
             Self::Start { as_of } => format!("s.{as_of}"),
-            Self::Ranked { as_of, score, id } => format!("r.{as_of}.{:x}.{id}", score.to_bits()),
+            Self::Ranked {
+                as_of,
+                rest,
+                oldest: (published_at, id),
+            } => {
+                let ids = rest
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join("-");
+                format!("r.{as_of}.{published_at}.{id}.{ids}")
+            }
             Self::Older {
                 as_of,
                 published_at,
@@ -65,12 +82,16 @@ impl Cursor {
         let int = |s: &str| s.parse::<i64>().ok();
         match parts.as_slice() {
             ["s", as_of] => Some(Self::Start { as_of: int(as_of)? }),
-            ["r", as_of, score, id] => {
-                let score = f64::from_bits(u64::from_str_radix(score, 16).ok()?);
-                score.is_finite().then_some(Self::Ranked {
+            ["r", as_of, published_at, id, ids] => {
+                let rest = ids
+                    .split('-')
+                    .map(|i| i.parse::<i64>().ok())
+                    .collect::<Option<Vec<i64>>>()?;
+                (!rest.is_empty() && rest.len() <= MAX_CURSOR_IDS).then_some(())?;
+                Some(Self::Ranked {
                     as_of: int(as_of)?,
-                    score,
-                    id: int(id)?,
+                    rest,
+                    oldest: (int(published_at)?, int(id)?),
                 })
             }
             ["o", as_of, published_at, id] => Some(Self::Older {
@@ -82,11 +103,36 @@ impl Cursor {
         }
     }
 
-    fn as_of(self) -> i64 {
+    fn as_of(&self) -> i64 {
         match self {
-            Self::Start { as_of } | Self::Ranked { as_of, .. } | Self::Older { as_of, .. } => as_of,
+            Self::Start { as_of } | Self::Ranked { as_of, .. } | Self::Older { as_of, .. } => {
+                *as_of
+            }
         }
     }
+}
+
+/// The page of `ids` first in `order`, and where the session goes on.
+fn split_page(
+    as_of: i64,
+    mut order: Vec<i64>,
+    oldest: Option<(i64, i64)>,
+) -> (Vec<i64>, Option<Cursor>) {
+    let rest = order.split_off(PAGE.min(order.len()));
+    let next = match oldest {
+        _ if !rest.is_empty() => oldest.map(|oldest| Cursor::Ranked {
+            as_of,
+            rest,
+            oldest,
+        }),
+        Some((published_at, id)) => Some(Cursor::Older {
+            as_of,
+            published_at,
+            id,
+        }),
+        None => None,
+    };
+    (order, next)
 }
 
 #[derive(FromRow)]
@@ -174,41 +220,23 @@ pub async fn page(
     let as_of = cursor.as_of().min(now);
     let me = viewer.map_or(-1, |v| v.0);
     match cursor {
-        Cursor::Start { .. } | Cursor::Ranked { .. } => {
+        // The session's order is ranked once, on its first page, and travels in the
+        // cursor: later pages never re-rank, so a Bop whose counts change while the
+        // viewer scrolls is neither skipped nor shown again.
+        Cursor::Start { .. } => {
             let (window, oldest) = ranked_window(db, me, as_of).await?;
-            let below = |score: f64, id: i64| match cursor {
-                Cursor::Ranked {
-                    score: last,
-                    id: last_id,
-                    ..
-                } => score < last || (score == last && id < last_id),
-                _ => true,
-            };
-            let mut rest: Vec<(f64, Candidate)> = window
-                .into_iter()
-                .filter(|(s, c)| below(*s, c.id))
-                .collect();
-            let more = rest.len() > PAGE;
-            rest.truncate(PAGE);
-            let next = match (rest.last(), more, oldest) {
-                (Some((score, c)), true, _) => Some(Cursor::Ranked {
-                    as_of,
-                    score: *score,
-                    id: c.id,
-                }),
-                // The window is done: go on by date below its oldest Bop.
-                (_, _, Some((published_at, id))) => Some(Cursor::Older {
-                    as_of,
-                    published_at,
-                    id,
-                }),
-                (_, _, None) => None,
-            };
-            let ids: Vec<i64> = rest.iter().map(|(_, c)| c.id).collect();
-            let bops = full_rows(db, viewer, &ids).await?;
+            let order = window.into_iter().map(|(_, c)| c.id).collect();
+            let (ids, next) = split_page(as_of, order, oldest);
             Ok(FeedPage {
-                bops,
-                next: next.map(Cursor::encode),
+                bops: full_rows(db, viewer, &ids).await?,
+                next: next.as_ref().map(Cursor::encode),
+            })
+        }
+        Cursor::Ranked { rest, oldest, .. } => {
+            let (ids, next) = split_page(as_of, rest, Some(oldest));
+            Ok(FeedPage {
+                bops: full_rows(db, viewer, &ids).await?,
+                next: next.as_ref().map(Cursor::encode),
             })
         }
         Cursor::Older {
@@ -413,8 +441,8 @@ mod tests {
             Cursor::Start { as_of: 5 },
             Cursor::Ranked {
                 as_of: 1_800_000_000_000,
-                score: 1.0e6 + 0.123_456_789,
-                id: 42,
+                rest: vec![42, 7, 1_000_000],
+                oldest: (1_799_000_000_000, 3),
             },
             Cursor::Older {
                 as_of: 9,
@@ -422,15 +450,17 @@ mod tests {
                 id: 7,
             },
         ] {
-            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+            assert_eq!(Cursor::decode(&c.encode()), Some(c.clone()));
         }
+        let too_long = format!("r.1.2.3.{}", vec!["9"; MAX_CURSOR_IDS + 1].join("-"));
         for junk in [
             "",
             "r.1.2",
             "x.1",
-            "r.1.zz.3",
+            "r.1.2.3.",
+            "r.1.2.3.4-x",
             "o.1.2.three",
-            "r.1.7ff8000000000000.1",
+            too_long.as_str(),
         ] {
             assert_eq!(Cursor::decode(junk), None, "{junk}");
         }

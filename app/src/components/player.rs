@@ -8,6 +8,19 @@ use leptos::{html, prelude::*};
 
 /// hls.js, served from the site.
 pub const HLS_SCRIPT: &str = "/vendor/hls.light.min.js";
+/// Starts the first Bop of a server-rendered page before hydration (`public/js`).
+pub const BOOT_SCRIPT: &str = "/js/feed-boot.js";
+
+/// The scripts a page with Bops puts in `<head>`: hls.js, then the boot script that
+/// starts the first Bop as soon as the page is parsed (both deferred, in this order).
+#[component]
+pub fn PlayerScripts() -> impl IntoView {
+    use leptos_meta::Script;
+    view! {
+        <Script src=HLS_SCRIPT defer="true" />
+        <Script src=BOOT_SCRIPT defer="true" />
+    }
+}
 
 /// A Bop's video. `active` plays it (muted per `muted`) and lets it buffer ahead;
 /// inactive, it stays paused with only its first segment loaded. `played` is told the
@@ -189,13 +202,14 @@ mod hls {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let script = match document.get_element_by_id("hls-js") {
+        // The page's own tag (`PlayerScripts`) when it has one, else one added now.
+        let selector = format!("script[src=\"{}\"]", super::HLS_SCRIPT);
+        let script = match document.query_selector(&selector).ok().flatten() {
             Some(existing) => existing,
             None => {
                 let Ok(script) = document.create_element("script") else {
                     return;
                 };
-                script.set_id("hls-js");
                 let _ = script.set_attribute("src", super::HLS_SCRIPT);
                 if let Some(head) = document.head() {
                     let _ = head.append_child(&script);
@@ -238,8 +252,32 @@ mod hls {
         refused.forget();
     }
 
-    /// Plays `src` in `video`: hls.js where supported, the browser's own HLS otherwise.
+    /// The player the boot script started for `video` before hydration, if any.
+    fn booted(video: &HtmlVideoElement) -> Option<Hls> {
+        let window = web_sys::window()?;
+        let boot = js_sys::Reflect::get(&window, &"__bopBoot".into()).ok()?;
+        if boot.is_undefined() || boot.is_null() {
+            return None;
+        }
+        let booted_video = js_sys::Reflect::get(&boot, &"video".into()).ok()?;
+        if !js_sys::Object::is(&booted_video, video) {
+            return None;
+        }
+        let hls = js_sys::Reflect::get(&boot, &"hls".into()).ok()?;
+        let _ = js_sys::Reflect::delete_property(&window, &"__bopBoot".into());
+        Some(hls.unchecked_into())
+    }
+
+    /// Plays `src` in `video`: the player the boot script already started, or hls.js
+    /// where supported, or the browser's own HLS.
     pub fn attach(video: &HtmlVideoElement, src: &str, playing: bool) -> Attached {
+        if let Some(hls) = booted(video) {
+            set_ahead(&hls, playing);
+            return Attached {
+                hls: std::rc::Rc::new(std::cell::RefCell::new(Some(hls))),
+                gone: std::rc::Rc::new(std::cell::Cell::new(false)),
+            };
+        }
         let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
         let gone = std::rc::Rc::new(std::cell::Cell::new(false));
         let attached = Attached {

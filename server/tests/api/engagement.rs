@@ -72,8 +72,14 @@ async fn engagement_calls_authorize_check_and_limit(db: TestDb) {
         assert_eq!(app.call(endpoint, &form).await.status(), 401, "{endpoint}");
     }
 
-    // Signed in: bad input is refused before anything is written; comments are limited.
+    // The start page is for visitors; a signed-in fan is sent to the feed.
+    assert_eq!(app.get("/").await.status(), 200);
     app.sign_in_demo("ana@demo.boptone.app").await;
+    let home = app.get("/").await;
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()[reqwest::header::LOCATION], "/feed");
+
+    // Signed in: bad input is refused before anything is written; comments are limited.
     assert_eq!(
         app.call("bops/comment", &[("id", &id), ("body", "   ")])
             .await

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use boptone::bops::{BopCounts, FeedBop, FeedPage as Page};
 use leptos::{either::Either, html, prelude::*, task::spawn_local};
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
     api::fans::SetFollow,
     components::{
         icons::{self, Icon},
-        player::{BopVideo, HLS_SCRIPT},
+        player::{BopVideo, PlayerScripts},
         ui::{EmptyState, LoadError, Loading},
     },
     contexts::{live::use_live, session::use_session},
@@ -32,7 +32,7 @@ pub fn FeedPage() -> impl IntoView {
     let first = Resource::new(|| (), |_| load_feed(None));
     view! {
         <Title text="Feed" />
-        <Link rel="preload" as_="script" href=HLS_SCRIPT />
+        <PlayerScripts />
         <h1 class="sr-only">"Feed"</h1>
         <Suspense fallback=|| {
             view! { <Loading label="Loading Bops…" /> }
@@ -79,7 +79,7 @@ pub fn BopPage() -> impl IntoView {
     };
     let bop = Resource::new(id, load_bop);
     view! {
-        <Link rel="preload" as_="script" href=HLS_SCRIPT />
+        <PlayerScripts />
         <Suspense fallback=|| {
             view! { <Loading label="Loading the Bop…" /> }
         }>
@@ -758,7 +758,7 @@ fn Actions(feed: Feed, item: Item, index: usize) -> AnyView {
                 <Show when=move || !own>
                     <button
                         type="button"
-                        class="absolute -bottom-2 left-1/2 -translate-x-1/2 rounded-full bg-fuchsia-500 px-2 text-xs leading-5 font-semibold whitespace-nowrap text-white shadow hover:bg-fuchsia-400 aria-pressed:bg-zinc-700"
+                        class="absolute -bottom-2 left-1/2 -translate-x-1/2 rounded-full bg-fuchsia-400 px-2 text-xs leading-5 font-semibold whitespace-nowrap text-zinc-950 shadow hover:bg-fuchsia-300 aria-pressed:bg-zinc-800 aria-pressed:text-white"
                         aria-pressed={
                             let is_following = is_following.clone();
                             move || if is_following() { "true" } else { "false" }
@@ -776,7 +776,6 @@ fn Actions(feed: Feed, item: Item, index: usize) -> AnyView {
                 type="button"
                 class="feed-action"
                 aria-pressed=move || if item.liked.get() { "true" } else { "false" }
-                aria-label=move || format!("Like ({} likes)", item.counts.get().likes)
                 on:click=on_like
             >
                 <span class:text-rose-500=move || item.liked.get()>
@@ -786,18 +785,21 @@ fn Actions(feed: Feed, item: Item, index: usize) -> AnyView {
                         filled=Signal::derive(move || item.liked.get())
                     />
                 </span>
-                <span class="text-xs font-semibold" aria-hidden="true">
+                // Named "Like 12 likes": the visible count is part of the name.
+                <span class="sr-only">"Like "</span>
+                <span class="text-xs font-semibold">
                     {move || compact(item.counts.get().likes)}
                 </span>
+                <span class="sr-only">" likes"</span>
             </button>
             <button
                 type="button"
                 class="feed-action"
-                aria-label=move || format!("Comments ({})", item.counts.get().comments)
                 on:click=move |_| feed.sheet.set(Some(Sheet::Comments(index)))
             >
                 <Icon path=icons::COMMENT class="h-8 w-8" />
-                <span class="text-xs font-semibold" aria-hidden="true">
+                <span class="sr-only">"Comments "</span>
+                <span class="text-xs font-semibold">
                     {move || compact(item.counts.get().comments)}
                 </span>
             </button>

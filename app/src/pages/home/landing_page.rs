@@ -1,7 +1,5 @@
-use boptone::accounts::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 struct Pillar {
     title: &'static str,
@@ -35,18 +33,11 @@ const FOR_ARTISTS: [Pillar; 6] = [
     },
 ];
 
-/// The front door for visitors: what Boptone offers artists and fans. A signed-in fan
-/// goes straight to the feed, their home.
+/// The front door for visitors: what Boptone offers artists and fans. (A signed-in fan
+/// is sent to the feed before this renders: `fans_start_at_the_feed` in the server.)
 #[component]
 pub fn LandingPage() -> impl IntoView {
-    let session = crate::contexts::session::use_session();
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(session.user.await, Ok(Some(user)) if user.role == Role::Fan)
-                    .then(|| view! { <Redirect path="/feed" /> })
-            })}
-        </Suspense>
         <Title text="Run your music business in one place" />
         <section class="relative overflow-hidden px-5 pb-16 pt-12 sm:px-10 sm:pt-20">
             <div class="pointer-events-none absolute inset-0 -z-10 bg-[radial-gradient(60rem_30rem_at_20%_-10%,rgba(217,70,239,0.25),transparent),radial-gradient(40rem_30rem_at_90%_10%,rgba(139,92,246,0.25),transparent)]"></div>
