@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use boptone::bops::{BopCounts, FeedBop, FeedPage as Page};
-use leptos::{either::Either, html, prelude::*, task::spawn_local};
+use leptos::{either::Either, html, lazy, prelude::*, task::spawn_local};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
@@ -436,46 +436,74 @@ fn BopFeed(first: Vec<FeedBop>, next: Option<String>) -> AnyView {
         {move || {
             feed.sheet
                 .get()
-                .map(|sheet| {
+                .and_then(|sheet| {
                     let close = Callback::new(move |()| feed.sheet.set(None));
                     let item = |i: usize| feed.items.with_untracked(|items| items.get(i).cloned());
-                    match sheet {
+                    let open = match sheet {
                         Sheet::Comments(i) => {
-                            item(i)
-                                .map(|item| {
-                                    view! {
-                                        <CommentsSheet
-                                            bop=item.bop.get_value()
-                                            counts=item.counts
-                                            signed_in=feed.signed_in
-                                            close
-                                        />
-                                    }
-                                        .into_any()
-                                })
+                            let item = item(i)?;
+                            Open::Comments {
+                                bop: item.bop.get_value(),
+                                counts: item.counts,
+                                signed_in: feed.signed_in,
+                            }
                         }
-                        Sheet::KickIn(i) => {
-                            item(i)
-                                .map(|item| {
-                                    view! { <KickInSheet bop=item.bop.get_value() close /> }
-                                        .into_any()
-                                })
-                        }
-                        Sheet::SignIn(reason) => {
-                            Some(view! { <SignInSheet reason close /> }.into_any())
-                        }
-                        Sheet::Report(i) => {
-                            item(i)
-                                .map(|item| {
-                                    view! { <ReportSheet bop=item.bop.get_value() close /> }
-                                        .into_any()
-                                })
-                        }
-                    }
+                        Sheet::KickIn(i) => Open::KickIn(item(i)?.bop.get_value()),
+                        Sheet::Report(i) => Open::Report(item(i)?.bop.get_value()),
+                        Sheet::SignIn(reason) => Open::SignIn(reason),
+                    };
+                    Some(
+                        // The sheets' code arrives the first time one opens: it is not part
+                        // of what the feed needs before its first Bop plays.
+                        view! {
+                            <Suspense fallback=|| ()>
+                                {Suspend::new(
+                                    sheet_view(SheetArgs {
+                                        open: open.clone(),
+                                        close,
+                                    }),
+                                )}
+                            </Suspense>
+                        },
+                    )
                 })
         }}
     }
     .into_any()
+}
+
+/// A sheet to show, with what it needs.
+#[derive(Clone)]
+enum Open {
+    Comments {
+        bop: FeedBop,
+        counts: RwSignal<BopCounts>,
+        signed_in: Signal<bool>,
+    },
+    KickIn(FeedBop),
+    Report(FeedBop),
+    SignIn(&'static str),
+}
+
+/// The argument of the sheets' lazily loaded code.
+struct SheetArgs {
+    open: Open,
+    close: Callback<()>,
+}
+
+#[lazy]
+fn sheet_view(args: SheetArgs) -> AnyView {
+    let SheetArgs { open, close } = args;
+    match open {
+        Open::Comments {
+            bop,
+            counts,
+            signed_in,
+        } => view! { <CommentsSheet bop counts signed_in close /> }.into_any(),
+        Open::KickIn(bop) => view! { <KickInSheet bop close /> }.into_any(),
+        Open::Report(bop) => view! { <ReportSheet bop close /> }.into_any(),
+        Open::SignIn(reason) => view! { <SignInSheet reason close /> }.into_any(),
+    }
 }
 
 /// Pauses or resumes the Bop at `index`.
