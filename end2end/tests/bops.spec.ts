@@ -59,6 +59,8 @@ test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
   test("a fan watches the feed, likes, comments, follows and kicks in from a Bop", async ({ page }) => {
+    // A whole journey: signing up, watching, five actions and a payment.
+    test.setTimeout(60_000);
     await signUp(page, newAccount("watcher"));
     await open(page, "/feed");
     const feed = page.getByTestId("feed");
