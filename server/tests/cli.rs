@@ -53,6 +53,12 @@ fn migrate_and_seed_are_repeatable() {
             boptone()
                 .arg("seed-demo")
                 .env("DATABASE_URL", &url)
+                .env("STORAGE_URL", dir.path().join("media"))
+                // The demo clips are made once and kept between test runs.
+                .env(
+                    "DEMO_CLIPS_DIR",
+                    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-clips"),
+                )
                 .status()
                 .expect("seed")
                 .success()
