@@ -64,6 +64,7 @@ pub fn registry() -> Registry {
         .register::<crate::fans::service::NotifyFollowers>()
         .register::<crate::bops::service::CountBopTips>()
         .register::<crate::bops::service::SweepStuckBops>()
+        .register::<crate::bops::engagement::PruneViews>()
 }
 
 /// The schedules declared in code (stored and fired through `cron_schedules`).
@@ -79,6 +80,11 @@ pub fn schedules() -> Vec<ScheduleSpec> {
             "payouts.scheduled",
             "0 6 * * *",
             &crate::payouts::service::ScheduledPayouts,
+        ),
+        ScheduleSpec::of(
+            "bops.prune_views",
+            "20 4 * * *",
+            &crate::bops::engagement::PruneViews,
         ),
         ScheduleSpec::of(
             "bops.sweep_stuck",

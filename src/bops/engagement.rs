@@ -399,3 +399,26 @@ pub async fn take_down_comment(tx: &mut Tx, id: i64) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// Forgets the view records of days before yesterday: they only stop a viewer counting
+/// twice in one day, and the counts they made stay on the Bops. Returns how many went.
+pub async fn prune_views(db: &Db, now: i64) -> Result<u64, AppError> {
+    query("DELETE FROM bop_views WHERE day < $1")
+        .bind(now.div_euclid(DAY) - 1)
+        .execute(db)
+        .await
+}
+
+/// Prunes old view records (cron, daily).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PruneViews;
+
+#[async_trait::async_trait]
+impl crate::jobs::worker::Job for PruneViews {
+    const KIND: &'static str = "bops.prune_views";
+
+    async fn run(self, ctx: &crate::jobs::worker::JobContext) -> anyhow::Result<()> {
+        prune_views(&ctx.state.db, now_ms()).await?;
+        Ok(())
+    }
+}

@@ -252,6 +252,29 @@ async fn likes_views_and_comments_count_once_and_never_the_artists_own(t: TestDb
         3
     );
 
+    // Old view records are forgotten; the counts they made stay.
+    let long_ago = now - 5 * DAY;
+    assert!(
+        engagement::view(
+            &state,
+            &Viewer::Device("fedcba9876543210".into()),
+            bop,
+            long_ago
+        )
+        .await
+        .expect("an old view")
+    );
+    assert_eq!(engagement::prune_views(&t.db, now).await.expect("prune"), 1);
+    assert_eq!(
+        engagement::counts(&t.db, bop).await.expect("counts").views,
+        4
+    );
+    assert!(
+        !engagement::view(&state, &device, bop, now)
+            .await
+            .expect("still deduped today")
+    );
+
     // Comments: counted for fans, not for the artist's own; checked before writing.
     let mine = engagement::comment(&state, fan, bop, "  so good  ")
         .await
