@@ -119,6 +119,29 @@ impl TestDb {
         crate::accounts::UserId(id)
     }
 
+    /// A ready Bop of `artist`, published at `published_at`, as if processed (its media
+    /// keys name files nobody reads).
+    pub async fn ready_bop(
+        &self,
+        artist: crate::accounts::UserId,
+        caption: &str,
+        published_at: i64,
+    ) -> i64 {
+        let n = rand::random::<u64>();
+        let media = crate::bops::service::ReadyMedia {
+            original_key: format!("private/bops/test/{n}/original"),
+            original_bytes: 1000,
+            playlist_key: format!("bops/test/{n}/master.m3u8"),
+            poster_key: format!("bops/test/{n}/poster.webp"),
+            duration_ms: 2000,
+            width: 720,
+            height: 1280,
+        };
+        crate::bops::service::insert_ready(&self.db, artist, caption, &media, published_at)
+            .await
+            .expect("a ready Bop")
+    }
+
     pub fn state(&self) -> AppState {
         AppState {
             db: self.db.clone(),

@@ -94,7 +94,11 @@ pub async fn counts<'a>(
 }
 
 /// Commits `tx` and shows the Bop's new counts to everyone watching it.
-async fn commit_and_push(state: &AppState, mut tx: Tx, id: i64) -> Result<BopCounts, AppError> {
+pub(crate) async fn commit_and_push(
+    state: &AppState,
+    mut tx: Tx,
+    id: i64,
+) -> Result<BopCounts, AppError> {
     let now = counts(&mut tx, id).await?;
     tx.commit().await?;
     state.realtime.bop_counts(id, now).await;
@@ -217,6 +221,7 @@ pub async fn comment(
 }
 
 /// Deletes comment `comment_id`: its author or the Bop's artist may; for anyone else
+/// Deletes comment `comment_id`: its author or the Bop's artist may; for anyone else
 /// it is not found.
 pub async fn delete_comment(
     state: &AppState,
@@ -224,6 +229,16 @@ pub async fn delete_comment(
     comment_id: i64,
 ) -> Result<BopCounts, AppError> {
     let mut tx = state.db.begin_write().await?;
+    let bop = remove_comment(&mut tx, comment_id, Some(by))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    commit_and_push(state, tx, bop).await
+}
+
+/// Removes a comment and counts it down (once, whoever removes it concurrently): only
+/// by its author or the Bop's artist when `by` is given, by anyone (an operator)
+/// otherwise. Returns its Bop, or `None` when there was no such comment to remove.
+async fn remove_comment(tx: &mut Tx, id: i64, by: Option<UserId>) -> Result<Option<i64>, AppError> {
     #[derive(FromRow)]
     struct Target {
         bop_id: i64,
@@ -231,24 +246,24 @@ pub async fn delete_comment(
         artist_id: i64,
     }
     const FIND: &str = "SELECT c.bop_id, c.author_id, b.artist_id FROM bop_comments c JOIN bops b ON b.id = c.bop_id \
-                        WHERE c.id = $1 AND c.deleted_at IS NULL AND b.deleted_at IS NULL AND (c.author_id = $2 OR b.artist_id = $2)";
-    let target: Target = query(FIND)
-        .bind(comment_id)
-        .bind(by.0)
-        .fetch_optional(&mut tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+                        WHERE c.id = $1 AND c.deleted_at IS NULL AND b.deleted_at IS NULL";
+    let target: Option<Target> = query(FIND).bind(id).fetch_optional(&mut *tx).await?;
+    let Some(target) =
+        target.filter(|t| by.is_none_or(|by| by.0 == t.author_id || by.0 == t.artist_id))
+    else {
+        return Ok(None);
+    };
     let deleted =
         query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
-            .bind(comment_id)
+            .bind(id)
             .bind(now_ms())
-            .execute(&mut tx)
+            .execute(&mut *tx)
             .await?;
     // Deleted by this call, not a concurrent one: counted down once.
     if deleted == 1 && target.author_id != target.artist_id {
-        bump(&mut tx, target.bop_id, Counter::Comments, -1).await?;
+        bump(tx, target.bop_id, Counter::Comments, -1).await?;
     }
-    commit_and_push(state, tx, target.bop_id).await
+    Ok(Some(target.bop_id))
 }
 
 /// `fan` likes (or, with `liked == false`, unlikes) a comment on a live Bop; returns
@@ -373,30 +388,7 @@ pub async fn comments(
 
 /// Takes comment `id` down (an operator's decision), with its count.
 pub async fn take_down_comment(tx: &mut Tx, id: i64) -> Result<(), AppError> {
-    #[derive(FromRow)]
-    struct Target {
-        bop_id: i64,
-        author_id: i64,
-        artist_id: i64,
-    }
-    const FIND: &str = "SELECT c.bop_id, c.author_id, b.artist_id FROM bop_comments c JOIN bops b ON b.id = c.bop_id \
-                        WHERE c.id = $1 AND c.deleted_at IS NULL";
-    let Some(target) = query(FIND)
-        .bind(id)
-        .fetch_optional::<Target>(&mut *tx)
-        .await?
-    else {
-        return Ok(());
-    };
-    let deleted =
-        query("UPDATE bop_comments SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL")
-            .bind(id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-    if deleted == 1 && target.author_id != target.artist_id {
-        bump(tx, target.bop_id, Counter::Comments, -1).await?;
-    }
+    remove_comment(tx, id, None).await?;
     Ok(())
 }
 

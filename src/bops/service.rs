@@ -341,9 +341,7 @@ impl crate::jobs::worker::Job for CountBopTips {
         };
         let mut tx = ctx.state.db.begin_write().await?;
         recount_tips(&mut tx, bop_id).await?;
-        let counts = super::engagement::counts(&mut tx, bop_id).await?;
-        tx.commit().await?;
-        ctx.state.realtime.bop_counts(bop_id, counts).await;
+        super::engagement::commit_and_push(&ctx.state, tx, bop_id).await?;
         Ok(())
     }
 }

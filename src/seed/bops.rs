@@ -164,13 +164,17 @@ const COMMENTS: &[&str] = &[
 /// gives them an audience. Returns how many Bops were posted.
 pub async fn seed_bops(state: &AppState, clips: &Path) -> Result<u64, AppError> {
     let now = now_ms();
-    let mut posted = Vec::new();
-    for (a, (handle, artist_clips)) in CLIPS.iter().enumerate() {
-        let artist: i64 = query("SELECT id FROM users WHERE handle = $1")
+    let mut artists = Vec::with_capacity(CLIPS.len());
+    for (handle, _) in CLIPS {
+        let id: i64 = query("SELECT id FROM users WHERE handle = $1")
             .bind(*handle)
             .scalar_one(&state.db)
             .await?;
-        let artist = UserId(artist);
+        artists.push(UserId(id));
+    }
+    let mut posted = Vec::new();
+    for (a, (handle, artist_clips)) in CLIPS.iter().enumerate() {
+        let artist = artists[a];
         let existing: i64 = query("SELECT COUNT(*) FROM bops WHERE artist_id = $1")
             .bind(artist.0)
             .scalar_one(&state.db)
@@ -229,10 +233,7 @@ pub async fn seed_bops(state: &AppState, clips: &Path) -> Result<u64, AppError> 
     ];
     let mut k = 0usize;
     for (a, (handle, _)) in CLIPS.iter().enumerate() {
-        let artist: i64 = query("SELECT id FROM users WHERE handle = $1")
-            .bind(*handle)
-            .scalar_one(&state.db)
-            .await?;
+        let artist = artists[a].0;
         let bops_of: Vec<i64> = posted
             .iter()
             .filter(|(who, _, _)| who.0 == artist)
@@ -274,12 +275,8 @@ pub async fn seed_bops(state: &AppState, clips: &Path) -> Result<u64, AppError> 
     }
     crate::background::run_pending(state).await?;
     // All of this is the past: its notifications (new followers) are already read.
-    for (handle, _) in CLIPS {
-        let artist: i64 = query("SELECT id FROM users WHERE handle = $1")
-            .bind(*handle)
-            .scalar_one(&state.db)
-            .await?;
-        crate::notifications::service::mark_all_read(&state.db, UserId(artist)).await?;
+    for &artist in &artists {
+        crate::notifications::service::mark_all_read(&state.db, artist).await?;
     }
     Ok(posted.len() as u64)
 }

@@ -8,8 +8,7 @@ use boptone::{
     bops::{
         CommentOrder, FeedBop,
         engagement::{self, Viewer},
-        feed,
-        service::{self, ReadyMedia},
+        feed, service,
     },
     both_databases,
     db::query,
@@ -21,22 +20,8 @@ use boptone::{
     tips::{TipForm, TipInput},
 };
 
-fn media(n: i64) -> ReadyMedia {
-    ReadyMedia {
-        original_key: format!("private/bops/test/{n}/original"),
-        original_bytes: 1000,
-        playlist_key: format!("bops/test/{n}/master.m3u8"),
-        poster_key: format!("bops/test/{n}/poster.webp"),
-        duration_ms: 2000,
-        width: 720,
-        height: 1280,
-    }
-}
-
 async fn ready(t: &TestDb, artist: UserId, caption: &str, published_at: i64) -> i64 {
-    service::insert_ready(&t.db, artist, caption, &media(published_at), published_at)
-        .await
-        .expect("a ready Bop")
+    t.ready_bop(artist, caption, published_at).await
 }
 
 async fn two_artists(t: &TestDb) -> (UserId, UserId) {
@@ -50,6 +35,23 @@ async fn two_artists(t: &TestDb) -> (UserId, UserId) {
     .await
     .expect("another artist");
     (nova, UserId(other))
+}
+
+/// How many "new follower" notifications `artist` has.
+async fn followed_notices(t: &TestDb, artist: UserId) -> i64 {
+    query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'fan.followed'")
+        .bind(artist.0)
+        .scalar_one(&t.db)
+        .await
+        .expect("count")
+}
+
+/// A fan who signed up through the form.
+async fn a_fan(t: &TestDb, state: &boptone::state::AppState) -> UserId {
+    t.signed_up_fan(state, "Fan", "fan@example.com")
+        .await
+        .user
+        .id
 }
 
 async fn handle_of(t: &TestDb, user: UserId) -> String {
@@ -81,11 +83,7 @@ async fn the_feed_ranks_pages_and_never_repeats(t: TestDb) {
     let (nova, other) = two_artists(&t).await;
     let state = t.state();
     let now = now_ms();
-    let fan = t
-        .signed_up_fan(&state, "Fan", "fan@example.com")
-        .await
-        .user
-        .id;
+    let fan = a_fan(&t, &state).await;
     // More Bops than the ranked window, so the session goes on by date after it.
     let total = feed::WINDOW + 15;
     for i in 0..total {
@@ -161,11 +159,7 @@ async fn likes_views_and_comments_count_once_and_never_the_artists_own(t: TestDb
     let (nova, other) = two_artists(&t).await;
     let state = t.state();
     let now = now_ms();
-    let fan = t
-        .signed_up_fan(&state, "Fan", "fan@example.com")
-        .await
-        .user
-        .id;
+    let fan = a_fan(&t, &state).await;
     let bop = ready(&t, nova, "watch me", now - HOUR).await;
 
     // Likes: once per fan, undone once; the artist's own like shows but never counts.
@@ -372,11 +366,7 @@ async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
     let (nova, other) = two_artists(&t).await;
     let state = t.state();
     let now = now_ms();
-    let fan = t
-        .signed_up_fan(&state, "Fan", "fan@example.com")
-        .await
-        .user
-        .id;
+    let fan = a_fan(&t, &state).await;
     let bop = ready(&t, nova, "hi", now - HOUR).await;
 
     let followed = fans::follow(&t.db, fan, "@Nova_Reyes")
@@ -416,12 +406,7 @@ async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
         .await
         .expect("jobs");
 
-    let notified: i64 =
-        query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'fan.followed'")
-            .bind(nova.0)
-            .scalar_one(&t.db)
-            .await
-            .expect("count");
+    let notified = followed_notices(&t, nova).await;
     assert_eq!(notified, 1, "one follow, one notification");
 
     let failed: i64 = query("SELECT COUNT(*) FROM jobs WHERE last_error IS NOT NULL")
@@ -499,12 +484,7 @@ async fn follows_notify_the_artist_and_loyalty_grows_once_per_event(t: TestDb) {
     boptone::background::run_pending(&state)
         .await
         .expect("jobs");
-    let notified: i64 =
-        query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'fan.followed'")
-            .bind(nova.0)
-            .scalar_one(&t.db)
-            .await
-            .expect("count");
+    let notified = followed_notices(&t, nova).await;
     assert_eq!(notified, 1);
     // Liking again after unliking adds no loyalty.
     let points = fans::points(&t.db, fan, nova.0, now_ms())
@@ -623,11 +603,7 @@ async fn followers_hear_of_new_bops_gathered_while_unread(t: TestDb) {
     let (nova, other) = two_artists(&t).await;
     let state = t.state();
     let now = now_ms();
-    let fan = t
-        .signed_up_fan(&state, "Fan", "fan@example.com")
-        .await
-        .user
-        .id;
+    let fan = a_fan(&t, &state).await;
     let other_handle = handle_of(&t, other).await;
     fans::follow(&t.db, fan, "nova_reyes")
         .await
@@ -726,11 +702,7 @@ async fn reports_reach_operators_who_keep_or_remove(t: TestDb) {
     use boptone::moderation::{Decision, Reason, Subject, service as moderation};
     let (nova, other) = two_artists(&t).await;
     let state = t.state();
-    let fan = t
-        .signed_up_fan(&state, "Fan", "fan@example.com")
-        .await
-        .user
-        .id;
+    let fan = a_fan(&t, &state).await;
     let admin = t.user_by_handle("boptone_ops").await;
     let kept = ready(&t, nova, "fine", now_ms()).await;
     let removed = ready(&t, nova, "bad", now_ms()).await;

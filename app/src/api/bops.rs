@@ -114,12 +114,7 @@ pub async fn load_artist_bops(handle: String) -> Result<Vec<FeedBop>, AppError> 
 pub async fn like_bop(id: i64, liked: bool) -> Result<BopCounts, AppError> {
     guards::respond(
         async move {
-            let user = guards::require_user().await?;
-            let state = app_state()?;
-            guards::rate_limit(
-                &state.auth_limits.reactions_per_account,
-                &user.id.0.to_string(),
-            )?;
+            let (user, state) = guards::require_user_within(|l| &l.reactions_per_account).await?;
             if liked {
                 engagement::like(&state, user.id, id).await
             } else {
@@ -212,12 +207,7 @@ pub async fn delete_comment(comment_id: i64) -> Result<BopCounts, AppError> {
 pub async fn like_comment(comment_id: i64, liked: bool) -> Result<i64, AppError> {
     guards::respond(
         async move {
-            let user = guards::require_user().await?;
-            let state = app_state()?;
-            guards::rate_limit(
-                &state.auth_limits.reactions_per_account,
-                &user.id.0.to_string(),
-            )?;
+            let (user, state) = guards::require_user_within(|l| &l.reactions_per_account).await?;
             engagement::like_comment(&state.db, user.id, comment_id, liked).await
         }
         .await,

@@ -17,12 +17,7 @@ use {
 pub async fn set_follow(handle: String, follow: bool) -> Result<FollowState, AppError> {
     guards::respond(
         async move {
-            let user = guards::require_user().await?;
-            let state = app_state()?;
-            guards::rate_limit(
-                &state.auth_limits.reactions_per_account,
-                &user.id.0.to_string(),
-            )?;
+            let (user, state) = guards::require_user_within(|l| &l.reactions_per_account).await?;
             if follow {
                 service::follow(&state.db, user.id, &handle).await
             } else {

@@ -184,6 +184,17 @@ pub async fn require_role(role: Role) -> Result<SessionUser, AppError> {
     }
 }
 
+/// The signed-in user and the app state, once this account's request is counted
+/// against the limit `pick` chooses (reactions, comments, reports: per account).
+pub async fn require_user_within(
+    pick: fn(&boptone::ratelimit::AuthLimits) -> &Limiter,
+) -> Result<(SessionUser, AppState), AppError> {
+    let user = require_user().await?;
+    let state = app_state()?;
+    rate_limit(pick(&state.auth_limits), &user.id.0.to_string())?;
+    Ok((user, state))
+}
+
 /// Counts a request against `limiter` under `key`.
 pub fn rate_limit(limiter: &Limiter, key: &str) -> Result<(), AppError> {
     limiter.check(key)

@@ -24,15 +24,10 @@ fn parse_subject(text: &str) -> Result<Subject, AppError> {
 pub async fn report_content(subject: String, id: i64, reason: String) -> Result<(), AppError> {
     guards::respond(
         async move {
-            let user = guards::require_user().await?;
+            let (user, state) = guards::require_user_within(|l| &l.reports_per_account).await?;
             let subject = parse_subject(&subject)?;
             let reason = Reason::parse(&reason)
                 .ok_or_else(|| AppError::field("reason", "Choose what's wrong with it."))?;
-            let state = app_state()?;
-            guards::rate_limit(
-                &state.auth_limits.reports_per_account,
-                &user.id.0.to_string(),
-            )?;
             service::report(&state.db, user.id, subject, id, reason).await
         }
         .await,

@@ -1,30 +1,15 @@
 //! Engagement and reports over HTTP: every call authorizes inside, refuses bad input
 //! before writing, and is limited; operators alone review reports.
 
-use boptone::{accounts::UserId, bops::service::ReadyMedia, both_databases, testing::TestDb};
+use boptone::{both_databases, testing::TestDb};
 
 use crate::helpers::TestApp;
 
 async fn a_bop(app: &TestApp) -> i64 {
     let nova = app.db.user_by_handle("nova_reyes").await;
-    let media = ReadyMedia {
-        original_key: "private/bops/h/original".into(),
-        original_bytes: 1,
-        playlist_key: "bops/h/master.m3u8".into(),
-        poster_key: "bops/h/poster.webp".into(),
-        duration_ms: 2000,
-        width: 720,
-        height: 1280,
-    };
-    boptone::bops::service::insert_ready(
-        &app.state.db,
-        UserId(nova.0),
-        "hello",
-        &media,
-        boptone::time::now_ms(),
-    )
-    .await
-    .expect("bop")
+    app.db
+        .ready_bop(nova, "hello", boptone::time::now_ms())
+        .await
 }
 
 async fn engagement_calls_authorize_check_and_limit(db: TestDb) {

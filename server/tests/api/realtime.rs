@@ -100,22 +100,9 @@ async fn anyone_watching_a_bop_sees_its_counts_live(db: TestDb) {
     boptone::seed::seed_demo(&app.db.db).await.expect("seed");
     let nova = app.db.user_by_handle("nova_reyes").await;
     let (ana, _) = signed_in(&app).await;
-    let media = boptone::bops::service::ReadyMedia {
-        original_key: "private/bops/x/original".into(),
-        original_bytes: 1,
-        playlist_key: "bops/x/master.m3u8".into(),
-        poster_key: "bops/x/poster.webp".into(),
-        duration_ms: 2000,
-        width: 720,
-        height: 1280,
-    };
     let now = boptone::time::now_ms();
-    let watched = boptone::bops::service::insert_ready(&app.db.db, nova, "watched", &media, now)
-        .await
-        .expect("bop");
-    let other = boptone::bops::service::insert_ready(&app.db.db, nova, "other", &media, now)
-        .await
-        .expect("bop");
+    let watched = app.db.ready_bop(nova, "watched", now).await;
+    let other = app.db.ready_bop(nova, "other", now).await;
     // Signed out: no notifications, but any Bop may be watched.
     let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, None, &app.base))
         .await
