@@ -83,6 +83,8 @@ pub struct FeedBop {
     pub caption: String,
     pub playlist_url: String,
     pub poster_url: String,
+    /// The progressive MP4, where there is one: the first Bop of a page starts with it.
+    pub mp4_url: Option<String>,
     pub duration_ms: i64,
     pub width: i64,
     pub height: i64,
@@ -100,7 +102,9 @@ pub struct SharedBop {
     pub bop: FeedBop,
     pub page_url: String,
     pub poster_url: String,
+    /// The video previews play: the MP4 where there is one, else the HLS playlist.
     pub video_url: String,
+    pub video_type: String,
 }
 
 /// One page of the feed and the cursor for the next (`None` at the end).

@@ -14,6 +14,7 @@ pub const PRIVATE_PREFIX: &str = "private/";
 
 mod range;
 mod storage;
+pub mod work;
 
 pub use range::{ByteRange, byte_range};
 pub use storage::{Blob, BlobMeta, SNIFF_BYTES, Storage, UploadError};

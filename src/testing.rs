@@ -133,6 +133,7 @@ impl TestDb {
             original_bytes: 1000,
             playlist_key: format!("bops/test/{n}/master.m3u8"),
             poster_key: format!("bops/test/{n}/poster.webp"),
+            mp4_key: Some(format!("bops/test/{n}/video.mp4")),
             duration_ms: 2000,
             width: 720,
             height: 1280,

@@ -94,7 +94,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view={Lazy::<LandingRoute>::new()} />
-                    <Route path=path!("feed") view={Lazy::<FeedRoute>::new()} />
+                    // Async: the first Bop's <video> is in the document as it is parsed (not
+                    // in a streamed template moved by a script later), so it starts at once.
+                    <Route path=path!("feed") view={Lazy::<FeedRoute>::new()} ssr=SsrMode::Async />
                     // Async: a shared Bop's Open Graph tags are in <head> for link previews.
                     <Route
                         path=path!("bops/:id")

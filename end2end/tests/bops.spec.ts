@@ -112,7 +112,8 @@ test.describe("on a phone", () => {
     const id = await bop.getAttribute("data-bop-id");
     // Link previews read the page as served (no script runs): its Open Graph tags.
     const served = await (await page.request.get(`/bops/${id}`)).text();
-    expect(served).toMatch(/<meta property="og:video" content="http:\/\/[^"]+\/media\/bops\/[^"]+\.m3u8">/);
+    expect(served).toMatch(/<meta property="og:video" content="http:\/\/[^"]+\/media\/bops\/[^"]+\/video\.mp4">/);
+    expect(served).toContain(`<meta property="og:video:type" content="video/mp4">`);
     expect(served).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/poster\.webp">/);
     await open(page, `/bops/${id}`);
     const shared = page.getByTestId("bop").first();

@@ -142,6 +142,7 @@ struct Row {
     caption: String,
     playlist_key: Option<String>,
     poster_key: Option<String>,
+    mp4_key: Option<String>,
     duration_ms: Option<i64>,
     width: Option<i64>,
     height: Option<i64>,
@@ -159,7 +160,7 @@ struct Row {
 }
 
 /// Everything the feed shows of a Bop; `$1` is the viewer (or -1).
-const SELECT: &str = "SELECT b.id, b.artist_id, b.caption, b.playlist_key, b.poster_key, b.duration_ms, b.width, b.height, \
+const SELECT: &str = "SELECT b.id, b.artist_id, b.caption, b.playlist_key, b.poster_key, b.mp4_key, b.duration_ms, b.width, b.height, \
      b.published_at, b.view_count, b.like_count, b.comment_count, b.tip_count, u.handle, p.stage_name, p.photo_url, p.tips_enabled, \
      (SELECT COUNT(*) FROM bop_likes l WHERE l.bop_id = b.id AND l.fan_id = $1) AS liked, \
      (SELECT COUNT(*) FROM follows f WHERE f.artist_id = b.artist_id AND f.fan_id = $1) AS following \
@@ -186,6 +187,7 @@ impl Row {
             caption: self.caption,
             playlist_url: media(self.playlist_key),
             poster_url: media(self.poster_key),
+            mp4_url: self.mp4_key.map(|k| format!("/media/{k}")),
             duration_ms: self.duration_ms.unwrap_or(0),
             width: self.width.unwrap_or(0),
             height: self.height.unwrap_or(0),

@@ -152,26 +152,37 @@ pub async fn set_progress(db: &Db, id: i64, percent: i64) -> Result<(), AppError
     Ok(())
 }
 
+/// Where a processed Bop's media is stored.
+#[derive(Debug, Clone)]
+pub struct OutputKeys {
+    /// The HLS master playlist.
+    pub playlist: String,
+    /// The poster (WebP).
+    pub poster: String,
+    /// The progressive MP4 (fast start, link previews).
+    pub mp4: String,
+}
+
 /// Publishes a processed Bop and tells everyone who reacts to `bop.published`, in one
 /// transaction: the event never precedes a playable Bop.
 pub async fn mark_ready(
     db: &Db,
     bop: &Original,
     probe: &Probe,
-    playlist_key: &str,
-    poster_key: &str,
+    keys: &OutputKeys,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     const SQL: &str = "UPDATE bops SET state = 'ready', progress = 100, failure = NULL, duration_ms = $2, \
-                       width = $3, height = $4, playlist_key = $5, poster_key = $6, published_at = $7 \
+                       width = $3, height = $4, playlist_key = $5, poster_key = $6, mp4_key = $7, published_at = $8 \
                        WHERE id = $1 AND state = 'processing' AND deleted_at IS NULL";
     let updated = query(SQL)
         .bind(bop.id)
         .bind(probe.duration_ms)
         .bind(i64::from(probe.width))
         .bind(i64::from(probe.height))
-        .bind(playlist_key)
-        .bind(poster_key)
+        .bind(&keys.playlist)
+        .bind(&keys.poster)
+        .bind(&keys.mp4)
         .bind(now_ms())
         .execute(&mut tx)
         .await?;
@@ -353,6 +364,7 @@ pub struct ReadyMedia {
     pub original_bytes: i64,
     pub playlist_key: String,
     pub poster_key: String,
+    pub mp4_key: Option<String>,
     pub duration_ms: i64,
     pub width: i64,
     pub height: i64,
@@ -370,8 +382,8 @@ pub async fn insert_ready(
 ) -> Result<i64, AppError> {
     let caption = clean_caption(caption)?;
     const SQL: &str = "INSERT INTO bops (artist_id, caption, state, progress, attempts, original_key, original_bytes, \
-                       duration_ms, width, height, playlist_key, poster_key, created_at, published_at) \
-                       VALUES ($1, $2, 'ready', 100, 1, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
+                       duration_ms, width, height, playlist_key, poster_key, mp4_key, created_at, published_at) \
+                       VALUES ($1, $2, 'ready', 100, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id";
     query(SQL)
         .bind(artist.0)
         .bind(&caption)
@@ -382,6 +394,7 @@ pub async fn insert_ready(
         .bind(media.height)
         .bind(&media.playlist_key)
         .bind(&media.poster_key)
+        .bind(&media.mp4_key)
         .bind(published_at)
         .scalar_one(db)
         .await
@@ -395,11 +408,12 @@ pub async fn ready_media(db: &Db, id: i64) -> Result<ReadyMedia, AppError> {
         original_bytes: i64,
         playlist_key: Option<String>,
         poster_key: Option<String>,
+        mp4_key: Option<String>,
         duration_ms: Option<i64>,
         width: Option<i64>,
         height: Option<i64>,
     }
-    const SQL: &str = "SELECT original_key, original_bytes, playlist_key, poster_key, duration_ms, width, height \
+    const SQL: &str = "SELECT original_key, original_bytes, playlist_key, poster_key, mp4_key, duration_ms, width, height \
                        FROM bops WHERE id = $1 AND state = 'ready'";
     let row: Row = query(SQL)
         .bind(id)
@@ -411,6 +425,7 @@ pub async fn ready_media(db: &Db, id: i64) -> Result<ReadyMedia, AppError> {
         original_bytes: row.original_bytes,
         playlist_key: row.playlist_key.unwrap_or_default(),
         poster_key: row.poster_key.unwrap_or_default(),
+        mp4_key: row.mp4_key,
         duration_ms: row.duration_ms.unwrap_or(0),
         width: row.width.unwrap_or(0),
         height: row.height.unwrap_or(0),

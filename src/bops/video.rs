@@ -279,6 +279,40 @@ pub fn hls_args(input: &Path, out: &Path, plan: &[Rendition], has_audio: bool) -
     args
 }
 
+/// The rendition copied into the progressive MP4: 720×1280 where there is one (sharp on
+/// a phone, light enough to start at once), else the largest below it, else the
+/// smallest.
+pub fn mp4_rendition(plan: &[Rendition]) -> usize {
+    plan.iter()
+        .position(|r| r.height <= 1280)
+        .unwrap_or(plan.len().saturating_sub(1))
+}
+
+/// The arguments that copy one HLS rendition (`playlist`, its `index.m3u8`) into a
+/// progressive MP4 with its index first (`+faststart`), so a browser plays it from the
+/// first bytes. Nothing is decoded or encoded again.
+pub fn mp4_args(playlist: &Path, mp4: &Path) -> Vec<String> {
+    let mut args: Vec<String> = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i"]
+        .map(String::from)
+        .to_vec();
+    args.push(playlist.display().to_string());
+    args.extend(
+        [
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+        ]
+        .map(String::from),
+    );
+    args.push(mp4.display().to_string());
+    args
+}
+
 /// The arguments for the poster: one frame a second in (or half way through a shorter
 /// video), 720 pixels wide at most, as WebP.
 pub fn poster_args(input: &Path, poster: &Path, duration_ms: i64, width: u32) -> Vec<String> {
@@ -392,6 +426,23 @@ mod tests {
         assert!(joined.contains("-sc_threshold 0"));
         let silent = hls_args(Path::new("/in.mp4"), Path::new("/out"), &plan, false).join(" ");
         assert!(silent.contains("-var_stream_map v:0 v:1") && !silent.contains("0:a"));
+    }
+
+    #[test]
+    fn the_mp4_is_the_720p_rendition_or_the_largest_below() {
+        let height = |w, h| {
+            let plan = renditions(w, h);
+            plan[mp4_rendition(&plan)].height
+        };
+        assert_eq!(height(1080, 1920), 1280);
+        assert_eq!(height(720, 1280), 1280);
+        assert_eq!(height(480, 854), 854);
+        assert_eq!(height(145, 256), 256);
+        let args = mp4_args(Path::new("/out/v1/index.m3u8"), Path::new("/out/video.mp4"));
+        assert!(
+            args.join(" ")
+                .contains("-c copy -movflags +faststart -f mp4 /out/video.mp4")
+        );
     }
 
     proptest! {

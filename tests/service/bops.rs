@@ -51,7 +51,7 @@ fn clip(dir: &Path, name: &str, size: &str, seconds: u32, silent: bool) -> Vec<u
     std::fs::read(out).expect("clip")
 }
 
-fn body(bytes: Vec<u8>) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+pub fn body(bytes: Vec<u8>) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send {
     let chunks: Vec<Result<Bytes, std::io::Error>> = bytes
         .chunks(16 * 1024)
         .map(|c| Ok(Bytes::copy_from_slice(c)))
@@ -164,6 +164,42 @@ async fn an_uploaded_clip_becomes_a_playable_bop(t: TestDb) {
         .expect("read")
         .expect("poster");
     assert_eq!(&poster[8..12], b"WEBP");
+
+    // The progressive MP4 the first Bop of a page starts with: recorded, its index
+    // ahead of its media (it plays from the first bytes), the whole clip long.
+    let mp4_key: Option<String> = query("SELECT mp4_key FROM bops WHERE id = $1")
+        .bind(id)
+        .scalar_one(&t.db)
+        .await
+        .expect("mp4 key");
+    assert_eq!(mp4_key.as_deref(), Some(&*format!("{folder}video.mp4")));
+    let mp4 = state
+        .storage
+        .get(&format!("{folder}video.mp4"))
+        .await
+        .expect("read")
+        .expect("mp4");
+    let at = |atom: &[u8]| mp4.windows(4).position(|w| w == atom).expect("atom");
+    assert!(at(b"moov") < at(b"mdat"), "the index comes first");
+    let file = local.path().join("video.mp4");
+    std::fs::write(&file, &mp4).expect("write");
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&file)
+        .output()
+        .expect("ffprobe");
+    let seconds: f64 = String::from_utf8_lossy(&probe.stdout)
+        .trim()
+        .parse()
+        .expect("duration");
+    assert!((1.5..=2.5).contains(&seconds), "{seconds}");
 }
 
 async fn uploads_are_refused_by_content_size_and_gate(t: TestDb) {

@@ -85,10 +85,15 @@ pub async fn load_bop(id: i64) -> Result<SharedBop, AppError> {
             }
             let bop = boptone::bops::feed::one(&state.db, viewer, id).await?;
             let link = |path: &str| state.settings.link(path);
+            let (video_url, video_type) = match &bop.mp4_url {
+                Some(mp4) => (link(mp4), "video/mp4"),
+                None => (link(&bop.playlist_url), "application/x-mpegURL"),
+            };
             Ok(SharedBop {
                 page_url: link(&format!("/bops/{id}")),
                 poster_url: link(&bop.poster_url),
-                video_url: link(&bop.playlist_url),
+                video_url,
+                video_type: video_type.into(),
                 bop,
             })
         }

@@ -3,31 +3,25 @@
 //! then fails on fMP4 segments), the browser's own HLS otherwise (Safari), and the
 //! poster alone when neither works. hls.js is loaded once, the first time a player
 //! needs it, from `/vendor/` (copied from npm into the site at build time).
+//!
+//! The first Bop of a page starts faster: it plays its progressive MP4, named in the
+//! server-rendered HTML with `autoplay muted`, so the browser fetches and plays it while
+//! the page is parsed, before any script or WebAssembly has arrived.
 
 use leptos::{html, prelude::*};
 
 /// hls.js, served from the site.
 pub const HLS_SCRIPT: &str = "/vendor/hls.light.min.js";
-/// Starts the first Bop of a server-rendered page before hydration (`public/js`).
-pub const BOOT_SCRIPT: &str = "/js/feed-boot.js";
-
-/// The scripts a page with Bops puts in `<head>`: hls.js, then the boot script that
-/// starts the first Bop as soon as the page is parsed (both deferred, in this order).
-#[component]
-pub fn PlayerScripts() -> impl IntoView {
-    use leptos_meta::Script;
-    view! {
-        <Script src=HLS_SCRIPT defer="true" />
-        <Script src=BOOT_SCRIPT defer="true" />
-    }
-}
 
 /// A Bop's video. `active` plays it (muted per `muted`) and lets it buffer ahead;
 /// inactive, it stays paused with only its first segment loaded. `played` is told the
-/// seconds actually played, as they accumulate (seeking does not count).
+/// seconds actually played, as they accumulate (seeking does not count). With
+/// `fast_start` (a progressive MP4), the video plays that file from the HTML on and
+/// hls.js is not used.
 #[component]
 pub fn BopVideo(
     src: String,
+    fast_start: Option<String>,
     poster: String,
     label: String,
     #[prop(into)] active: Signal<bool>,
@@ -40,8 +34,10 @@ pub fn BopVideo(
     {
         let attached = StoredValue::new_local(None::<hls::Attached>);
         let src = src.clone();
+        let progressive = fast_start.is_some();
         Effect::new(move |_| {
             if let Some(el) = video.get()
+                && !progressive
                 && attached.with_value(Option::is_none)
             {
                 attached.set_value(Some(hls::attach(&el, &src, active.get_untracked())));
@@ -100,6 +96,9 @@ pub fn BopVideo(
             class="h-full w-full bg-black object-cover md:object-contain"
             poster=poster
             aria-label=label
+            src=fast_start.clone()
+            autoplay=fast_start.is_some()
+            muted=true
             playsinline
             loop
             preload="auto"
@@ -202,7 +201,7 @@ mod hls {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        // The page's own tag (`PlayerScripts`) when it has one, else one added now.
+        // The tag an earlier player added, else one added now.
         let selector = format!("script[src=\"{}\"]", super::HLS_SCRIPT);
         let script = match document.query_selector(&selector).ok().flatten() {
             Some(existing) => existing,
@@ -252,32 +251,9 @@ mod hls {
         refused.forget();
     }
 
-    /// The player the boot script started for `video` before hydration, if any.
-    fn booted(video: &HtmlVideoElement) -> Option<Hls> {
-        let window = web_sys::window()?;
-        let boot = js_sys::Reflect::get(&window, &"__bopBoot".into()).ok()?;
-        if boot.is_undefined() || boot.is_null() {
-            return None;
-        }
-        let booted_video = js_sys::Reflect::get(&boot, &"video".into()).ok()?;
-        if !js_sys::Object::is(&booted_video, video) {
-            return None;
-        }
-        let hls = js_sys::Reflect::get(&boot, &"hls".into()).ok()?;
-        let _ = js_sys::Reflect::delete_property(&window, &"__bopBoot".into());
-        Some(hls.unchecked_into())
-    }
-
-    /// Plays `src` in `video`: the player the boot script already started, or hls.js
-    /// where supported, or the browser's own HLS.
+    /// Plays `src` in `video`: through hls.js where supported, else the browser's own
+    /// HLS.
     pub fn attach(video: &HtmlVideoElement, src: &str, playing: bool) -> Attached {
-        if let Some(hls) = booted(video) {
-            set_ahead(&hls, playing);
-            return Attached {
-                hls: std::rc::Rc::new(std::cell::RefCell::new(Some(hls))),
-                gone: std::rc::Rc::new(std::cell::Cell::new(false)),
-            };
-        }
         let slot = std::rc::Rc::new(std::cell::RefCell::new(None));
         let gone = std::rc::Rc::new(std::cell::Cell::new(false));
         let attached = Attached {

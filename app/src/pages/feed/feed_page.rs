@@ -16,7 +16,7 @@ use crate::{
     api::fans::SetFollow,
     components::{
         icons::{self, Icon},
-        player::{BopVideo, PlayerScripts},
+        player::BopVideo,
         ui::{EmptyState, LoadError, Loading},
     },
     contexts::{live::use_live, session::use_session},
@@ -32,7 +32,6 @@ pub fn FeedPage() -> impl IntoView {
     let first = Resource::new(|| (), |_| load_feed(None));
     view! {
         <Title text="Feed" />
-        <PlayerScripts />
         <h1 class="sr-only">"Feed"</h1>
         <Suspense fallback=|| {
             view! { <Loading label="Loading Bops…" /> }
@@ -79,7 +78,6 @@ pub fn BopPage() -> impl IntoView {
     };
     let bop = Resource::new(id, load_bop);
     view! {
-        <PlayerScripts />
         <Suspense fallback=|| {
             view! { <Loading label="Loading the Bop…" /> }
         }>
@@ -103,7 +101,7 @@ pub fn BopPage() -> impl IntoView {
                                 <Meta property="og:url" content=shared.page_url />
                                 <Meta property="og:image" content=shared.poster_url />
                                 <Meta property="og:video" content=shared.video_url />
-                                <Meta property="og:video:type" content="application/x-mpegURL" />
+                                <Meta property="og:video:type" content=shared.video_type />
                                 <Meta property="og:video:width" content=bop.width.to_string() />
                                 <Meta property="og:video:height" content=bop.height.to_string() />
                                 <Meta name="twitter:card" content="player" />
@@ -566,6 +564,12 @@ fn BopSlide(feed: Feed, item: Item, index: usize) -> AnyView {
     let name = bop.artist.name.clone();
     let label = format!("Bop by {name}");
     let src = bop.playlist_url.clone();
+    // The first Bop plays its MP4 straight from the HTML (see `BopVideo`).
+    let fast_start = if index == 0 {
+        bop.mp4_url.clone()
+    } else {
+        None
+    };
     let poster = bop.poster_url.clone();
     let video_poster = poster.clone();
     let video_label = label.clone();
@@ -595,6 +599,7 @@ fn BopSlide(feed: Feed, item: Item, index: usize) -> AnyView {
             >
                 <BopVideo
                     src=src.clone()
+                    fast_start=fast_start.clone()
                     poster=video_poster.clone()
                     label=video_label.clone()
                     active
