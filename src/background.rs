@@ -60,6 +60,7 @@ pub fn registry() -> Registry {
         .register::<crate::payouts::service::SubmitPayout>()
         .register::<crate::reconciliation::service::Reconcile>()
         .register::<crate::bops::transcode::Transcode>()
+        .register::<crate::music::transcode::ProcessTrack>()
         .register::<crate::fans::service::CreditLoyalty>()
         .register::<crate::fans::service::NotifyFollowers>()
         .register::<crate::bops::service::CountBopTips>()

@@ -98,6 +98,8 @@ platform_events! {
         bop_id: Option<i64>,
     },
     "track.published" => TrackPublished { track_id: i64, artist_id: i64 },
+    /// A release published (its tracks' `track.published` come with it).
+    "release.published" => ReleasePublished { release_id: i64, artist_id: i64 },
     "order.completed" => OrderCompleted {
         order_id: i64,
         artist_id: i64,

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod moderation;
 pub mod money;
+pub mod music;
 pub mod notifications;
 pub mod onboarding;
 pub mod payments;

@@ -98,7 +98,8 @@ pub fn drafts_for(event: &PlatformEvent) -> Vec<Draft> {
         | PlatformEvent::BopViewed { .. }
         | PlatformEvent::BopCommented { .. }
         | PlatformEvent::BopTipReceived { .. }
-        | PlatformEvent::TrackPublished { .. } => vec![],
+        | PlatformEvent::TrackPublished { .. }
+        | PlatformEvent::ReleasePublished { .. } => vec![],
     }
 }
 

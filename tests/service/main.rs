@@ -9,6 +9,7 @@ mod feed;
 mod jobs;
 mod ledger;
 mod mail;
+mod music;
 mod notifications;
 mod onboarding;
 mod payments;

@@ -1,0 +1,227 @@
+//! Music (SPEC MUS-1..4): tracks, the releases that gather them (single, EP, album),
+//! their codes (ISRC, UPC/EAN) and credits. An upload streams to storage and is
+//! checked by its first bytes; a job probes it, makes the AAC stream and the waveform.
+//! Shared types live here, so the browser can show them.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod audio;
+pub mod codes;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod transcode;
+
+/// The largest audio file accepted; `MAX_AUDIO_BYTES` in the environment lowers or
+/// raises it.
+pub const MAX_AUDIO_BYTES: u64 = 500 * 1024 * 1024;
+/// The longest track accepted.
+pub const MAX_TRACK_MS: i64 = 60 * 60 * 1000;
+/// The longest title (track or release), in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// The most credits a track lists.
+pub const MAX_CREDITS: usize = 20;
+
+text_enum! {
+    /// Where a track's processing stands (`tracks.state`).
+    pub enum TrackState {
+        /// Uploaded; the job is making its stream and waveform.
+        Processing = "processing",
+        /// Playable once its release is out.
+        Ready = "ready",
+        /// Processing failed; `failure` says why, for the artist.
+        Failed = "failed",
+    }
+}
+
+text_enum! {
+    /// What a release is (`releases.kind`).
+    pub enum ReleaseKind {
+        /// One song (up to three tracks: a song and its versions).
+        Single = "single",
+        /// A short record, up to six tracks.
+        Ep = "ep",
+        /// A full record.
+        Album = "album",
+    }
+}
+
+impl ReleaseKind {
+    /// The most tracks a release of this kind holds.
+    pub fn max_tracks(self) -> usize {
+        match self {
+            Self::Single => 3,
+            Self::Ep => 6,
+            Self::Album => 100,
+        }
+    }
+
+    /// As a person says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Single => "Single",
+            Self::Ep => "EP",
+            Self::Album => "Album",
+        }
+    }
+}
+
+/// One credit on a track: who did what ("Producer", "Dana Reyes").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    pub role: String,
+    pub name: String,
+}
+
+/// A track as its artist sees it on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtistTrack {
+    pub id: i64,
+    pub title: String,
+    pub state: TrackState,
+    pub progress: i64,
+    pub failure: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub isrc: Option<String>,
+    /// The release it is on, if any.
+    pub release_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A track on a release page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackView {
+    pub id: i64,
+    pub position: i64,
+    pub title: String,
+    pub duration_ms: i64,
+    /// Shown as `US-RC1-76-07839`.
+    pub isrc: Option<String>,
+    pub credits: Vec<Credit>,
+    /// The AAC stream; `None` until the release is out (a pre-release).
+    pub stream_url: Option<String>,
+    /// About 1,000 peaks, 0 to 255.
+    pub peaks: Vec<u8>,
+}
+
+/// Who made a release, as its page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseArtist {
+    pub id: i64,
+    pub handle: String,
+    pub name: String,
+}
+
+/// A release, as a fan (or, for a draft, its artist) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseView {
+    pub id: i64,
+    pub artist: ReleaseArtist,
+    pub kind: ReleaseKind,
+    pub title: String,
+    pub slug: String,
+    pub genre: String,
+    pub upc: Option<String>,
+    pub artwork_url: Option<String>,
+    /// The release day (UTC midnight, unix ms).
+    pub release_at: i64,
+    /// Published (a draft is seen by its artist alone).
+    pub published: bool,
+    /// Published and its day has come: its tracks play.
+    pub out: bool,
+    pub tracks: Vec<TrackView>,
+}
+
+/// One track's place on a release being saved: its title, codes and credits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackEntry {
+    pub track_id: i64,
+    pub title: String,
+    pub isrc: String,
+    pub credits: Vec<Credit>,
+}
+
+/// A release as its form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseForm {
+    pub kind: String,
+    pub title: String,
+    pub genre: String,
+    pub upc: String,
+    /// `YYYY-MM-DD`.
+    pub release_date: String,
+    /// In order.
+    pub tracks: Vec<TrackEntry>,
+}
+
+/// The part of an address a title makes: lower case letters and digits joined by
+/// hyphens ("Night Trains (Live)" → `night-trains-live`), `release` when nothing is
+/// left.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if let Some(plain) = fold_accent(c) {
+            slug.push_str(plain);
+        } else if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 60 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "release".into()
+    } else {
+        slug.to_owned()
+    }
+}
+
+/// The plain letters of a common accented Latin letter (lower case).
+fn fold_accent(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'œ' => "oe",
+        'ß' => "ss",
+        'ś' | 'š' => "s",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => "u",
+        'ý' | 'ÿ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'ł' => "l",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn titles_make_readable_slugs() {
+        assert_eq!(slugify("Night Trains (Live)"), "night-trains-live");
+        assert_eq!(slugify("  Rivers & Roads!! "), "rivers-roads");
+        assert_eq!(slugify("Café Ölé"), "cafe-ole");
+        assert_eq!(slugify("夜の電車"), "release");
+        assert_eq!(slugify("???"), "release");
+    }
+
+    proptest! {
+        #[test]
+        fn slugs_are_safe_in_an_address(title in "\\PC{0,120}") {
+            let slug = slugify(&title);
+            prop_assert!(!slug.is_empty() && slug.len() <= 60);
+            prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+        }
+    }
+}
