@@ -89,6 +89,19 @@ pub struct ArtistTrack {
     pub created_at: i64,
 }
 
+/// A release as its artist sees it on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtistRelease {
+    pub id: i64,
+    pub kind: ReleaseKind,
+    pub title: String,
+    pub slug: String,
+    pub artwork_url: Option<String>,
+    pub release_at: i64,
+    pub published: bool,
+    pub tracks: i64,
+}
+
 /// A track on a release page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackView {
@@ -139,6 +152,8 @@ pub struct TrackEntry {
     pub track_id: i64,
     pub title: String,
     pub isrc: String,
+    /// Absent when empty (a form cannot send an empty list).
+    #[serde(default)]
     pub credits: Vec<Credit>,
 }
 
@@ -151,7 +166,8 @@ pub struct ReleaseForm {
     pub upc: String,
     /// `YYYY-MM-DD`.
     pub release_date: String,
-    /// In order.
+    /// In order; absent when empty.
+    #[serde(default)]
     pub tracks: Vec<TrackEntry>,
 }
 

@@ -8,6 +8,7 @@ pub mod earnings;
 pub mod fans;
 pub mod mailbox;
 pub mod moderation;
+pub mod music;
 pub mod notifications;
 pub mod onboarding;
 pub mod payouts;

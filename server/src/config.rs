@@ -155,6 +155,10 @@ pub struct Config {
     #[arg(long, env = "MAX_VIDEO_BYTES", default_value_t = boptone::bops::MAX_VIDEO_BYTES, global = true)]
     pub max_video_bytes: u64,
 
+    /// Largest track (audio) upload, in bytes.
+    #[arg(long, env = "MAX_AUDIO_BYTES", default_value_t = boptone::music::MAX_AUDIO_BYTES, global = true)]
+    pub max_audio_bytes: u64,
+
     /// Largest request body accepted, in bytes (uploads have their own limits).
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -268,6 +272,7 @@ impl Config {
             job_workers: 0,
             max_body_bytes: 1024 * 1024,
             max_video_bytes: boptone::bops::MAX_VIDEO_BYTES,
+            max_audio_bytes: boptone::music::MAX_AUDIO_BYTES,
             payment_provider: PaymentProviderKind::Sandbox,
             stripe_secret_key: None,
             stripe_webhook_secret: None,

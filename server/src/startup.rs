@@ -60,7 +60,11 @@ pub struct ServerState {
     pub metrics_token: MetricsToken,
     pub allowed_origin: AllowedOrigin,
     /// The cap on a Bop upload (`MAX_VIDEO_BYTES`).
+    #[from_ref(skip)]
     pub max_video_bytes: u64,
+    /// The cap on a track upload (`MAX_AUDIO_BYTES`).
+    #[from_ref(skip)]
+    pub max_audio_bytes: u64,
 }
 
 /// The bearer token `/metrics` asks for (`None`: the route answers 404).
@@ -208,6 +212,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     }
     let server_state = ServerState {
         max_video_bytes: config.max_video_bytes,
+        max_audio_bytes: config.max_audio_bytes,
         leptos_options: leptos_options.clone(),
         app: state.clone(),
         metrics: metrics_handle(),
@@ -238,10 +243,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/uploads/profile-photo", post(uploads::profile_photo))
         .layer(DefaultBodyLimit::max(uploads::PHOTO_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT))
-        // A Bop streams to storage and is capped there (MAX_VIDEO_BYTES), with a message.
+        // A Bop or a track streams to storage and is capped there (MAX_VIDEO_BYTES,
+        // MAX_AUDIO_BYTES), with a message.
         .merge(
             Router::new()
                 .route("/uploads/bops", post(uploads::bop))
+                .route("/uploads/tracks", post(uploads::track))
                 .layer(DefaultBodyLimit::disable()),
         );
     // Webhooks are verified by an HMAC over the whole body: keep that body small.

@@ -7,8 +7,8 @@ use futures::Stream;
 use sqlx::FromRow;
 
 use super::{
-    ArtistTrack, Credit, MAX_CREDITS, MAX_TRACK_MS, ReleaseArtist, ReleaseForm, ReleaseKind,
-    ReleaseView, TITLE_MAX_CHARS, TrackState, TrackView,
+    ArtistRelease, ArtistTrack, Credit, MAX_CREDITS, MAX_TRACK_MS, ReleaseArtist, ReleaseForm,
+    ReleaseKind, ReleaseView, TITLE_MAX_CHARS, TrackState, TrackView,
     audio::{AudioKind, AudioProbe},
     codes::{Isrc, Upc},
     slugify,
@@ -226,6 +226,40 @@ pub async fn artist_tracks(db: &Db, artist: UserId) -> Result<Vec<ArtistTrack>, 
             isrc: r.isrc,
             release_id: r.release_id,
             created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// The artist's releases, newest release day first (deleted ones left out).
+pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistRelease>, AppError> {
+    #[derive(FromRow)]
+    struct Row {
+        id: i64,
+        #[sqlx(try_from = "String")]
+        kind: ReleaseKind,
+        title: String,
+        slug: String,
+        artwork_key: Option<String>,
+        release_at: i64,
+        published_at: Option<i64>,
+        tracks: i64,
+    }
+    const SQL: &str = "SELECT r.id, r.kind, r.title, r.slug, r.artwork_key, r.release_at, r.published_at, \
+                       (SELECT COUNT(*) FROM tracks t WHERE t.release_id = r.id AND t.deleted_at IS NULL) AS tracks \
+                       FROM releases r WHERE r.artist_id = $1 AND r.deleted_at IS NULL \
+                       ORDER BY r.release_at DESC, r.id DESC";
+    let rows: Vec<Row> = query(SQL).bind(artist.0).fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ArtistRelease {
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            slug: r.slug,
+            artwork_url: r.artwork_key.map(|k| format!("/media/{k}")),
+            release_at: r.release_at,
+            published: r.published_at.is_some(),
+            tracks: r.tracks,
         })
         .collect())
 }

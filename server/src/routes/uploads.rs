@@ -81,12 +81,7 @@ pub async fn bop(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let user = uploading_artist(&state, &headers).await?;
     let max = state.max_video_bytes;
-    // A declared size over the cap is refused before a byte is read.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max) {
+    if declared_length(&headers).is_some_and(|n| n > max) {
         return Err(boptone::bops::service::too_big(max));
     }
     let id = boptone::bops::service::upload(
@@ -98,6 +93,48 @@ pub async fn bop(
     )
     .await?;
     Ok(Json(json!({ "bop_id": id })))
+}
+
+/// The title of an uploaded track (`?title=`).
+#[derive(Debug, Deserialize)]
+pub struct TrackUpload {
+    #[serde(default)]
+    title: String,
+}
+
+/// Takes a new track from the signed-in artist: the audio is the raw request body,
+/// streamed to storage as it arrives and capped at `MAX_AUDIO_BYTES`; answers
+/// `{"track_id": …}` once it is stored and queued for processing. An artist who has
+/// not finished setting up is refused with the missing step (the gate).
+pub async fn track(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Query(upload): Query<TrackUpload>,
+    body: Body,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let user = uploading_artist(&state, &headers).await?;
+    let max = state.max_audio_bytes;
+    if declared_length(&headers).is_some_and(|n| n > max) {
+        return Err(boptone::music::service::too_big(max));
+    }
+    let id = boptone::music::service::upload(
+        &state.app,
+        user.id,
+        &upload.title,
+        body.into_data_stream(),
+        max,
+    )
+    .await?;
+    Ok(Json(json!({ "track_id": id })))
+}
+
+/// The body's declared size, if any: a size over the cap is refused before a byte is
+/// read.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
 }
 
 /// A stored blob, or 404. Streamed, never read whole: `Range` requests (one range,

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod media;
 mod money;
+mod music;
 mod onboarding;
 mod pages;
 mod realtime;

@@ -217,7 +217,84 @@ async fn an_artist_uploads_a_bop_over_http(db: TestDb) {
     assert!(body.to_string().contains("under 1 MB"), "{body}");
 }
 
+/// A two-second tone as WAV, made by ffmpeg.
+fn tone() -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("tone.wav");
+    let status = std::process::Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+        ])
+        .arg("sine=frequency=330:sample_rate=44100:duration=2")
+        .arg(&out)
+        .status()
+        .expect("ffmpeg (make installs it)");
+    assert!(status.success());
+    std::fs::read(out).expect("tone")
+}
+
+async fn an_artist_uploads_a_track_over_http(db: TestDb) {
+    boptone::seed::seed_demo(&db.db).await.expect("seed");
+    let app = TestApp::spawn_with(db, |config| config.max_audio_bytes = 1024 * 1024).await;
+    let upload = |body: Vec<u8>, title: &'static str| {
+        app.client
+            .post(app.url("/uploads/tracks"))
+            .query(&[("title", title)])
+            .header(header::ORIGIN, &app.base)
+            .header(header::CONTENT_TYPE, "audio/wav")
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        upload(b"x".to_vec(), "Song").await.expect("POST").status(),
+        401
+    );
+    app.sign_up_and_in("Ana Fan", "ana.tracks@example.com", "correct horse")
+        .await;
+    assert_eq!(
+        upload(b"x".to_vec(), "Song").await.expect("POST").status(),
+        403
+    );
+
+    app.sign_in_demo("nova@demo.boptone.app").await;
+    let refused = upload(b"not audio at all".to_vec(), "Song")
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    let ok = upload(tone(), "Low Tide").await.expect("POST");
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.expect("json");
+    let id = body["track_id"].as_i64().expect("track id");
+    app.run_jobs().await;
+    let stream: String =
+        boptone::db::query("SELECT stream_key FROM tracks WHERE id = $1 AND state = 'ready'")
+            .bind(id)
+            .scalar_one(&app.db.db)
+            .await
+            .expect("ready");
+    // The stream is served in parts, never compressed.
+    let part = app
+        .client
+        .get(app.url(&format!("/media/{stream}")))
+        .header(header::RANGE, "bytes=0-99")
+        .header(header::ACCEPT_ENCODING, "gzip, br")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()[header::CONTENT_TYPE], "audio/mp4");
+    assert!(part.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(part.bytes().await.expect("bytes").len(), 100);
+}
+
 both_databases!(
     media_answers_ranges_and_validators,
-    an_artist_uploads_a_bop_over_http
+    an_artist_uploads_a_bop_over_http,
+    an_artist_uploads_a_track_over_http
 );

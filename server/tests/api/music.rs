@@ -1,0 +1,95 @@
+//! Music over HTTP: the release calls authorize inside (signed in, an artist, the
+//! artist's own tracks and releases) and refuse bad input before writing.
+
+use boptone::{both_databases, testing::TestDb};
+
+use crate::helpers::TestApp;
+
+async fn release_calls_authorize_and_check(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    boptone::seed::seed_demo(&app.state.db).await.expect("seed");
+    let tides = app.db.user_by_handle("the_low_tides").await;
+    // One of another artist's tracks, processing (the id is all that matters here).
+    let theirs: i64 = boptone::db::query(
+        "INSERT INTO tracks (artist_id, title, state, original_key, original_bytes, created_at) \
+         VALUES ($1, 'Theirs', 'ready', 'private/x', 1, 0) RETURNING id",
+    )
+    .bind(tides.0)
+    .scalar_one(&app.state.db)
+    .await
+    .expect("a track");
+    let theirs = theirs.to_string();
+    let release = |title: &'static str, upc: &'static str| {
+        vec![
+            ("form[kind]", "single"),
+            ("form[title]", title),
+            ("form[genre]", "Folk"),
+            ("form[upc]", upc),
+            ("form[release_date]", "2026-01-01"),
+            ("form[tracks][0][track_id]", theirs.as_str()),
+            ("form[tracks][0][title]", "Mine now"),
+            ("form[tracks][0][isrc]", ""),
+        ]
+    };
+    let releases = "SELECT COUNT(*) FROM releases";
+    let before = app.count(releases).await;
+
+    assert_eq!(
+        app.call("artist/releases/save", &release("A", ""))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.call("artist/releases/publish", &[("id", "1")])
+            .await
+            .status(),
+        401
+    );
+    app.sign_up_and_in("Ana Fan", "ana.music@example.com", "correct horse")
+        .await;
+    assert_eq!(
+        app.call("artist/releases/save", &release("A", ""))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.call("artist/tracks", &[]).await.status(), 403);
+
+    app.sign_in_demo("nova@demo.boptone.app").await;
+    // A barcode with a wrong check digit: refused by field, before anything is written.
+    let bad = app
+        .call("artist/releases/save", &release("A", "036000291453"))
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body = bad.text().await.expect("body");
+    assert!(
+        body.contains("upc") && body.contains("last digit"),
+        "{body}"
+    );
+    // Another artist's track is not found.
+    assert_eq!(
+        app.call("artist/releases/save", &release("A", ""))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.count(releases).await, before, "nothing written");
+    // Nor is another artist's release, nor an unpublished one for visitors.
+    assert_eq!(
+        app.call("artist/releases/publish", &[("id", "999999")])
+            .await
+            .status(),
+        404
+    );
+    let missing = app
+        .call(
+            "music/release",
+            &[("handle", "nova_reyes"), ("slug", "no-such-release")],
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(app.call("artist/tracks", &[]).await.status(), 200);
+}
+
+both_databases!(release_calls_authorize_and_check);
