@@ -12,6 +12,8 @@ function money(cents: number): string {
 }
 
 test("a fan tips an artist; the artist sees it live, in earnings, and pays it out", async ({ browser }) => {
+  // Two browsers, a payment and a payout: past 30 s when the other worker is busy too.
+  test.setTimeout(60_000);
   // The artist, signed in on their dashboard.
   const artistContext = await browser.newContext();
   const artist = await artistContext.newPage();
