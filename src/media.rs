@@ -86,34 +86,80 @@ pub const PHOTO_MAX_ALLOC: u64 = 128 * 1024 * 1024;
 /// uploads costs at most this many decodes' memory.
 const PHOTO_DECODES_AT_ONCE: usize = 2;
 
-/// Turns an uploaded photo into a 512×512 JPEG: checked by content and size, its
-/// declared dimensions checked against a pixel budget before decoding, decoded with
-/// memory limits, turned upright (EXIF orientation), centre-cropped and resized.
+/// A square image an upload becomes: where its messages go, what they call it, and
+/// its side in pixels.
+#[derive(Debug)]
+pub struct SquareImage {
+    /// The form field its refusals are shown beside.
+    pub field: &'static str,
+    /// "photo", "image": what the messages call it.
+    pub noun: &'static str,
+    /// With its article: "a photo", "an image".
+    pub a_noun: &'static str,
+    pub size: u32,
+}
+
+/// Artists' profile photos.
+pub const PROFILE_PHOTO: SquareImage = SquareImage {
+    field: "photo",
+    noun: "photo",
+    a_noun: "a photo",
+    size: PHOTO_SIZE,
+};
+
+/// Release artwork: square, large enough for a full-screen player.
+pub const ARTWORK: SquareImage = SquareImage {
+    field: "artwork",
+    noun: "image",
+    a_noun: "an image",
+    size: 1200,
+};
+
+/// Turns an uploaded photo into a 512×512 JPEG (see [`square_jpeg`]).
 pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
+    square_jpeg(bytes, &PROFILE_PHOTO)
+}
+
+/// Turns an uploaded image into a square JPEG of `spec.size`: checked by content and
+/// size, its declared dimensions checked against a pixel budget before decoding,
+/// decoded with memory limits, turned upright (EXIF orientation), centre-cropped and
+/// resized.
+pub fn square_jpeg(bytes: &[u8], spec: &SquareImage) -> Result<Vec<u8>, AppError> {
+    let SquareImage {
+        field,
+        noun,
+        a_noun,
+        size,
+    } = *spec;
     if bytes.len() > PHOTO_MAX_BYTES {
         return Err(AppError::field(
-            "photo",
+            field,
             format!(
-                "That photo is too large. Choose one under {} MB.",
+                "That {noun} is too large. Choose one under {} MB.",
                 PHOTO_MAX_BYTES / 1024 / 1024
             ),
         ));
     }
     let kind = ImageKind::sniff(bytes).ok_or_else(|| {
         AppError::field(
-            "photo",
-            "That file isn't a photo we can use. Choose a JPEG, PNG or WebP image.",
+            field,
+            format!("That file isn't {a_noun} we can use. Choose a JPEG, PNG or WebP image."),
         )
     })?;
-    let unreadable = || AppError::field("photo", "We couldn't read that image. Try another photo.");
+    let unreadable = || {
+        AppError::field(
+            field,
+            format!("We couldn't read that image. Try another {noun}."),
+        )
+    };
     let (width, height) = ImageReader::with_format(Cursor::new(bytes), kind.format())
         .into_dimensions()
         .map_err(|_| unreadable())?;
     if u64::from(width) * u64::from(height) > PHOTO_MAX_PIXELS {
         return Err(AppError::field(
-            "photo",
+            field,
             format!(
-                "That photo is too big ({width}×{height} pixels). Choose one of at most {} megapixels.",
+                "That {noun} is too big ({width}×{height} pixels). Choose one of at most {} megapixels.",
                 PHOTO_MAX_PIXELS / 1_000_000
             ),
         ));
@@ -130,18 +176,47 @@ pub fn profile_photo(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
     image.apply_orientation(orientation);
     if image.width() < 64 || image.height() < 64 {
         return Err(AppError::field(
-            "photo",
-            "That photo is too small. Choose one at least 64 pixels wide and tall.",
+            field,
+            format!("That {noun} is too small. Choose one at least 64 pixels wide and tall."),
         ));
     }
-    let square = image.resize_to_fill(PHOTO_SIZE, PHOTO_SIZE, FilterType::Lanczos3);
+    let square = image.resize_to_fill(size, size, FilterType::Lanczos3);
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
     square
         .to_rgb8()
         .write_with_encoder(encoder)
-        .map_err(|e| AppError::internal("encoding a profile photo", &e))?;
+        .map_err(|e| AppError::internal("encoding a square image", &e))?;
     Ok(out)
+}
+
+/// [`square_jpeg`] off the async threads, at most a few at once across the server
+/// (each decode may take [`PHOTO_MAX_ALLOC`]).
+pub async fn square_jpeg_async(
+    upload: Vec<u8>,
+    spec: &'static SquareImage,
+) -> Result<Vec<u8>, AppError> {
+    // The permit moves into the decoding task: it is held until the decode ends, even
+    // if the client hangs up and this request is dropped meanwhile.
+    static DECODES: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(PHOTO_DECODES_AT_ONCE)));
+    let permit = Arc::clone(&DECODES)
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::internal("image decoding slots", &e))?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        square_jpeg(&upload, spec)
+    })
+    .await
+    .map_err(|e| AppError::internal("image processing task", &e))?
+}
+
+/// `{prefix}-{hash}.jpg`: a key that changes with the content, so it caches for good.
+pub fn hashed_jpeg_key(prefix: &str, jpeg: &[u8]) -> String {
+    let digest = Sha256::digest(jpeg);
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hash}.jpg")
 }
 
 /// Processes and stores an artist's new profile photo, replacing the old one (whose
@@ -152,23 +227,8 @@ pub async fn store_profile_photo(
     artist: UserId,
     upload: Vec<u8>,
 ) -> Result<String, AppError> {
-    // The permit moves into the decoding task: it is held until the decode ends, even
-    // if the client hangs up and this request is dropped meanwhile.
-    static DECODES: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
-        std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(PHOTO_DECODES_AT_ONCE)));
-    let permit = Arc::clone(&DECODES)
-        .acquire_owned()
-        .await
-        .map_err(|e| AppError::internal("photo decoding slots", &e))?;
-    let jpeg = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        profile_photo(&upload)
-    })
-    .await
-    .map_err(|e| AppError::internal("photo processing task", &e))??;
-    let digest = Sha256::digest(&jpeg);
-    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let key = format!("artists/{}/photo-{hash}.jpg", artist.0);
+    let jpeg = square_jpeg_async(upload, &PROFILE_PHOTO).await?;
+    let key = hashed_jpeg_key(&format!("artists/{}/photo", artist.0), &jpeg);
     storage.put(&key, jpeg).await?;
     let url = format!("/media/{key}");
     let previous = crate::artists::service::set_photo(db, artist, &url).await?;

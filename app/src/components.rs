@@ -9,3 +9,4 @@ pub mod notifications;
 pub mod photo_upload;
 pub mod player;
 pub mod ui;
+pub mod upload;

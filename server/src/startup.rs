@@ -241,6 +241,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     // Uploads have their own, larger body limit; everything else the configured one.
     let uploads = Router::new()
         .route("/uploads/profile-photo", post(uploads::profile_photo))
+        .route("/uploads/artwork", post(uploads::artwork))
         .layer(DefaultBodyLimit::max(uploads::PHOTO_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(uploads::PHOTO_BODY_LIMIT))
         // A Bop or a track streams to storage and is capped there (MAX_VIDEO_BYTES,

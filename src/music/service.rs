@@ -602,6 +602,40 @@ pub async fn publish(db: &Db, artist: UserId, id: i64) -> Result<(), AppError> {
     tx.commit().await
 }
 
+/// Makes `upload` the artwork of the artist's release `id`: checked as an image,
+/// cropped square to 1,200 pixels, stored; the artwork it replaces is deleted. Another
+/// artist's release is not found, before anything is decoded. Returns the new URL.
+pub async fn store_artwork(
+    state: &AppState,
+    artist: UserId,
+    id: i64,
+    upload: Vec<u8>,
+) -> Result<String, AppError> {
+    {
+        let mut tx = state.db.begin().await?;
+        owned_release(&mut tx, artist, id).await?;
+        tx.commit().await?;
+    }
+    if upload.is_empty() {
+        return Err(AppError::field(
+            "artwork",
+            "Choose an image for the artwork.",
+        ));
+    }
+    let jpeg = crate::media::square_jpeg_async(upload, &crate::media::ARTWORK).await?;
+    let key = crate::media::hashed_jpeg_key(&format!("releases/{}/{id}/art", artist.0), &jpeg);
+    state.storage.put(&key, jpeg).await?;
+    let previous = set_artwork(&state.db, artist, id, &key).await?;
+    // The artwork it replaced is no longer referenced: its blob goes (a failure only
+    // leaves a stray file, so it is logged).
+    if let Some(old) = previous.filter(|old| *old != key)
+        && let Err(err) = state.storage.delete(&old).await
+    {
+        tracing::warn!(error = %err, key = old, "could not delete replaced artwork");
+    }
+    Ok(format!("/media/{key}"))
+}
+
 /// Sets the artwork of the artist's release `id` (already processed and stored under
 /// `key`); returns the key it replaced, whose blob the caller removes.
 pub async fn set_artwork(

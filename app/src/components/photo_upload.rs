@@ -6,6 +6,12 @@
 use boptone::artists::PHOTO_MAX_BYTES;
 use leptos::prelude::*;
 
+use super::upload::{UploadProgress, Uploader};
+
+/// What a photo over the cap is refused with.
+#[cfg(feature = "hydrate")]
+const TOO_LARGE: &str = "That photo is too large. Choose one under 8 MB.";
+
 /// Picks and uploads a photo; `photo_url` holds the stored photo's URL.
 #[component]
 pub fn PhotoUpload(
@@ -14,14 +20,31 @@ pub fn PhotoUpload(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let progress = RwSignal::new(None::<u32>);
-    let upload_error = RwSignal::new(None::<String>);
-    let message = move || upload_error.get().or_else(|| error.get());
+    let uploader = Uploader::new();
+    let message = move || uploader.error.get().or_else(|| error.get());
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        upload(ev, photo_url, progress, upload_error);
+        {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            #[allow(clippy::cast_precision_loss)]
+            if file.size() > PHOTO_MAX_BYTES as f64 {
+                uploader.error.set(Some(TOO_LARGE.into()));
+                return;
+            }
+            uploader.send(&file, "/uploads/profile-photo", TOO_LARGE, move |json| {
+                match json["photo_url"].as_str() {
+                    Some(url) => photo_url.set(Some(url.to_owned())),
+                    None => uploader.error.set(Some(
+                        "The upload failed. Check your connection and try again.".into(),
+                    )),
+                }
+            });
+        }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, photo_url, progress, upload_error);
+        let _ = (ev, photo_url, uploader);
     };
     view! {
         <div class="flex flex-col gap-4 sm:flex-row sm:items-center">
@@ -66,27 +89,7 @@ pub fn PhotoUpload(
                 <p id="field-photo-hint" class="text-sm text-zinc-400">
                     "JPEG, PNG or WebP, up to 8 MB. We crop it to a square."
                 </p>
-                {move || {
-                    progress
-                        .get()
-                        .map(|p| {
-                            view! {
-                                <div
-                                    class="h-2 w-full overflow-hidden rounded-full bg-zinc-800"
-                                    role="progressbar"
-                                    aria-label="Upload progress"
-                                    aria-valuemin="0"
-                                    aria-valuemax="100"
-                                    aria-valuenow=p.to_string()
-                                >
-                                    <div
-                                        class="h-full rounded-full bg-fuchsia-400 transition-all"
-                                        style=format!("width: {p}%")
-                                    ></div>
-                                </div>
-                            }
-                        })
-                }}
+                <UploadProgress uploader />
                 {move || {
                     message()
                         .map(|m| {
@@ -100,73 +103,5 @@ pub fn PhotoUpload(
             </div>
         </div>
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn upload(
-    ev: leptos::ev::Event,
-    photo_url: RwSignal<Option<String>>,
-    progress: RwSignal<Option<u32>>,
-    upload_error: RwSignal<Option<String>>,
-) {
-    use wasm_bindgen::{JsCast, closure::Closure};
-
-    let input: web_sys::HtmlInputElement = event_target(&ev);
-    let Some(file) = input.files().and_then(|files| files.get(0)) else {
-        return;
-    };
-    upload_error.set(None);
-    #[allow(clippy::cast_precision_loss)]
-    if file.size() > PHOTO_MAX_BYTES as f64 {
-        upload_error.set(Some(
-            "That photo is too large. Choose one under 8 MB.".into(),
-        ));
-        return;
-    }
-    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-        upload_error.set(Some("Your browser can't upload files here.".into()));
-        return;
-    };
-    if xhr.open("POST", "/uploads/profile-photo").is_err() {
-        return;
-    }
-    let _ = xhr.set_request_header("Content-Type", &file.type_());
-    progress.set(Some(0));
-    if let Ok(target) = xhr.upload() {
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let percent = ((e.loaded() / e.total()) * 100.0).round() as u32;
-                    progress.set(Some(percent.min(100)));
-                }
-            });
-        target.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        on_progress.forget();
-    }
-    let done = xhr.clone();
-    let on_load = Closure::<dyn FnMut()>::new(move || {
-        progress.set(None);
-        let status = done.status().unwrap_or(0);
-        let body = done.response_text().ok().flatten().unwrap_or_default();
-        let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        match (status, json["photo_url"].as_str(), json["error"].as_str()) {
-            (200, Some(url), _) => photo_url.set(Some(url.to_owned())),
-            (413, _, _) => upload_error.set(Some(
-                "That photo is too large. Choose one under 8 MB.".into(),
-            )),
-            (_, _, Some(message)) => {
-                let field = json["detail"]["Validation"][0]["message"]
-                    .as_str()
-                    .unwrap_or(message);
-                upload_error.set(Some(field.to_owned()));
-            }
-            _ => upload_error.set(Some(
-                "The upload failed. Check your connection and try again.".into(),
-            )),
-        }
-    });
-    xhr.set_onloadend(Some(on_load.as_ref().unchecked_ref()));
-    on_load.forget();
-    let _ = xhr.send_with_opt_blob(Some(&file));
+    .into_any()
 }

@@ -95,6 +95,28 @@ pub async fn bop(
     Ok(Json(json!({ "bop_id": id })))
 }
 
+/// The release whose artwork is uploaded (`?release=`).
+#[derive(Debug, Deserialize)]
+pub struct ArtworkUpload {
+    release: i64,
+}
+
+/// Sets the artwork of one of the signed-in artist's releases: checked by content,
+/// cropped square to 1,200 pixels, stored; answers `{"artwork_url": …}`. Another
+/// artist's release is not found.
+pub async fn artwork(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Query(upload): Query<ArtworkUpload>,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let user = uploading_artist(&state, &headers).await?;
+    let url =
+        boptone::music::service::store_artwork(&state.app, user.id, upload.release, body.to_vec())
+            .await?;
+    Ok(Json(json!({ "artwork_url": url })))
+}
+
 /// The title of an uploaded track (`?title=`).
 #[derive(Debug, Deserialize)]
 pub struct TrackUpload {

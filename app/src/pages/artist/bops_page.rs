@@ -11,7 +11,10 @@ use leptos_router::components::A;
 
 use crate::{
     api::bops::{DeleteBop, EditBopCaption, load_my_bops},
-    components::ui::{FormAlert, LoadError, Loading, TEXT_INPUT, field_error, form_error},
+    components::{
+        ui::{FormAlert, LoadError, Loading, TEXT_INPUT, field_error, form_error},
+        upload::{UploadMessage, UploadProgress, Uploader},
+    },
 };
 
 /// The artist's Bops: processing (with progress), ready, or failed with the reason.
@@ -306,37 +309,37 @@ fn BopCard(
 #[component]
 pub fn NewBopPage() -> impl IntoView {
     let caption = RwSignal::new(String::new());
-    let progress = RwSignal::new(None::<u32>);
-    let error = RwSignal::new(None::<String>);
-    let uploading = StoredValue::new_local(None::<Upload>);
-    // Leaving the page ends an upload in flight: nothing is posted behind the artist's
-    // back, and its handlers never touch the page's disposed state.
-    on_cleanup(move || {
-        if let Some(upload) = uploading.try_update_value(Option::take).flatten() {
-            progress.try_set(None);
-            upload.cancel();
-        }
-    });
+    let uploader = Uploader::new();
     let chosen = NodeRef::<leptos::html::Input>::new();
     let navigate = leptos_router::hooks::use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let navigate = navigate.clone();
-        let posted = move || navigate("/dashboard/bops", Default::default());
         #[cfg(feature = "hydrate")]
-        start(chosen, caption, progress, error, uploading, posted);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (chosen, caption, progress, error, uploading, posted);
-    };
-    let on_cancel = move |_| {
-        let upload = uploading.with_value(Clone::clone);
-        uploading.set_value(None);
-        progress.set(None);
-        if let Some(upload) = upload {
-            upload.cancel();
+        {
+            use crate::components::upload::{chosen_file, url_with};
+            let Some(file) = chosen_file(chosen) else {
+                uploader.error.set(Some("Choose a video to upload.".into()));
+                return;
+            };
+            #[allow(clippy::cast_precision_loss)]
+            if file.size() > MAX_VIDEO_BYTES as f64 {
+                uploader.error.set(Some(format!(
+                    "That video is too big. Choose one under {} MB.",
+                    MAX_VIDEO_BYTES / 1024 / 1024
+                )));
+                return;
+            }
+            let navigate = navigate.clone();
+            let url = url_with("/uploads/bops", &[("caption", &caption.get_untracked())]);
+            uploader.send(&file, &url, "That video is too big.", move |_| {
+                navigate("/dashboard/bops", Default::default());
+            });
         }
-        error.set(Some("Upload canceled. Nothing was posted.".into()));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (chosen, &navigate);
     };
+    let on_cancel =
+        Callback::new(move |()| uploader.cancel("Upload canceled. Nothing was posted."));
     let remaining = move || CAPTION_MAX_CHARS as i64 - caption.with(|c| c.chars().count() as i64);
     view! {
         <Title text="Post a Bop" />
@@ -400,158 +403,12 @@ pub fn NewBopPage() -> impl IntoView {
                         }}
                     </p>
                 </div>
-                {move || {
-                    progress
-                        .get()
-                        .map(|p| {
-                            view! {
-                                <div class="space-y-2">
-                                    <p class="text-sm text-zinc-300" aria-live="polite">
-                                        {format!("Uploading… {p}%")}
-                                    </p>
-                                    <div
-                                        class="h-2 w-full overflow-hidden rounded-full bg-zinc-800"
-                                        role="progressbar"
-                                        aria-label="Upload progress"
-                                        aria-valuemin="0"
-                                        aria-valuemax="100"
-                                        aria-valuenow=p.to_string()
-                                    >
-                                        <div
-                                            class="h-full rounded-full bg-fuchsia-400 transition-all"
-                                            style=format!("width: {p}%")
-                                        ></div>
-                                    </div>
-                                    <button type="button" class="btn-secondary" on:click=on_cancel>
-                                        "Cancel upload"
-                                    </button>
-                                </div>
-                            }
-                        })
-                }}
-                {move || {
-                    error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <p class="text-sm font-medium text-rose-300" role="alert">
-                                    {m}
-                                </p>
-                            }
-                        })
-                }}
-                <button type="submit" class="btn-primary" disabled=move || progress.get().is_some()>
+                <UploadProgress uploader on_cancel />
+                <UploadMessage uploader />
+                <button type="submit" class="btn-primary" disabled=move || uploader.busy()>
                     "Post Bop"
                 </button>
             </form>
         </div>
     }
-}
-
-/// An upload in flight, which can be canceled.
-#[derive(Clone)]
-struct Upload {
-    #[cfg(feature = "hydrate")]
-    xhr: web_sys::XmlHttpRequest,
-}
-
-impl Upload {
-    fn cancel(&self) {
-        #[cfg(feature = "hydrate")]
-        let _ = self.xhr.abort();
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn start(
-    chosen: NodeRef<leptos::html::Input>,
-    caption: RwSignal<String>,
-    progress: RwSignal<Option<u32>>,
-    error: RwSignal<Option<String>>,
-    uploading: StoredValue<Option<Upload>, LocalStorage>,
-    posted: impl Fn() + 'static,
-) {
-    use wasm_bindgen::{JsCast, closure::Closure};
-
-    let Some(file) = chosen
-        .get_untracked()
-        .and_then(|input| input.files())
-        .and_then(|files| files.get(0))
-    else {
-        error.set(Some("Choose a video to upload.".into()));
-        return;
-    };
-    error.set(None);
-    #[allow(clippy::cast_precision_loss)]
-    if file.size() > MAX_VIDEO_BYTES as f64 {
-        error.set(Some(format!(
-            "That video is too big. Choose one under {} MB.",
-            MAX_VIDEO_BYTES / 1024 / 1024
-        )));
-        return;
-    }
-    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-        error.set(Some("Your browser can't upload files here.".into()));
-        return;
-    };
-    let query = web_sys::UrlSearchParams::new().ok();
-    let url = match query {
-        Some(params) => {
-            params.append("caption", &caption.get_untracked());
-            format!("/uploads/bops?{}", String::from(params.to_string()))
-        }
-        None => "/uploads/bops".to_owned(),
-    };
-    if xhr.open("POST", &url).is_err() {
-        return;
-    }
-    let _ = xhr.set_request_header("Content-Type", &file.type_());
-    progress.set(Some(0));
-    if let Ok(target) = xhr.upload() {
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let percent = ((e.loaded() / e.total()) * 100.0).floor() as u32;
-                    progress.set(Some(percent.min(99)));
-                }
-            });
-        target.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        on_progress.forget();
-    }
-    let done = xhr.clone();
-    let on_load = Closure::<dyn FnMut()>::new(move || {
-        // After the page is gone (an upload canceled by leaving it), nothing to show.
-        if uploading.try_set_value(None).is_some() {
-            return;
-        }
-        let status = done.status().unwrap_or(0);
-        if status == 0 {
-            // The connection dropped (a cancel has already cleared the progress and
-            // says its own).
-            if progress.try_get_untracked().flatten().is_some() {
-                error.try_set(Some(
-                    "The upload stopped. Check your connection and try again.".into(),
-                ));
-            }
-            progress.try_set(None);
-            return;
-        }
-        progress.set(None);
-        let body = done.response_text().ok().flatten().unwrap_or_default();
-        let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        if status == 200 && json["bop_id"].is_i64() {
-            posted();
-            return;
-        }
-        let message = json["detail"]["Validation"][0]["message"]
-            .as_str()
-            .or(json["error"].as_str())
-            .unwrap_or("The upload failed. Check your connection and try again.");
-        error.set(Some(message.to_owned()));
-    });
-    xhr.set_onloadend(Some(on_load.as_ref().unchecked_ref()));
-    on_load.forget();
-    uploading.set_value(Some(Upload { xhr: xhr.clone() }));
-    let _ = xhr.send_with_opt_blob(Some(&file));
 }
