@@ -102,6 +102,18 @@ pub struct ArtistRelease {
     pub tracks: i64,
 }
 
+/// A release as its editor opens it: the form as saved, and what is not in the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseEdit {
+    pub id: i64,
+    pub form: ReleaseForm,
+    /// Its address: `/@handle/releases/slug`.
+    pub handle: String,
+    pub slug: String,
+    pub artwork_url: Option<String>,
+    pub published: bool,
+}
+
 /// A track on a release page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackView {
@@ -144,6 +156,76 @@ pub struct ReleaseView {
     /// Published and its day has come: its tracks play.
     pub out: bool,
     pub tracks: Vec<TrackView>,
+}
+
+/// A release opened from its address, with the absolute addresses link previews and
+/// search engines need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedRelease {
+    pub release: ReleaseView,
+    pub page_url: String,
+    pub artist_url: String,
+    pub artwork_url: Option<String>,
+}
+
+impl SharedRelease {
+    /// The release as schema.org `MusicAlbum` JSON-LD, with its tracks as
+    /// `MusicRecording`s, safe to put inside a `<script>` element.
+    pub fn json_ld(&self) -> String {
+        let r = &self.release;
+        let kind = match r.kind {
+            ReleaseKind::Single => "SingleRelease",
+            ReleaseKind::Ep => "EPRelease",
+            ReleaseKind::Album => "AlbumRelease",
+        };
+        let tracks: Vec<serde_json::Value> = r
+            .tracks
+            .iter()
+            .map(|t| {
+                let mut track = serde_json::json!({
+                    "@type": "MusicRecording",
+                    "name": t.title,
+                    "position": t.position,
+                    "duration": iso_duration(t.duration_ms),
+                    "byArtist": { "@type": "MusicGroup", "name": r.artist.name },
+                });
+                if let Some(isrc) = &t.isrc {
+                    track["isrcCode"] = isrc.replace('-', "").into();
+                }
+                track
+            })
+            .collect();
+        let mut album = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "MusicAlbum",
+            "name": r.title,
+            "url": self.page_url,
+            "albumReleaseType": kind,
+            "datePublished": crate::time::iso_day(r.release_at),
+            "numTracks": r.tracks.len(),
+            "byArtist": { "@type": "MusicGroup", "name": r.artist.name, "url": self.artist_url },
+            "track": tracks,
+        });
+        if let Some(image) = &self.artwork_url {
+            album["image"] = image.clone().into();
+        }
+        if !r.genre.is_empty() {
+            album["genre"] = r.genre.clone().into();
+        }
+        // `</script>` inside a string would end the element early.
+        album.to_string().replace("</", "<\\/")
+    }
+}
+
+/// `PT3M5S`: a length as ISO 8601 says it.
+pub fn iso_duration(ms: i64) -> String {
+    let seconds = ms.max(0) / 1000;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("PT{h}H{m}M{s}S")
+    } else {
+        format!("PT{m}M{s}S")
+    }
 }
 
 /// One track's place on a release being saved: its title, codes and credits.
@@ -221,6 +303,54 @@ fn fold_accent(c: char) -> Option<&'static str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_release_reads_as_schema_org_json_ld() {
+        let shared = SharedRelease {
+            release: ReleaseView {
+                id: 1,
+                artist: ReleaseArtist {
+                    id: 2,
+                    handle: "nova".into(),
+                    name: "Nova </script> Reyes".into(),
+                },
+                kind: ReleaseKind::Ep,
+                title: "Night Trains".into(),
+                slug: "night-trains".into(),
+                genre: "Folk".into(),
+                upc: None,
+                artwork_url: None,
+                release_at: 1_700_000_000_000,
+                published: true,
+                out: true,
+                tracks: vec![TrackView {
+                    id: 3,
+                    position: 1,
+                    title: "One".into(),
+                    duration_ms: 185_400,
+                    isrc: Some("US-RC1-76-07839".into()),
+                    credits: vec![],
+                    stream_url: None,
+                    peaks: vec![],
+                }],
+            },
+            page_url: "https://boptone.app/@nova/releases/night-trains".into(),
+            artist_url: "https://boptone.app/@nova".into(),
+            artwork_url: Some("https://boptone.app/media/a.jpg".into()),
+        };
+        let text = shared.json_ld();
+        assert!(!text.contains("</"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(json["@type"], "MusicAlbum");
+        assert_eq!(json["albumReleaseType"], "EPRelease");
+        assert_eq!(json["datePublished"], "2023-11-14");
+        assert_eq!(json["image"], "https://boptone.app/media/a.jpg");
+        assert_eq!(json["byArtist"]["name"], "Nova </script> Reyes");
+        assert_eq!(json["track"][0]["@type"], "MusicRecording");
+        assert_eq!(json["track"][0]["duration"], "PT3M5S");
+        assert_eq!(json["track"][0]["isrcCode"], "USRC17607839");
+        assert_eq!(iso_duration(3_723_000), "PT1H2M3S");
+    }
 
     #[test]
     fn titles_make_readable_slugs() {

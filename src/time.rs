@@ -111,9 +111,28 @@ pub fn iso_day(ms: UnixMillis) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// "3:05", "1:02:03": a length as players show it.
+pub fn clock(ms: i64) -> String {
+    let seconds = ms.max(0) / SECOND;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_read_like_a_player() {
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(185_400), "3:05");
+        assert_eq!(clock(3_723_000), "1:02:03");
+        assert_eq!(clock(-5), "0:00");
+    }
 
     #[test]
     fn local_days_follow_the_offset() {

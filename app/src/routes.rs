@@ -25,6 +25,7 @@ use crate::{
             bops_page::{BopsPage, NewBopPage},
             dashboard_page::DashboardPage,
             earnings_page::EarningsPage,
+            music_page::{EditReleasePage, MusicDashboardPage, NewReleasePage},
             payout_page::ArtistPayoutPage,
             payouts_page::PayoutsPage,
             setup_page::ArtistSetupPage,
@@ -34,7 +35,7 @@ use crate::{
         dev::mailbox_page::MailboxPage,
         feed::feed_page::{BopPage, FeedPage},
         home::landing_page::LandingPage,
-        music::{artist_page::ArtistPage, music_page::MusicPage},
+        music::{artist_page::ArtistPage, music_page::MusicPage, release_page::ReleasePage},
         not_found_page::NotFoundPage,
         notifications::notifications_page::NotificationsPage,
         sandbox::{
@@ -142,6 +143,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard/bops") view={Lazy::<BopsRoute>::new()} />
                     <Route path=path!("dashboard/bops/new") view={Lazy::<NewBopRoute>::new()} />
                     <Route
+                        path=path!("dashboard/music")
+                        view={Lazy::<MusicDashboardRoute>::new()}
+                    />
+                    <Route
+                        path=path!("dashboard/music/releases/new")
+                        view={Lazy::<NewReleaseRoute>::new()}
+                    />
+                    <Route
+                        path=path!("dashboard/music/releases/:id")
+                        view={Lazy::<EditReleaseRoute>::new()}
+                    />
+                    <Route
                         path=path!("sandbox/checkout/:id")
                         view={Lazy::<SandboxCheckoutRoute>::new()}
                     />
@@ -152,6 +165,12 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("sandbox/billing/:id")
                         view={Lazy::<SandboxBillingRoute>::new()}
+                    />
+                    // Async: a release's Open Graph tags and JSON-LD are in <head>.
+                    <Route
+                        path=path!(":profile/releases/:slug")
+                        view={Lazy::<ReleaseRoute>::new()}
+                        ssr=SsrMode::Async
                     />
                     // `/@handle`: last, so every named page wins. The server registers it as
                     // `/@{handle}` only (see `PROFILE_ROUTE`), so root files stay files.
@@ -232,6 +251,7 @@ page_groups! {
     FanPages in fan_pages / __preload_fan_pages {
         MusicRoute => MusicPage,
         ArtistRoute => ArtistPage,
+        ReleaseRoute => ReleasePage,
         ShopRoute => ShopPage,
         AccountRoute => AccountPage,
         NotificationsRoute => NotificationsPage,
@@ -255,6 +275,9 @@ page_groups! {
         PayoutsRoute => PayoutsPage,
         BopsRoute => BopsPage,
         NewBopRoute => NewBopPage,
+        MusicDashboardRoute => MusicDashboardPage,
+        NewReleaseRoute => NewReleasePage,
+        EditReleaseRoute => EditReleasePage,
     }
     /// Operators' pages and the local mailbox.
     OperatorPages in operator_pages / __preload_operator_pages {

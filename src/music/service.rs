@@ -7,8 +7,8 @@ use futures::Stream;
 use sqlx::FromRow;
 
 use super::{
-    ArtistRelease, ArtistTrack, Credit, MAX_CREDITS, MAX_TRACK_MS, ReleaseArtist, ReleaseForm,
-    ReleaseKind, ReleaseView, TITLE_MAX_CHARS, TrackState, TrackView,
+    ArtistRelease, ArtistTrack, Credit, MAX_CREDITS, MAX_TRACK_MS, ReleaseArtist, ReleaseEdit,
+    ReleaseForm, ReleaseKind, ReleaseView, TITLE_MAX_CHARS, TrackEntry, TrackState, TrackView,
     audio::{AudioKind, AudioProbe},
     codes::{Isrc, Upc},
     slugify,
@@ -264,6 +264,73 @@ pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistReleas
         .collect())
 }
 
+/// The artist's release `id` as its editor opens it (another artist's: not found).
+pub async fn release_for_edit(db: &Db, artist: UserId, id: i64) -> Result<ReleaseEdit, AppError> {
+    #[derive(FromRow)]
+    struct Row {
+        kind: String,
+        title: String,
+        handle: String,
+        slug: String,
+        genre: String,
+        upc: Option<String>,
+        artwork_key: Option<String>,
+        release_at: i64,
+        published_at: Option<i64>,
+    }
+    const SQL: &str = "SELECT r.kind, r.title, u.handle, r.slug, r.genre, r.upc, r.artwork_key, r.release_at, \
+                       r.published_at FROM releases r JOIN users u ON u.id = r.artist_id \
+                       WHERE r.id = $1 AND r.artist_id = $2 AND r.deleted_at IS NULL";
+    let row: Row = query(SQL)
+        .bind(id)
+        .bind(artist.0)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    #[derive(FromRow)]
+    struct Track {
+        id: i64,
+        title: String,
+        isrc: Option<String>,
+    }
+    let tracks: Vec<Track> = query(
+        "SELECT id, title, isrc FROM tracks WHERE release_id = $1 AND deleted_at IS NULL ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<i64> = tracks.iter().map(|t| t.id).collect();
+    let mut credits = credits_of(db, &ids).await?;
+    let day = crate::time::iso_day(row.release_at);
+    Ok(ReleaseEdit {
+        id,
+        form: ReleaseForm {
+            kind: row.kind,
+            title: row.title,
+            genre: row.genre,
+            upc: row.upc.unwrap_or_default(),
+            release_date: day,
+            tracks: tracks
+                .into_iter()
+                .map(|t| TrackEntry {
+                    track_id: t.id,
+                    title: t.title,
+                    isrc: t
+                        .isrc
+                        .and_then(|c| Isrc::parse(&c).ok())
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
+                    credits: credits.remove(&t.id).unwrap_or_default(),
+                })
+                .collect(),
+        },
+        handle: row.handle,
+        slug: row.slug,
+        artwork_url: row.artwork_key.map(|k| format!("/media/{k}")),
+        published: row.published_at.is_some(),
+    })
+}
+
 /// A release form, checked: every problem reported at once, by field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseInput {
@@ -282,12 +349,6 @@ pub struct TrackInput {
     pub title: String,
     pub isrc: Option<Isrc>,
     pub credits: Vec<Credit>,
-}
-
-/// Parses `YYYY-MM-DD` into that day's UTC midnight, unix milliseconds.
-pub fn parse_day(text: &str) -> Option<i64> {
-    let date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
-    Some(date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
 }
 
 impl ReleaseInput {
@@ -309,7 +370,7 @@ impl ReleaseInput {
                 .map_err(|m| errors.push(FieldError::new("upc", m)))
                 .ok(),
         };
-        let release_at = parse_day(&form.release_date);
+        let release_at = crate::time::parse_date(&form.release_date);
         if release_at.is_none() {
             errors.push(FieldError::new(
                 "release_date",

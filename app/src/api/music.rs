@@ -4,7 +4,7 @@
 
 use boptone::{
     AppError,
-    music::{ArtistRelease, ArtistTrack, ReleaseForm, ReleaseView},
+    music::{ArtistRelease, ArtistTrack, ReleaseEdit, ReleaseForm, SharedRelease},
 };
 use leptos::prelude::*;
 
@@ -33,6 +33,18 @@ pub async fn load_my_releases() -> Result<Vec<ArtistRelease>, AppError> {
         async move {
             let user = guards::require_role(Role::Artist).await?;
             service::artist_releases(&app_state()?.db, user.id).await
+        }
+        .await,
+    )
+}
+
+/// One of the signed-in artist's releases, for its editor.
+#[server(prefix = "/api", endpoint = "artist/releases/one")]
+pub async fn load_my_release(id: i64) -> Result<ReleaseEdit, AppError> {
+    guards::respond(
+        async move {
+            let user = guards::require_role(Role::Artist).await?;
+            service::release_for_edit(&app_state()?.db, user.id, id).await
         }
         .await,
     )
@@ -68,14 +80,26 @@ pub async fn publish_release(id: i64) -> Result<(), AppError> {
     )
 }
 
-/// The release at `/@handle/releases/{slug}`, as the viewer may see it.
+/// The release at `/@handle/releases/{slug}`, as the viewer may see it, with the
+/// absolute addresses its page's preview tags need.
 #[server(prefix = "/api", endpoint = "music/release")]
-pub async fn load_release(handle: String, slug: String) -> Result<ReleaseView, AppError> {
+pub async fn load_release(handle: String, slug: String) -> Result<SharedRelease, AppError> {
     guards::respond(
         async move {
             let state = app_state()?;
             let viewer = guards::current_user().await?.map(|u| u.id);
-            service::release_page(&state.db, viewer, &handle, &slug, now_ms()).await
+            let release =
+                service::release_page(&state.db, viewer, &handle, &slug, now_ms()).await?;
+            let link = |path: &str| state.settings.link(path);
+            Ok(SharedRelease {
+                page_url: link(&format!(
+                    "/@{}/releases/{}",
+                    release.artist.handle, release.slug
+                )),
+                artist_url: link(&format!("/@{}", release.artist.handle)),
+                artwork_url: release.artwork_url.as_deref().map(link),
+                release,
+            })
         }
         .await,
     )

@@ -91,10 +91,13 @@ impl<T, S> ActionValue<T> for S where
 }
 
 /// The error message of `field` from an action's last result.
-pub fn field_error<T>(value: impl ActionValue<T>, field: &'static str) -> Signal<Option<String>> {
+pub fn field_error<T>(
+    value: impl ActionValue<T>,
+    field: impl AsRef<str> + Send + Sync + 'static,
+) -> Signal<Option<String>> {
     Signal::derive(move || {
         value.with(|v| match v {
-            Some(Err(err)) => err.field_message(field).map(str::to_owned),
+            Some(Err(err)) => err.field_message(field.as_ref()).map(str::to_owned),
             _ => None,
         })
     })
@@ -235,3 +238,49 @@ pub fn LoadError(error: AppError) -> impl IntoView {
 
 /// The look of a text field or text area.
 pub const TEXT_INPUT: &str = "block w-full rounded-xl border border-zinc-700 bg-zinc-900 px-3.5 py-2.5 text-base text-zinc-50 placeholder-zinc-500 focus:border-fuchsia-400 focus:outline-none focus:ring-2 focus:ring-fuchsia-400/40 aria-[invalid=true]:border-rose-400";
+
+/// "Processing… 40%" and its bar, for an upload a job is working on.
+#[component]
+pub fn ProcessingProgress(percent: i64) -> impl IntoView {
+    view! {
+        <p class="text-sm text-amber-200" data-state="processing">
+            {format!("Processing… {percent}%")}
+        </p>
+        <div
+            class="mt-2 h-2 w-full overflow-hidden rounded-full bg-zinc-800"
+            role="progressbar"
+            aria-label="Processing progress"
+            aria-valuemin="0"
+            aria-valuemax="100"
+            aria-valuenow=percent.to_string()
+        >
+            <div
+                class="h-full rounded-full bg-amber-300 transition-all"
+                style=format!("width: {percent}%")
+            ></div>
+        </div>
+    }
+}
+
+/// Bumps `tick` two seconds after `busy` last read true (a list with something still
+/// processing): one pending check at a time, dropped with the page.
+pub fn poll_while(busy: impl Fn() -> bool + Send + Sync + 'static, tick: RwSignal<u32>) {
+    let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    let stop = move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    };
+    on_cleanup(stop);
+    Effect::new(move |_| {
+        let busy = busy();
+        stop();
+        if busy {
+            let handle = set_timeout_with_handle(
+                move || tick.update(|t| *t += 1),
+                std::time::Duration::from_secs(2),
+            );
+            pending.set_value(handle.ok());
+        }
+    });
+}

@@ -1,6 +1,7 @@
 pub mod bops_page;
 pub mod dashboard_page;
 pub mod earnings_page;
+pub mod music_page;
 pub mod payout_page;
 pub mod payouts_page;
 pub mod setup_page;

@@ -12,7 +12,10 @@ use leptos_router::components::A;
 use crate::{
     api::bops::{DeleteBop, EditBopCaption, load_my_bops},
     components::{
-        ui::{FormAlert, LoadError, Loading, TEXT_INPUT, field_error, form_error},
+        ui::{
+            FormAlert, LoadError, Loading, ProcessingProgress, TEXT_INPUT, field_error, form_error,
+            poll_while,
+        },
         upload::{UploadMessage, UploadProgress, Uploader},
     },
 };
@@ -28,29 +31,14 @@ pub fn BopsPage() -> impl IntoView {
         move || (tick.get(), edit.version().get(), delete.version().get()),
         |_| load_my_bops(),
     );
-    // Check again in a moment while something is still processing: one pending check
-    // at a time, dropped with the page.
-    let pending = StoredValue::new_local(None::<TimeoutHandle>);
-    let stop = move || {
-        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
-    };
-    on_cleanup(stop);
-    Effect::new(move |_| {
-        let processing = data
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|bops| bops.iter().any(|b| b.state == BopState::Processing));
-        stop();
-        if processing {
-            let handle = set_timeout_with_handle(
-                move || tick.update(|t| *t += 1),
-                std::time::Duration::from_secs(2),
-            );
-            pending.set_value(handle.ok());
-        }
-    });
+    poll_while(
+        move || {
+            data.get()
+                .and_then(Result::ok)
+                .is_some_and(|bops| bops.iter().any(|b| b.state == BopState::Processing))
+        },
+        tick,
+    );
     view! {
         <Title text="Bops" />
         <div class="mx-auto max-w-4xl px-4 py-8 sm:px-8">
@@ -137,28 +125,7 @@ fn BopCard(
         bop.caption.clone()
     };
     let status = match bop.state {
-        BopState::Processing => {
-            let p = bop.progress;
-            view! {
-                <p class="text-sm text-amber-200" data-state="processing">
-                    {format!("Processing… {p}%")}
-                </p>
-                <div
-                    class="mt-2 h-2 w-full overflow-hidden rounded-full bg-zinc-800"
-                    role="progressbar"
-                    aria-label="Processing progress"
-                    aria-valuemin="0"
-                    aria-valuemax="100"
-                    aria-valuenow=p.to_string()
-                >
-                    <div
-                        class="h-full rounded-full bg-amber-300 transition-all"
-                        style=format!("width: {p}%")
-                    ></div>
-                </div>
-            }
-            .into_any()
-        }
+        BopState::Processing => view! { <ProcessingProgress percent=bop.progress /> }.into_any(),
         BopState::Ready => {
             let length = bop
                 .duration_ms

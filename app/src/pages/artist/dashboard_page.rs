@@ -149,6 +149,9 @@ fn DashboardBody(
                 </h1>
             </div>
             <div class="flex flex-wrap gap-2">
+                <a href="/dashboard/music" class="btn-secondary">
+                    "Music"
+                </a>
                 <a href="/dashboard/earnings" class="btn-secondary">
                     "Earnings"
                 </a>
@@ -397,11 +400,16 @@ fn DashboardBody(
 }
 
 /// The dashboard's quick starts: where an artist goes to earn, in a tap.
-const QUICK_STARTS: [(&str, &str, &str); 6] = [
+const QUICK_STARTS: [(&str, &str, &str); 7] = [
     (
         "/dashboard/bops/new",
         "Post a Bop",
         "A short video fans can tip you from.",
+    ),
+    (
+        "/dashboard/music",
+        "Release music",
+        "Upload tracks and put out a single, EP or album.",
     ),
     (
         "#share",
