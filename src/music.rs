@@ -158,6 +158,44 @@ pub struct ReleaseView {
     pub tracks: Vec<TrackView>,
 }
 
+/// A track as the player holds it: enough to play it and show what plays, here and on
+/// the lock screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayableTrack {
+    pub id: i64,
+    pub title: String,
+    pub artist: String,
+    pub release: String,
+    /// The release's page.
+    pub release_url: String,
+    pub artwork_url: Option<String>,
+    pub stream_url: String,
+    pub duration_ms: i64,
+    pub peaks: Vec<u8>,
+}
+
+impl ReleaseView {
+    /// Its playable tracks, in order (none before it is out, except for its artist).
+    pub fn playable(&self) -> Vec<PlayableTrack> {
+        self.tracks
+            .iter()
+            .filter_map(|t| {
+                Some(PlayableTrack {
+                    id: t.id,
+                    title: t.title.clone(),
+                    artist: self.artist.name.clone(),
+                    release: self.title.clone(),
+                    release_url: format!("/@{}/releases/{}", self.artist.handle, self.slug),
+                    artwork_url: self.artwork_url.clone(),
+                    stream_url: t.stream_url.clone()?,
+                    duration_ms: t.duration_ms,
+                    peaks: t.peaks.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// A release opened from its address, with the absolute addresses link previews and
 /// search engines need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,8 +250,13 @@ impl SharedRelease {
         if !r.genre.is_empty() {
             album["genre"] = r.genre.clone().into();
         }
-        // `</script>` inside a string would end the element early.
-        album.to_string().replace("</", "<\\/")
+        // Nothing in it may read as markup: `</script>` inside a string would end the
+        // element early, and the page's renderer escapes `<`, `>` and `&` in text.
+        album
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
     }
 }
 
@@ -339,7 +382,7 @@ mod tests {
             artwork_url: Some("https://boptone.app/media/a.jpg".into()),
         };
         let text = shared.json_ld();
-        assert!(!text.contains("</"), "{text}");
+        assert!(!text.contains(['<', '>', '&']), "{text}");
         let json: serde_json::Value = serde_json::from_str(&text).expect("json");
         assert_eq!(json["@type"], "MusicAlbum");
         assert_eq!(json["albumReleaseType"], "EPRelease");

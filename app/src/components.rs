@@ -8,5 +8,6 @@ pub mod local_time;
 pub mod notifications;
 pub mod photo_upload;
 pub mod player;
+pub mod player_bar;
 pub mod ui;
 pub mod upload;

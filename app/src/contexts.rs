@@ -1,4 +1,5 @@
 //! Contexts shared across pages.
 
 pub mod live;
+pub mod player;
 pub mod session;

@@ -9,7 +9,8 @@ use leptos_router::{
 };
 
 use crate::{
-    contexts::{live::provide_live, session::provide_session},
+    components::player_bar::PlayerBar,
+    contexts::{live::provide_live, player::provide_player, session::provide_session},
     layouts::app_layout::AppLayout,
     pages::{
         accounts::{
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
     provide_live();
+    provide_player();
     Effect::new(|_| after_hydration());
 
     view! {
@@ -181,6 +183,8 @@ pub fn App() -> impl IntoView {
                     />
                 </ParentRoute>
             </Routes>
+            // Above the routes: moving between pages never stops the music.
+            <PlayerBar />
         </Router>
     }
 }

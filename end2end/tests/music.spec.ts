@@ -7,18 +7,18 @@ import { hydrated, open } from "./helpers";
 
 const ARTWORK = join(__dirname, "..", "fixtures", "photo.png");
 
-/** A two-second MP3, made by ffmpeg's own sources. */
+/** A twenty-second MP3, made by ffmpeg's own sources. */
 function song(): string {
   const file = join(mkdtempSync(join(tmpdir(), "track-")), "river-song.mp3");
   execFileSync("ffmpeg", [
-    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=330:duration=2"],
+    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=330:duration=20"],
     ...["-c:a", "libmp3lame", "-b:a", "64k", file],
   ]);
   return file;
 }
 
-test("an artist uploads a track and publishes a single", async ({ page }) => {
-  test.setTimeout(60_000);
+test("an artist publishes a single; a visitor plays it across pages", async ({ page, browser }) => {
+  test.setTimeout(90_000);
   await open(page, "/signin");
   await page.getByLabel("Email").fill("mira@demo.boptone.app");
   await page.getByLabel("Password").fill("boptone-demo");
@@ -33,7 +33,7 @@ test("an artist uploads a track and publishes a single", async ({ page }) => {
   await page.getByLabel("Audio file").setInputFiles(song());
   await page.getByRole("button", { name: "Upload track" }).click();
   const track = page.getByRole("list", { name: "Your tracks" }).getByRole("listitem").filter({ hasText: "River Song" });
-  await expect(track.getByText(/^Ready · 0:02/)).toBeVisible({ timeout: 30_000 });
+  await expect(track.getByText(/^Ready · 0:20/)).toBeVisible({ timeout: 30_000 });
 
   // A single with that track: a wrong ISRC is refused beside its field, then fixed.
   await page.getByRole("link", { name: "New release" }).click();
@@ -68,14 +68,54 @@ test("an artist uploads a track and publishes a single", async ({ page }) => {
   const served = await (await page.request.get(address)).text();
   expect(served).toContain(`<meta property="og:type" content="music.song">`);
   expect(served).toMatch(/<meta property="og:image" content="http:\/\/[^"]+\/media\/releases\/[^"]+\.jpg">/);
-  const ld = served.match(/<script type="application\/ld\+json"[^>]*>(.*?)<\/script>/s);
+  const ld = served.match(/<script[^>]*type="application\/ld\+json"[^>]*>(.*?)<\/script>/s);
   expect(ld, "JSON-LD in the page").not.toBeNull();
   const album = JSON.parse(ld![1]);
   expect(album["@type"]).toBe("MusicAlbum");
   expect(album.track[0]).toMatchObject({ "@type": "MusicRecording", name: "River Song", isrcCode: "USRC17607839" });
   await pageLink.click();
   await expect(page.getByRole("heading", { name: "River Song", level: 1 })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Tracks" }).getByLabel("Play River Song")).toHaveAttribute("src", /\/media\/tracks\/.+\/stream\.m4a$/);
+
+  // A visitor plays it, then moves around the app: the music never stops.
+  const visitorContext = await browser.newContext();
+  const fan = await visitorContext.newPage();
+  await open(fan, address);
+  await fan.getByRole("button", { name: "Play", exact: true }).click();
+  const bar = fan.getByRole("region", { name: "Player" });
+  await expect(bar.getByTestId("now-playing")).toHaveText("River Song");
+  const audio = fan.getByTestId("player-audio");
+  const time = () => audio.evaluate((a: HTMLAudioElement) => a.currentTime);
+  await expect.poll(time).toBeGreaterThan(0.5);
+  const side = fan.getByRole("navigation", { name: "Main" });
+  for (const tab of ["Music", "Shop", "Me"]) {
+    const before = await time();
+    await side.getByRole("link", { name: tab, exact: true }).click();
+    await expect(fan).toHaveURL(new RegExp(`/${tab.toLowerCase()}$`));
+    await expect.poll(time).toBeGreaterThan(before + 0.3);
+  }
+  expect(await audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
+  // The lock screen knows what plays.
+  expect(await fan.evaluate(() => navigator.mediaSession.metadata?.title)).toBe("River Song");
+  expect(await fan.evaluate(() => navigator.mediaSession.metadata?.artist)).toBe("Mira Sol");
+
+  // The queue: the track again at the end, moved up, taken off.
+  await fan.goBack();
+  await fan.goBack();
+  await fan.goBack();
+  await expect(fan).toHaveURL(new RegExp(`${address}$`));
+  await fan.getByRole("button", { name: "Add River Song to the queue" }).click();
+  await bar.getByRole("button", { name: "Open the player" }).click();
+  const queue = fan.getByRole("list", { name: "Queue" }).getByTestId("queue-item");
+  await expect(queue).toHaveCount(2);
+  await expect(queue.first()).toHaveAttribute("aria-current", "true");
+  await queue.nth(1).getByRole("button", { name: "Move River Song up" }).click();
+  await expect(queue.nth(1)).toHaveAttribute("aria-current", "true");
+  await queue.first().getByRole("button", { name: "Remove River Song from the queue" }).click();
+  await expect(queue).toHaveCount(1);
+  const full = fan.getByRole("dialog", { name: "Now playing" });
+  await full.getByRole("button", { name: "Pause" }).click();
+  await expect(full.getByRole("button", { name: "Play", exact: true })).toBeVisible();
+  await visitorContext.close();
 
   await open(page, "/dashboard/music");
   const release = page.getByRole("list", { name: "Your releases" }).getByRole("listitem").filter({ hasText: "River Song" });

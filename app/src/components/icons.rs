@@ -70,4 +70,11 @@ pub const COMMENT: &str = "M4 5h16v11H10l-6 4z";
 pub const SHARE: &str = "M12 3v12M7 8l5-5 5 5M5 13v7h14v-7";
 pub const TIP: &str = "M12 3v18M16 7h-6a2.5 2.5 0 0 0 0 5h4a2.5 2.5 0 0 1 0 5H8";
 pub const SOUND_OFF: &str = "M4 9h4l5-4v14l-5-4H4zM17 9l5 6M22 9l-5 6";
+pub const PLAY: &str = "M7 5l12 7-12 7z";
+pub const PAUSE: &str = "M8 5v14M16 5v14";
+pub const NEXT: &str = "M6 5l9 7-9 7zM18 5v14";
+pub const PREVIOUS: &str = "M18 5l-9 7 9 7zM6 5v14";
+pub const SHUFFLE: &str = "M4 7h3l10 10h3M4 17h3l3-3M14 10l3-3h3M18 5l2 2-2 2M18 15l2 2-2 2";
+pub const REPEAT: &str =
+    "M4 11V9a3 3 0 0 1 3-3h12M16 3l3 3-3 3M20 13v2a3 3 0 0 1-3 3H5M8 21l-3-3 3-3";
 pub const SOUND_ON: &str = "M4 9h4l5-4v14l-5-4H4zM17 8.5a5 5 0 0 1 0 7M19.5 6a8.5 8.5 0 0 1 0 12";

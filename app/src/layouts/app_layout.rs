@@ -51,6 +51,9 @@ fn is_current(path: &str, href: &str) -> bool {
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let location = use_location();
+    // Room for the player's bar while something is queued.
+    let player = crate::contexts::player::use_player();
+    let playing = move || player.current.get().is_some();
     let current = move |href: &'static str| {
         let path = location.pathname.get();
         if is_current(&path, href) {
@@ -100,7 +103,13 @@ pub fn AppLayout() -> impl IntoView {
                     </a>
                     <TopBarAction />
                 </header>
-                <main id="main" tabindex="-1" class="flex-1 pb-24 focus:outline-none md:pb-0">
+                <main
+                    id="main"
+                    tabindex="-1"
+                    class="flex-1 pb-24 focus:outline-none md:pb-0"
+                    class=("pb-40", playing)
+                    class=("md:pb-20", playing)
+                >
                     <Outlet />
                 </main>
             </div>

@@ -12,7 +12,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::music::load_release,
-    components::ui::{LoadError, Loading},
+    components::{
+        icons::{self, Icon},
+        ui::{LoadError, Loading},
+    },
+    contexts::player::use_player,
     pages::not_found_page::NotFoundPage,
 };
 
@@ -91,6 +95,9 @@ fn Release(shared: SharedRelease) -> AnyView {
         None
     };
     let artwork = r.artwork_url.clone();
+    let playable = StoredValue::new(r.playable());
+    let player = use_player();
+    let play_all = move |_: leptos::ev::MouseEvent| player.play_all(playable.get_value(), 0);
     view! {
         <Title text=title.clone() />
         <Meta name="description" content=description.clone() />
@@ -156,6 +163,16 @@ fn Release(shared: SharedRelease) -> AnyView {
                         .then(|| {
                             view! { <p class="mt-1 text-sm text-zinc-400">{r.genre.clone()}</p> }
                         })}
+                    <Show when=move || playable.with_value(|p| !p.is_empty())>
+                        <button
+                            type="button"
+                            class="btn-primary mt-4 inline-flex items-center gap-2"
+                            on:click=play_all
+                        >
+                            <Icon path=icons::PLAY class="h-5 w-5" />
+                            "Play"
+                        </button>
+                    </Show>
                 </div>
             </div>
             {status
@@ -173,7 +190,12 @@ fn Release(shared: SharedRelease) -> AnyView {
                 class="mt-8 divide-y divide-zinc-800 rounded-2xl border border-zinc-800"
                 aria-label="Tracks"
             >
-                {r.tracks.into_iter().map(|track| view! { <TrackLine track /> }).collect_view()}
+                {r
+                    .tracks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(at, track)| view! { <TrackLine track at playable /> })
+                    .collect_view()}
             </ol>
             {r
                 .upc
@@ -187,18 +209,28 @@ fn Release(shared: SharedRelease) -> AnyView {
 }
 
 #[component]
-fn TrackLine(track: TrackView) -> AnyView {
+fn TrackLine(
+    track: TrackView,
+    /// Its place among the release's playable tracks.
+    at: usize,
+    playable: StoredValue<Vec<boptone::music::PlayableTrack>>,
+) -> AnyView {
+    let player = use_player();
     let credits = track
         .credits
         .iter()
         .map(|c| format!("{}: {}", c.role, c.name))
         .collect::<Vec<_>>()
         .join(" · ");
-    let label = format!("Play {}", track.title);
+    let id = track.id;
+    let this = move || playable.with_value(|p| p.iter().find(|t| t.id == id).cloned());
+    let playing_here = move || player.now().is_some_and(|i| i.track.id == id);
+    let title = track.title.clone();
     view! {
         <li
             class="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3"
             data-testid="release-track"
+            aria-current=move || playing_here().then_some("true")
         >
             <span class="w-6 text-right text-sm tabular-nums text-zinc-500">{track.position}</span>
             <div class="min-w-0 flex-1">
@@ -208,15 +240,48 @@ fn TrackLine(track: TrackView) -> AnyView {
             </div>
             {track
                 .stream_url
-                .map(|src| {
+                .is_some()
+                .then(|| {
+                    let (play, next, queue) = (
+                        format!("Play {title}"),
+                        format!("Play {title} next"),
+                        format!("Add {title} to the queue"),
+                    );
                     view! {
-                        <audio
-                            controls
-                            preload="none"
-                            src=src
-                            aria-label=label
-                            class="h-9 w-full sm:w-64"
-                        ></audio>
+                        <div class="flex items-center gap-1">
+                            <button
+                                type="button"
+                                class="rounded-full p-2 text-zinc-100 hover:bg-zinc-800"
+                                aria-label=play
+                                on:click=move |_| player.play_all(playable.get_value(), at)
+                            >
+                                <Icon path=icons::PLAY class="h-5 w-5" />
+                            </button>
+                            <button
+                                type="button"
+                                class="rounded-lg px-2 py-1 text-xs text-zinc-300 hover:bg-zinc-800"
+                                aria-label=next
+                                on:click=move |_| {
+                                    if let Some(t) = this() {
+                                        player.play_next(t);
+                                    }
+                                }
+                            >
+                                "Play next"
+                            </button>
+                            <button
+                                type="button"
+                                class="rounded-lg px-2 py-1 text-xs text-zinc-300 hover:bg-zinc-800"
+                                aria-label=queue
+                                on:click=move |_| {
+                                    if let Some(t) = this() {
+                                        player.add_to_queue(t);
+                                    }
+                                }
+                            >
+                                "Add to queue"
+                            </button>
+                        </div>
                     }
                 })}
             <span class="text-sm tabular-nums text-zinc-400">{clock(track.duration_ms)}</span>
