@@ -115,6 +115,9 @@ test("an artist publishes a single; a visitor plays it across pages", async ({ p
   const full = fan.getByRole("dialog", { name: "Now playing" });
   await full.getByRole("button", { name: "Pause" }).click();
   await expect(full.getByRole("button", { name: "Play", exact: true })).toBeVisible();
+  // The artist's profile lists it.
+  await open(fan, "/@mira_sol");
+  await expect(fan.getByRole("list", { name: "Releases" }).getByRole("link", { name: /River Song/ })).toBeVisible();
   await visitorContext.close();
 
   await open(page, "/dashboard/music");

@@ -232,6 +232,20 @@ pub async fn artist_tracks(db: &Db, artist: UserId) -> Result<Vec<ArtistTrack>, 
 
 /// The artist's releases, newest release day first (deleted ones left out).
 pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistRelease>, AppError> {
+    releases_of(db, artist, false).await
+}
+
+/// The published releases (pre-releases too) of the artist at `handle`, for fans.
+pub async fn public_releases(db: &Db, handle: &str) -> Result<Vec<ArtistRelease>, AppError> {
+    let artist = crate::artists::service::public_id(db, handle).await?;
+    releases_of(db, UserId(artist), true).await
+}
+
+async fn releases_of(
+    db: &Db,
+    artist: UserId,
+    published_only: bool,
+) -> Result<Vec<ArtistRelease>, AppError> {
     #[derive(FromRow)]
     struct Row {
         id: i64,
@@ -247,8 +261,13 @@ pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistReleas
     const SQL: &str = "SELECT r.id, r.kind, r.title, r.slug, r.artwork_key, r.release_at, r.published_at, \
                        (SELECT COUNT(*) FROM tracks t WHERE t.release_id = r.id AND t.deleted_at IS NULL) AS tracks \
                        FROM releases r WHERE r.artist_id = $1 AND r.deleted_at IS NULL \
+                       AND ($2 = FALSE OR r.published_at IS NOT NULL) \
                        ORDER BY r.release_at DESC, r.id DESC";
-    let rows: Vec<Row> = query(SQL).bind(artist.0).fetch_all(db).await?;
+    let rows: Vec<Row> = query(SQL)
+        .bind(artist.0)
+        .bind(published_only)
+        .fetch_all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| ArtistRelease {

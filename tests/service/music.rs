@@ -328,6 +328,16 @@ async fn releases_are_checked_kept_to_their_artist_and_published(t: TestDb) {
         .await
         .expect("own draft");
     assert!(!draft.published);
+    assert!(
+        service::public_releases(db, "nova_reyes")
+            .await
+            .expect("public")
+            .is_empty()
+    );
+    assert_eq!(
+        service::artist_releases(db, nova).await.expect("own").len(),
+        1
+    );
     let titles: Vec<&str> = draft.tracks.iter().map(|x| x.title.as_str()).collect();
     assert_eq!(titles, ["Two (Remastered)", "One"]);
     assert_eq!(draft.tracks[1].isrc.as_deref(), Some("US-RC1-76-07839"));

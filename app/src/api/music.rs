@@ -104,3 +104,10 @@ pub async fn load_release(handle: String, slug: String) -> Result<SharedRelease,
         .await,
     )
 }
+
+/// The published releases of the artist at `handle` (pre-releases too), for their
+/// profile.
+#[server(prefix = "/api", endpoint = "music/by_artist")]
+pub async fn load_artist_releases(handle: String) -> Result<Vec<ArtistRelease>, AppError> {
+    guards::respond(async move { service::public_releases(&app_state()?.db, &handle).await }.await)
+}

@@ -13,7 +13,7 @@ use crate::{
 
 /// The audio element and the player's bar and expanded view.
 #[component]
-pub fn PlayerBar() -> impl IntoView {
+pub fn PlayerBar() -> AnyView {
     let player = use_player();
     #[cfg(feature = "hydrate")]
     {
@@ -63,11 +63,12 @@ pub fn PlayerBar() -> impl IntoView {
             </Show>
         </Show>
     }
+    .into_any()
 }
 
 /// What plays, in a bar above the tab bar (phones) or at the bottom (wider screens).
 #[component]
-fn MiniBar(player: Player) -> impl IntoView {
+fn MiniBar(player: Player) -> AnyView {
     let now = move || player.now();
     let progress = move || {
         let d = player.duration.get();
@@ -146,10 +147,11 @@ fn MiniBar(player: Player) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn PlayButton(player: Player) -> impl IntoView {
+fn PlayButton(player: Player) -> AnyView {
     view! {
         <button
             type="button"
@@ -166,11 +168,12 @@ fn PlayButton(player: Player) -> impl IntoView {
             }}
         </button>
     }
+    .into_any()
 }
 
 /// The full player: artwork, waveform, controls, volume, and the queue.
 #[component]
-fn Expanded(player: Player) -> impl IntoView {
+fn Expanded(player: Player) -> AnyView {
     let now = move || player.now();
     view! {
         <div
@@ -291,11 +294,12 @@ fn Expanded(player: Player) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The waveform: the track's peaks, played part lit; click or ←/→ to seek.
 #[component]
-fn Waveform(player: Player, peaks: Vec<u8>) -> impl IntoView {
+fn Waveform(player: Player, peaks: Vec<u8>) -> AnyView {
     // About 1,000 peaks, drawn as 200 bars.
     let bars: Vec<u8> = if peaks.is_empty() {
         vec![60; 200]
@@ -377,11 +381,12 @@ fn Waveform(player: Player, peaks: Vec<u8>) -> impl IntoView {
                 .collect_view()}
         </div>
     }
+    .into_any()
 }
 
 /// The queue: what plays next, reorderable, and a way to clear it.
 #[component]
-fn Queue(player: Player) -> impl IntoView {
+fn Queue(player: Player) -> AnyView {
     view! {
         <section class="mt-8" aria-labelledby="queue-heading">
             <div class="flex items-center justify-between">
@@ -452,6 +457,7 @@ fn Queue(player: Player) -> impl IntoView {
             </ol>
         </section>
     }
+    .into_any()
 }
 
 /// The player's keyboard shortcuts, anywhere but in a text field.

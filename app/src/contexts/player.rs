@@ -332,7 +332,9 @@ pub mod media_session {
     /// Shows `track` (title, artist, release, artwork) on the lock screen.
     pub fn describe(track: &PlayableTrack) {
         let Some(session) = session() else { return };
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let Ok(constructor) = Reflect::get(&window, &"MediaMetadata".into()) else {
             return;
         };
