@@ -102,6 +102,25 @@ pub struct ArtistRelease {
     pub tracks: i64,
 }
 
+/// A published release in a list (a profile's Music, new releases).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseSummary {
+    pub kind: ReleaseKind,
+    pub title: String,
+    pub slug: String,
+    pub artwork_url: Option<String>,
+    pub release_at: i64,
+    pub handle: String,
+    pub artist_name: String,
+}
+
+impl ReleaseSummary {
+    /// Its page.
+    pub fn url(&self) -> String {
+        format!("/@{}/releases/{}", self.handle, self.slug)
+    }
+}
+
 /// A release as its editor opens it: the form as saved, and what is not in the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseEdit {

@@ -100,7 +100,8 @@ test("a new artist goes from sign-up to a dashboard with every step done", async
   }
   await expect(page.getByRole("img", { name: "QR code for your profile link" })).toBeVisible();
   const quickStart = page.getByRole("navigation", { name: "Quick start" });
-  await expect(quickStart.getByRole("link")).toHaveCount(6);
+  await expect(quickStart.getByRole("link")).toHaveCount(7);
+  await expect(quickStart.getByRole("link", { name: /Release music/ })).toHaveAttribute("href", "/dashboard/music");
   await expect(quickStart.getByRole("link", { name: /Post a Bop/ })).toHaveAttribute("href", "/dashboard/bops/new");
   await expect(quickStart.getByRole("link", { name: /Payouts/ })).toHaveAttribute("href", "/dashboard/payouts");
   await expect(page.getByTestId("plan-status")).toHaveText("Active");

@@ -92,6 +92,9 @@ test("an artist publishes a single; a visitor plays it across pages", async ({ p
     await side.getByRole("link", { name: tab, exact: true }).click();
     await expect(fan).toHaveURL(new RegExp(`/${tab.toLowerCase()}$`));
     await expect.poll(time).toBeGreaterThan(before + 0.3);
+    if (tab === "Music") {
+      await expect(fan.getByRole("list", { name: "New releases" }).getByRole("link", { name: /River Song/ })).toBeVisible();
+    }
   }
   expect(await audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
   // The lock screen knows what plays.

@@ -8,7 +8,8 @@ use sqlx::FromRow;
 
 use super::{
     ArtistRelease, ArtistTrack, Credit, MAX_CREDITS, MAX_TRACK_MS, ReleaseArtist, ReleaseEdit,
-    ReleaseForm, ReleaseKind, ReleaseView, TITLE_MAX_CHARS, TrackEntry, TrackState, TrackView,
+    ReleaseForm, ReleaseKind, ReleaseSummary, ReleaseView, TITLE_MAX_CHARS, TrackEntry, TrackState,
+    TrackView,
     audio::{AudioKind, AudioProbe},
     codes::{Isrc, Upc},
     slugify,
@@ -230,22 +231,64 @@ pub async fn artist_tracks(db: &Db, artist: UserId) -> Result<Vec<ArtistTrack>, 
         .collect())
 }
 
-/// The artist's releases, newest release day first (deleted ones left out).
-pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistRelease>, AppError> {
-    releases_of(db, artist, false).await
+#[derive(FromRow)]
+struct SummaryRow {
+    #[sqlx(try_from = "String")]
+    kind: ReleaseKind,
+    title: String,
+    slug: String,
+    artwork_key: Option<String>,
+    release_at: i64,
+    handle: String,
+    stage_name: String,
 }
+
+impl From<SummaryRow> for ReleaseSummary {
+    fn from(r: SummaryRow) -> Self {
+        Self {
+            kind: r.kind,
+            title: r.title,
+            slug: r.slug,
+            artwork_url: r.artwork_key.map(|k| format!("/media/{k}")),
+            release_at: r.release_at,
+            handle: r.handle,
+            artist_name: r.stage_name,
+        }
+    }
+}
+
+/// Published releases with their artists, whose profiles are public.
+const SUMMARY: &str = "SELECT r.kind, r.title, r.slug, r.artwork_key, r.release_at, u.handle, p.stage_name \
+                       FROM releases r JOIN users u ON u.id = r.artist_id JOIN artist_profiles p ON p.user_id = r.artist_id \
+                       WHERE r.published_at IS NOT NULL AND r.deleted_at IS NULL AND u.deleted_at IS NULL \
+                       AND p.deleted_at IS NULL AND p.onboarding_completed = TRUE";
 
 /// The published releases (pre-releases too) of the artist at `handle`, for fans.
-pub async fn public_releases(db: &Db, handle: &str) -> Result<Vec<ArtistRelease>, AppError> {
+pub async fn public_releases(db: &Db, handle: &str) -> Result<Vec<ReleaseSummary>, AppError> {
     let artist = crate::artists::service::public_id(db, handle).await?;
-    releases_of(db, UserId(artist), true).await
+    let sql = format!("{SUMMARY} AND r.artist_id = $1 ORDER BY r.release_at DESC, r.id DESC");
+    let rows: Vec<SummaryRow> = query(sqlx::AssertSqlSafe(sql))
+        .bind(artist)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(ReleaseSummary::from).collect())
 }
 
-async fn releases_of(
-    db: &Db,
-    artist: UserId,
-    published_only: bool,
-) -> Result<Vec<ArtistRelease>, AppError> {
+/// The newest releases out by `now`, from every artist.
+pub async fn new_releases(db: &Db, now: i64, limit: i64) -> Result<Vec<ReleaseSummary>, AppError> {
+    let sql =
+        format!("{SUMMARY} AND r.release_at <= $1 ORDER BY r.release_at DESC, r.id DESC LIMIT $2");
+    let rows: Vec<SummaryRow> = query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(ReleaseSummary::from).collect())
+}
+
+/// The artist's releases, drafts too, newest release day first (deleted ones left
+/// out).
+pub async fn artist_releases(db: &Db, artist: UserId) -> Result<Vec<ArtistRelease>, AppError> {
     #[derive(FromRow)]
     struct Row {
         id: i64,
@@ -261,13 +304,8 @@ async fn releases_of(
     const SQL: &str = "SELECT r.id, r.kind, r.title, r.slug, r.artwork_key, r.release_at, r.published_at, \
                        (SELECT COUNT(*) FROM tracks t WHERE t.release_id = r.id AND t.deleted_at IS NULL) AS tracks \
                        FROM releases r WHERE r.artist_id = $1 AND r.deleted_at IS NULL \
-                       AND ($2 = FALSE OR r.published_at IS NOT NULL) \
                        ORDER BY r.release_at DESC, r.id DESC";
-    let rows: Vec<Row> = query(SQL)
-        .bind(artist.0)
-        .bind(published_only)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<Row> = query(SQL).bind(artist.0).fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| ArtistRelease {

@@ -431,6 +431,18 @@ async fn releases_are_checked_kept_to_their_artist_and_published(t: TestDb) {
         .expect("pre-release");
     assert!(pre.published && !pre.out);
     assert_eq!(pre.tracks[0].stream_url, None);
+    // Listed on the profile, not yet among new releases.
+    assert_eq!(
+        service::public_releases(db, "nova_reyes")
+            .await
+            .expect("public")
+            .len(),
+        2
+    );
+    assert_eq!(
+        service::new_releases(db, now, 10).await.expect("new").len(),
+        1
+    );
     let own = service::release_page(db, Some(nova), "nova_reyes", "night-trains-2", now)
         .await
         .expect("own");

@@ -4,7 +4,7 @@
 
 use boptone::{
     AppError,
-    music::{ArtistRelease, ArtistTrack, ReleaseEdit, ReleaseForm, SharedRelease},
+    music::{ArtistRelease, ArtistTrack, ReleaseEdit, ReleaseForm, ReleaseSummary, SharedRelease},
 };
 use leptos::prelude::*;
 
@@ -108,6 +108,14 @@ pub async fn load_release(handle: String, slug: String) -> Result<SharedRelease,
 /// The published releases of the artist at `handle` (pre-releases too), for their
 /// profile.
 #[server(prefix = "/api", endpoint = "music/by_artist")]
-pub async fn load_artist_releases(handle: String) -> Result<Vec<ArtistRelease>, AppError> {
+pub async fn load_artist_releases(handle: String) -> Result<Vec<ReleaseSummary>, AppError> {
     guards::respond(async move { service::public_releases(&app_state()?.db, &handle).await }.await)
+}
+
+/// The newest releases out, from every artist, for `/music`.
+#[server(prefix = "/api", endpoint = "music/new_releases")]
+pub async fn load_new_releases() -> Result<Vec<ReleaseSummary>, AppError> {
+    guards::respond(
+        async move { service::new_releases(&app_state()?.db, now_ms(), 12).await }.await,
+    )
 }

@@ -265,12 +265,16 @@ pub fn ProcessingProgress(percent: i64) -> impl IntoView {
 /// Bumps `tick` two seconds after `busy` last read true (a list with something still
 /// processing): one pending check at a time, dropped with the page.
 pub fn poll_while(busy: impl Fn() -> bool + Send + Sync + 'static, tick: RwSignal<u32>) {
-    let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    // Thread-safe storage: the server may drop a page on another thread than the one
+    // that rendered it, and a browser-only value dropped there panics.
+    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
     let stop = move || {
         if let Some(handle) = pending.try_update_value(Option::take).flatten() {
             handle.clear();
         }
     };
+    // In the browser only: the server never schedules a check.
+    #[cfg(feature = "hydrate")]
     on_cleanup(stop);
     Effect::new(move |_| {
         let busy = busy();

@@ -11,8 +11,16 @@ use leptos::prelude::*;
 pub struct Uploader {
     pub progress: RwSignal<Option<u32>>,
     pub error: RwSignal<Option<String>>,
-    inflight: StoredValue<Option<Inflight>, LocalStorage>,
+    inflight: InflightStore,
 }
+
+/// The request in flight: browser-only (an `XMLHttpRequest` stays on its thread). The
+/// server renders the form and never uploads; there it is thread-safe and always empty,
+/// since it may drop a page on another thread than the one that rendered it.
+#[cfg(feature = "hydrate")]
+type InflightStore = StoredValue<Option<Inflight>, LocalStorage>;
+#[cfg(not(feature = "hydrate"))]
+type InflightStore = StoredValue<Option<Inflight>>;
 
 #[derive(Clone)]
 struct Inflight {
@@ -27,8 +35,13 @@ impl Uploader {
         let uploader = Self {
             progress: RwSignal::new(None),
             error: RwSignal::new(None),
+            #[cfg(feature = "hydrate")]
             inflight: StoredValue::new_local(None),
+            #[cfg(not(feature = "hydrate"))]
+            inflight: StoredValue::new(None),
         };
+        // In the browser only: nothing is ever in flight on the server.
+        #[cfg(feature = "hydrate")]
         on_cleanup(move || {
             if let Some(upload) = uploader.inflight.try_update_value(Option::take).flatten() {
                 uploader.progress.try_set(None);

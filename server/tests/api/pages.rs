@@ -48,4 +48,32 @@ async fn unknown_paths_answer_404(db: TestDb) {
     );
 }
 
-both_databases!(public_pages_render_on_the_server, unknown_paths_answer_404);
+/// The artist's pages with upload forms and self-refreshing lists render whole on the
+/// server, again and again: their browser-only cleanup once panicked when the server
+/// ran it on another thread, and the browser got a dropped connection.
+async fn artist_pages_with_uploads_render_whole(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    boptone::seed::seed_demo(&app.state.db).await.expect("seed");
+    app.sign_in_demo("nova@demo.boptone.app").await;
+    for _ in 0..5 {
+        for (path, text) in [
+            ("/dashboard/music", "Upload a track"),
+            ("/dashboard/music/releases/new", "Tracks, in order"),
+            ("/dashboard/bops", "Post a Bop"),
+            ("/dashboard/bops/new", "Post Bop"),
+            ("/artist/setup", "Set up your profile"),
+        ] {
+            let res = app.get(path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            let html = res.text().await.expect("the whole page");
+            assert!(html.contains(text), "{path} should contain {text:?}");
+            assert!(html.contains("</html>"), "{path} arrives whole");
+        }
+    }
+}
+
+both_databases!(
+    public_pages_render_on_the_server,
+    unknown_paths_answer_404,
+    artist_pages_with_uploads_render_whole
+);

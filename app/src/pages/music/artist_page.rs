@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use boptone::{money::format_amount, onboarding::link_label};
 
-use super::music_page::ArtistAvatar;
+use super::music_page::{ArtistAvatar, ReleaseTile};
 use crate::{
     api::{
         artists::get_artist,
@@ -281,7 +281,6 @@ fn ArtistBops(handle: String) -> impl IntoView {
 /// The artist's releases: artwork, title, kind and year, each opening its page.
 #[component]
 fn ArtistReleases(handle: String) -> AnyView {
-    let link_handle = handle.clone();
     let releases = Resource::new(
         move || handle.clone(),
         crate::api::music::load_artist_releases,
@@ -294,79 +293,31 @@ fn ArtistReleases(handle: String) -> AnyView {
             <Suspense fallback=|| {
                 view! { <Loading label="Loading music…" /> }
             }>
-                {move || {
-                    let handle = link_handle.clone();
-                    Suspend::new(async move {
-                        match releases.await {
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="mt-2 text-sm text-zinc-400">"No releases yet."</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <ul
-                                        class="mt-3 grid grid-cols-2 gap-4 sm:grid-cols-3"
-                                        aria-label="Releases"
-                                    >
-                                        {list
-                                            .into_iter()
-                                            .map(|r| {
-                                                let year = boptone::time::format_day(r.release_at)
-                                                    .rsplit(' ')
-                                                    .next()
-                                                    .unwrap_or_default()
-                                                    .to_owned();
-                                                view! {
-                                                    <li>
-                                                        <a
-                                                            href=format!("/@{handle}/releases/{}", r.slug)
-                                                            class="group block"
-                                                        >
-                                                            {match r.artwork_url.clone() {
-                                                                Some(src) => {
-                                                                    view! {
-                                                                        <img
-                                                                            src=src
-                                                                            alt=""
-                                                                            loading="lazy"
-                                                                            class="aspect-square w-full rounded-xl object-cover"
-                                                                        />
-                                                                    }
-                                                                        .into_any()
-                                                                }
-                                                                None => {
-                                                                    view! {
-                                                                        <span
-                                                                            aria-hidden="true"
-                                                                            class="grid aspect-square w-full place-items-center rounded-xl bg-zinc-900 text-3xl text-zinc-500"
-                                                                        >
-                                                                            "♪"
-                                                                        </span>
-                                                                    }
-                                                                        .into_any()
-                                                                }
-                                                            }}
-                                                            <span class="mt-2 block truncate font-medium text-white group-hover:underline">
-                                                                {r.title.clone()}
-                                                            </span>
-                                                            <span class="block text-sm text-zinc-400">
-                                                                {format!("{} · {year}", r.kind.label())}
-                                                            </span>
-                                                        </a>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(err) => view! { <LoadError error=err /> }.into_any(),
+                {move || Suspend::new(async move {
+                    match releases.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="mt-2 text-sm text-zinc-400">"No releases yet."</p> }
+                                .into_any()
                         }
-                    })
-                }}
+                        Ok(list) => {
+                            view! {
+                                <ul
+                                    class="mt-3 grid grid-cols-2 gap-4 sm:grid-cols-3"
+                                    aria-label="Releases"
+                                >
+                                    {list
+                                        .into_iter()
+                                        .map(|release| {
+                                            view! { <ReleaseTile release show_artist=false /> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => view! { <LoadError error=err /> }.into_any(),
+                    }
+                })}
             </Suspense>
         </section>
     }

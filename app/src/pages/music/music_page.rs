@@ -1,9 +1,9 @@
-use boptone::artists::ArtistCard;
+use boptone::{artists::ArtistCard, music::ReleaseSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::artists::list_artists,
+    api::{artists::list_artists, music::load_new_releases},
     components::ui::{EmptyState, LoadError, Loading},
 };
 
@@ -11,11 +11,46 @@ use crate::{
 #[component]
 pub fn MusicPage() -> impl IntoView {
     let artists = Resource::new(|| (), |_| list_artists());
+    let releases = Resource::new(|| (), |_| load_new_releases());
     view! {
         <Title text="Music" />
         <div class="px-4 py-8 sm:px-8">
             <h1 class="text-2xl font-bold text-white">"Music"</h1>
-            <h2 class="mt-6 text-lg font-semibold text-zinc-200">"Artists on Boptone"</h2>
+            <Suspense fallback=|| {
+                view! { <Loading label="Loading new releases…" /> }
+            }>
+                {move || Suspend::new(async move {
+                    match releases.await {
+                        Ok(list) if list.is_empty() => ().into_any(),
+                        Ok(list) => {
+                            view! {
+                                <section aria-labelledby="new-releases-heading" class="mt-6">
+                                    <h2
+                                        id="new-releases-heading"
+                                        class="text-lg font-semibold text-zinc-200"
+                                    >
+                                        "New releases"
+                                    </h2>
+                                    <ul
+                                        class="mt-4 grid grid-cols-2 gap-4 sm:grid-cols-3 xl:grid-cols-6"
+                                        aria-label="New releases"
+                                    >
+                                        {list
+                                            .into_iter()
+                                            .map(|release| {
+                                                view! { <ReleaseTile release show_artist=true /> }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => view! { <LoadError error=err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2 class="mt-8 text-lg font-semibold text-zinc-200">"Artists on Boptone"</h2>
             <Suspense fallback=|| {
                 view! { <Loading label="Loading artists…" /> }
             }>
@@ -107,4 +142,55 @@ pub fn ArtistAvatar(artist: ArtistCard, size: &'static str) -> impl IntoView {
         }
             .into_any(),
     }
+}
+
+/// A release in a grid: artwork, title, and the artist or the kind and year; opens its
+/// page.
+#[component]
+pub fn ReleaseTile(release: ReleaseSummary, show_artist: bool) -> AnyView {
+    let year = boptone::time::format_day(release.release_at)
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let under = if show_artist {
+        release.artist_name.clone()
+    } else {
+        format!("{} · {year}", release.kind.label())
+    };
+    view! {
+        <li>
+            <a href=release.url() class="group block">
+                {match release.artwork_url.clone() {
+                    Some(src) => {
+                        view! {
+                            <img
+                                src=src
+                                alt=""
+                                loading="lazy"
+                                class="aspect-square w-full rounded-xl object-cover"
+                            />
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <span
+                                aria-hidden="true"
+                                class="grid aspect-square w-full place-items-center rounded-xl bg-zinc-900 text-3xl text-zinc-500"
+                            >
+                                "♪"
+                            </span>
+                        }
+                            .into_any()
+                    }
+                }}
+                <span class="mt-2 block truncate font-medium text-white group-hover:underline">
+                    {release.title.clone()}
+                </span>
+                <span class="block truncate text-sm text-zinc-400">{under}</span>
+            </a>
+        </li>
+    }
+    .into_any()
 }
