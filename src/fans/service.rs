@@ -314,17 +314,88 @@ impl Job for CreditLoyalty {
 /// Followers notified per transaction.
 const NOTIFY_BATCH: i64 = 500;
 
-/// Tells an artist's followers about a new Bop: one notification each, gathered with
-/// the others while unread ("3 new Bops from artists you follow"), so following many
-/// artists never means a push per Bop.
+/// Tells an artist's followers about a new Bop or release: one notification each,
+/// gathered with the others of its kind while unread ("3 new Bops from artists you
+/// follow"), so following many artists never means a push per post.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NotifyFollowers {
     pub event_id: i64,
 }
 
+/// What followers are told of one event.
+struct Announcement {
+    kind: &'static str,
+    artist_id: i64,
+    title: String,
+    body: String,
+    link: String,
+    /// "3 new Bops from artists you follow" (for a count) and where it leads.
+    many: fn(i64, &str) -> (String, String),
+    many_link: &'static str,
+}
+
+/// The announcement of `event`, or `None` when there is nothing (left) to announce.
+async fn announcement(db: &Db, event: PlatformEvent) -> Result<Option<Announcement>, AppError> {
+    match event {
+        PlatformEvent::BopPublished { bop_id, artist_id } => {
+            // A Bop deleted since has nothing to announce.
+            let bop = match crate::bops::feed::one(db, None, bop_id).await {
+                Ok(bop) => bop,
+                Err(AppError::NotFound) => return Ok(None),
+                Err(err) => return Err(err),
+            };
+            let caption: String = bop.caption.chars().take(120).collect();
+            Ok(Some(Announcement {
+                kind: "bop.published",
+                artist_id,
+                title: format!("{} posted a new Bop", bop.artist.name),
+                body: if caption.is_empty() {
+                    "Watch it now.".into()
+                } else {
+                    caption
+                },
+                link: format!("/bops/{bop_id}"),
+                many: |count, name| {
+                    (
+                        format!("{count} new Bops from artists you follow"),
+                        format!("The latest is from {name}. Catch up in your feed."),
+                    )
+                },
+                many_link: "/feed",
+            }))
+        }
+        PlatformEvent::ReleasePublished {
+            release_id,
+            artist_id,
+        } => {
+            let Some(release) = crate::music::service::announcement(db, release_id).await? else {
+                return Ok(None);
+            };
+            Ok(Some(Announcement {
+                kind: "release.published",
+                artist_id,
+                title: format!("{} released “{}”", release.artist_name, release.title),
+                body: release.body,
+                link: release.url,
+                many: |count, name| {
+                    (
+                        format!("{count} new releases from artists you follow"),
+                        format!("The latest is from {name}. Listen on Boptone Music."),
+                    )
+                },
+                many_link: "/music",
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
 impl bus::EventHandler for NotifyFollowers {
     fn wants(event: &PlatformEvent) -> bool {
-        matches!(event, PlatformEvent::BopPublished { .. })
+        matches!(
+            event,
+            PlatformEvent::BopPublished { .. } | PlatformEvent::ReleasePublished { .. }
+        )
     }
 
     fn for_event(event_id: i64) -> Self {
@@ -338,19 +409,12 @@ impl Job for NotifyFollowers {
 
     async fn run(self, ctx: &JobContext) -> anyhow::Result<()> {
         use crate::notifications::{Draft, service as notifications};
-        let PlatformEvent::BopPublished { bop_id, artist_id } =
-            bus::load(&ctx.state.db, self.event_id).await?
-        else {
+        let event = bus::load(&ctx.state.db, self.event_id).await?;
+        let Some(news) = announcement(&ctx.state.db, event).await? else {
             return Ok(());
         };
-        // A Bop deleted since has nothing to announce.
-        let bop = match crate::bops::feed::one(&ctx.state.db, None, bop_id).await {
-            Ok(bop) => bop,
-            Err(AppError::NotFound) => return Ok(()),
-            Err(err) => return Err(err.into()),
-        };
-        let name = bop.artist.name.clone();
-        let caption: String = bop.caption.chars().take(120).collect();
+        let artist_id = news.artist_id;
+        let name = crate::artists::service::stage_name(&ctx.state.db, artist_id).await?;
         let mut after = 0;
         loop {
             let followers = followers_page(&ctx.state.db, artist_id, after, NOTIFY_BATCH).await?;
@@ -361,23 +425,22 @@ impl Job for NotifyFollowers {
             let mut tx = ctx.state.db.begin().await?;
             let now = now_ms();
             for &fan in &followers {
-                let many = |count: i64| Draft {
-                    recipient: fan,
-                    title: format!("{count} new Bops from artists you follow"),
-                    body: format!("The latest is from {name}. Catch up in your feed."),
-                    link: Some("/feed".into()),
+                let many = |count: i64| {
+                    let (title, body) = (news.many)(count, &name);
+                    Draft {
+                        recipient: fan,
+                        title,
+                        body,
+                        link: Some(news.many_link.into()),
+                    }
                 };
                 let digest = notifications::Digest {
-                    kind: "bop.published",
+                    kind: news.kind,
                     single: Draft {
                         recipient: fan,
-                        title: format!("{name} posted a new Bop"),
-                        body: if caption.is_empty() {
-                            "Watch it now.".into()
-                        } else {
-                            caption.clone()
-                        },
-                        link: Some(format!("/bops/{bop_id}")),
+                        title: news.title.clone(),
+                        body: news.body.clone(),
+                        link: Some(news.link.clone()),
                     },
                     many: &many,
                 };

@@ -910,3 +910,39 @@ async fn credits_of(
     }
     Ok(by_track)
 }
+
+/// What followers are told of a published release.
+#[derive(Debug, Clone)]
+pub struct ReleaseNotice {
+    pub artist_name: String,
+    pub title: String,
+    pub body: String,
+    pub url: String,
+}
+
+/// The notice of release `id`, if it is still published.
+pub async fn announcement(db: &Db, id: i64) -> Result<Option<ReleaseNotice>, AppError> {
+    let sql = format!("{SUMMARY} AND r.id = $1");
+    let row: Option<SummaryRow> = query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| {
+        let release = ReleaseSummary::from(r);
+        let kind = release.kind.label();
+        let body = if release.release_at > crate::time::now_ms() {
+            format!(
+                "A new {kind}, out on {}. Pre-save it on Boptone.",
+                crate::time::format_day(release.release_at)
+            )
+        } else {
+            format!("A new {kind}. Listen now.")
+        };
+        ReleaseNotice {
+            artist_name: release.artist_name.clone(),
+            title: release.title.clone(),
+            url: release.url(),
+            body,
+        }
+    }))
+}

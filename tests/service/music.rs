@@ -385,6 +385,15 @@ async fn releases_are_checked_kept_to_their_artist_and_published(t: TestDb) {
         .await
         .expect("artwork");
     let events = "SELECT COUNT(*) FROM platform_events WHERE name = $1";
+    let state = t.state();
+    let fan = t
+        .signed_up_fan(&state, "Follower", "follower@example.com")
+        .await
+        .user
+        .id;
+    boptone::fans::service::follow(db, fan, "nova_reyes")
+        .await
+        .expect("follow");
     service::publish(db, nova, id).await.expect("published");
     service::publish(db, nova, id)
         .await
@@ -397,6 +406,20 @@ async fn releases_are_checked_kept_to_their_artist_and_published(t: TestDb) {
             .expect("count");
         assert_eq!(n, expected, "{name}");
     }
+    // Followers hear of it, once.
+    t.run_jobs().await;
+    let notes: Vec<_> = boptone::notifications::service::list(db, fan, 20)
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|n| n.kind == "release.published")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].title, "Nova Reyes released “Night Trains”");
+    assert_eq!(
+        notes[0].link.as_deref(),
+        Some("/@nova_reyes/releases/night-trains")
+    );
     let public = service::release_page(db, None, "@Nova_Reyes", "night-trains", now)
         .await
         .expect("published");
