@@ -15,7 +15,6 @@ use crate::{
     error::AppError,
     events::{PlatformEvent, bus},
     jobs::{EnqueueOptions, worker::enqueue},
-    media::UploadError,
     onboarding::service::require_revenue_ready,
     state::AppState,
     time::now_ms,
@@ -45,19 +44,6 @@ pub fn too_big(max_bytes: u64) -> AppError {
             max_bytes / 1024 / 1024
         ),
     )
-}
-
-/// What an upload is refused with, for a person.
-fn upload_refusal(err: UploadError, max_bytes: u64) -> AppError {
-    match err {
-        UploadError::TooLarge => too_big(max_bytes),
-        UploadError::Refused(err) => err,
-        UploadError::CutOff(_) => AppError::field(
-            "video",
-            "The upload stopped before the end. Try again on a steadier connection.",
-        ),
-        UploadError::Failed(err) => err,
-    }
 }
 
 /// Takes a new Bop from `artist` (past the revenue gate): the video streams to storage
@@ -98,7 +84,7 @@ where
             }
         })
         .await
-        .map_err(|e| upload_refusal(e, max_bytes))?;
+        .map_err(|e| e.refusal("video", too_big(max_bytes)))?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     const INSERT: &str = "INSERT INTO bops (artist_id, caption, state, original_key, original_bytes, created_at) \

@@ -43,26 +43,17 @@ impl Job for Transcode {
         };
         // Ends well inside the job's lease, so a slow transcode is an error the queue
         // retries (and then tells) rather than a job that never finishes.
-        let outcome = tokio::time::timeout(TIME_LIMIT, process(state, &bop))
-            .await
-            .unwrap_or_else(|_| {
-                Err(Outcome::Failed(anyhow::anyhow!(
-                    "the transcode took too long"
-                )))
-            });
-        match outcome {
-            Ok(()) => Ok(()),
-            Err(Outcome::Refused(reason)) => {
-                service::mark_failed(&state.db, bop.id, &reason).await?;
-                Ok(())
-            }
-            Err(Outcome::Failed(err)) if bop.attempts >= i64::from(Self::MAX_ATTEMPTS) => {
-                tracing::warn!(bop = bop.id, error = %err, "transcode failed for good");
-                service::mark_failed(&state.db, bop.id, GAVE_UP).await?;
-                Ok(())
-            }
-            Err(Outcome::Failed(err)) => Err(err),
-        }
+        let id = bop.id;
+        work::settle_attempt(
+            &format!("the transcode of Bop {id}"),
+            bop.attempts,
+            Self::MAX_ATTEMPTS,
+            TIME_LIMIT,
+            process(state, &bop),
+            GAVE_UP,
+            |reason| async move { service::mark_failed(&state.db, id, &reason).await },
+        )
+        .await
     }
 }
 

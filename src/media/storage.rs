@@ -150,6 +150,21 @@ pub enum UploadError {
     Failed(AppError),
 }
 
+impl UploadError {
+    /// What the uploader reads: `too_big` past the cap, the check's own refusal, a
+    /// plain sentence (on `field`) for a cut connection.
+    pub fn refusal(self, field: &str, too_big: AppError) -> AppError {
+        match self {
+            Self::TooLarge => too_big,
+            Self::Refused(err) | Self::Failed(err) => err,
+            Self::CutOff(_) => AppError::field(
+                field,
+                "The upload stopped before the end. Try again on a steadier connection.",
+            ),
+        }
+    }
+}
+
 fn key_path(key: &str) -> Result<ObjectPath, AppError> {
     ObjectPath::parse(key).map_err(|e| AppError::internal("storage key", &e))
 }

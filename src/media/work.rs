@@ -36,6 +36,37 @@ impl From<crate::AppError> for Outcome {
     }
 }
 
+/// Runs one attempt of a media job within `limit`, and settles it: a file that cannot
+/// be used is told to the artist at once (`mark_failed` with the reason); a failure of
+/// ours is retried by the queue (the error is returned), and told as `gave_up` after
+/// the last of `max_attempts`.
+pub async fn settle_attempt<M, MFut>(
+    what: &str,
+    attempt: i64,
+    max_attempts: i32,
+    limit: std::time::Duration,
+    work: impl Future<Output = Result<(), Outcome>>,
+    gave_up: &str,
+    mark_failed: M,
+) -> anyhow::Result<()>
+where
+    M: FnOnce(String) -> MFut,
+    MFut: Future<Output = Result<(), crate::AppError>>,
+{
+    let outcome = tokio::time::timeout(limit, work)
+        .await
+        .unwrap_or_else(|_| Err(Outcome::Failed(anyhow::anyhow!("{what} took too long"))));
+    match outcome {
+        Ok(()) => Ok(()),
+        Err(Outcome::Refused(reason)) => Ok(mark_failed(reason).await?),
+        Err(Outcome::Failed(err)) if attempt >= i64::from(max_attempts) => {
+            tracing::warn!(error = %err, "{what} failed for good");
+            Ok(mark_failed(gave_up.to_owned()).await?)
+        }
+        Err(Outcome::Failed(err)) => Err(err),
+    }
+}
+
 /// Copies a stored blob to a local file, as a stream.
 pub async fn download(storage: &Storage, key: &str, to: &Path) -> Result<(), Outcome> {
     let blob = storage

@@ -21,7 +21,7 @@ use crate::{
     error::{AppError, FieldError},
     events::{PlatformEvent, bus},
     jobs::{EnqueueOptions, worker::enqueue},
-    media::{PRIVATE_PREFIX, UploadError},
+    media::PRIVATE_PREFIX,
     onboarding::service::require_revenue_ready,
     state::AppState,
     time::now_ms,
@@ -91,14 +91,7 @@ where
             }
         })
         .await
-        .map_err(|e| match e {
-            UploadError::TooLarge => too_big(max_bytes),
-            UploadError::Refused(err) | UploadError::Failed(err) => err,
-            UploadError::CutOff(_) => AppError::field(
-                "audio",
-                "The upload stopped before the end. Try again on a steadier connection.",
-            ),
-        })?;
+        .map_err(|e| e.refusal("audio", too_big(max_bytes)))?;
     let mut tx = state.db.begin().await?;
     const INSERT: &str = "INSERT INTO tracks (artist_id, title, state, original_key, original_bytes, created_at) \
                           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";

@@ -46,22 +46,17 @@ impl Job for ProcessTrack {
         let Some(track) = service::start_attempt(&state.db, self.track_id).await? else {
             return Ok(());
         };
-        let outcome = tokio::time::timeout(TIME_LIMIT, process(state, &track))
-            .await
-            .unwrap_or_else(|_| Err(Outcome::Failed(anyhow::anyhow!("processing took too long"))));
-        match outcome {
-            Ok(()) => Ok(()),
-            Err(Outcome::Refused(reason)) => {
-                service::mark_failed(&state.db, track.id, &reason).await?;
-                Ok(())
-            }
-            Err(Outcome::Failed(err)) if track.attempts >= i64::from(Self::MAX_ATTEMPTS) => {
-                tracing::warn!(track = track.id, error = %err, "track processing failed for good");
-                service::mark_failed(&state.db, track.id, GAVE_UP).await?;
-                Ok(())
-            }
-            Err(Outcome::Failed(err)) => Err(err),
-        }
+        let id = track.id;
+        work::settle_attempt(
+            &format!("processing track {id}"),
+            track.attempts,
+            Self::MAX_ATTEMPTS,
+            TIME_LIMIT,
+            process(state, &track),
+            GAVE_UP,
+            |reason| async move { service::mark_failed(&state.db, id, &reason).await },
+        )
+        .await
     }
 }
 
